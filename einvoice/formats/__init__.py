@@ -1,0 +1,1 @@
+"""Adapters between bytes and the domain: detection, parsing, validation layers."""

@@ -1,0 +1,125 @@
+"""Run official Schematron rule sets compiled to XSLT 2.0 with Saxon-HE (saxonche).
+
+Each stylesheet is compiled once per process and then reused; a compiled
+stylesheet survives a fork and may serve several threads. The SVRL output is
+turned into findings with the official rule ids, flags and locations.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+from dataclasses import dataclass
+from pathlib import Path
+
+from lxml import etree
+
+from einvoice.domain.findings import Finding, Layer, Severity
+from einvoice.errors import RuleArtefactError
+
+log = logging.getLogger(__name__)
+
+SVRL = "http://purl.oclc.org/dsdl/svrl"
+_FAILED = f"{{{SVRL}}}failed-assert"
+_REPORT = f"{{{SVRL}}}successful-report"
+_TEXT = f"{{{SVRL}}}text"
+
+_lock = threading.Lock()
+_processor: object | None = None
+_compiled: dict[Path, object] = {}
+
+
+def _saxon() -> object:
+    global _processor
+    if _processor is None:
+        from saxonche import PySaxonProcessor
+
+        _processor = PySaxonProcessor(license=False)
+    return _processor
+
+
+@dataclass(frozen=True, slots=True)
+class RuleSet:
+    """An official compiled Schematron: where it lives and which layer it feeds."""
+
+    name: str  # e.g. "CEN EN 16931 UBL 1.3.x"
+    path: Path
+    layer: Layer
+    # Which svrl:successful-report outcomes count: the official validators
+    # treat reports like asserts (with their flag); some Factur-X reports are
+    # merely "element not used" notes, reported as info.
+    report_severity: Severity = Severity.WARNING
+
+
+def compiled(rule_set: RuleSet) -> object:
+    """The compiled stylesheet for ``rule_set`` (compiled once per process)."""
+    with _lock:
+        executable = _compiled.get(rule_set.path)
+        if executable is not None:
+            return executable
+        if not rule_set.path.is_file():
+            raise RuleArtefactError(f"rule artefact not found: {rule_set.path}")
+        processor = _saxon()
+        xslt = processor.new_xslt30_processor()  # type: ignore[attr-defined]
+        try:
+            executable = xslt.compile_stylesheet(stylesheet_file=str(rule_set.path))
+        except Exception as exc:  # saxonche raises PySaxonApiError
+            raise RuleArtefactError(f"cannot compile {rule_set.path}: {exc}") from exc
+        if executable is None:
+            raise RuleArtefactError(f"cannot compile {rule_set.path}")
+        _compiled[rule_set.path] = executable
+        log.debug("compiled %s", rule_set.path)
+        return executable
+
+
+_FLAGS = {
+    "fatal": Severity.ERROR,
+    "error": Severity.ERROR,
+    "warning": Severity.WARNING,
+    "warn": Severity.WARNING,
+    "information": Severity.INFO,
+    "info": Severity.INFO,
+}
+
+
+def run(rule_set: RuleSet, xml_text: str) -> list[Finding]:
+    """Apply ``rule_set`` to the document; return its findings.
+
+    Raises :class:`RuleArtefactError` when the rules could not run at all;
+    the caller turns that into an error finding.
+    """
+    executable = compiled(rule_set)
+    processor = _saxon()
+    try:
+        node = processor.parse_xml(xml_text=xml_text)  # type: ignore[attr-defined]
+        svrl = executable.transform_to_string(xdm_node=node)  # type: ignore[attr-defined]
+    except Exception as exc:
+        raise RuleArtefactError(f"{rule_set.name} could not run: {exc}") from exc
+    if not svrl:
+        raise RuleArtefactError(f"{rule_set.name} produced no report")
+    return parse_svrl(svrl, rule_set)
+
+
+def parse_svrl(svrl: str, rule_set: RuleSet) -> list[Finding]:
+    root = etree.fromstring(svrl.encode("utf-8"), parser=etree.XMLParser(resolve_entities=False))
+    findings: list[Finding] = []
+    for element in root.iter(_FAILED, _REPORT):
+        rule = element.get("id") or "SCHEMATRON"
+        flag = (element.get("flag") or "").lower()
+        if element.tag == _REPORT and not flag:
+            severity = rule_set.report_severity
+        else:
+            severity = _FLAGS.get(flag, Severity.ERROR)
+        text_el = element.find(_TEXT)
+        text = " ".join((text_el.text or "").split()) if text_el is not None else ""
+        findings.append(
+            Finding(
+                rule=rule,
+                severity=severity,
+                layer=rule_set.layer,
+                message_de=text,
+                message_en=text,
+                location=element.get("location") or "",
+            )
+        )
+    return findings
