@@ -6,6 +6,7 @@ layer, never an exception that escapes.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 from lxml import etree
@@ -56,6 +57,8 @@ def parse(data: bytes) -> ParseResult:
                 ),
             ),
         )
+    if _declares_doctype(data):
+        return ParseResult(None, (_dtd_finding(),))
     try:
         root = etree.fromstring(data, parser=_parser())
     except etree.XMLSyntaxError as exc:
@@ -84,20 +87,7 @@ def parse(data: bytes) -> ParseResult:
         )
     tree = root.getroottree()
     if tree.docinfo.doctype or tree.docinfo.internalDTD is not None:
-        return ParseResult(
-            None,
-            (
-                syntax_error(
-                    "SYNTAX-DTD",
-                    "Das Dokument enthält eine Dokumenttyp-Deklaration (DTD). DTDs und "
-                    "Entitäten sind in E-Rechnungen nicht erlaubt (Schutz vor XXE und "
-                    "Entitäten-Expansion); bitte ohne <!DOCTYPE ...> senden.",
-                    "The document contains a document type declaration (DTD). DTDs and "
-                    "entities are not allowed in e-invoices (protection against XXE and "
-                    "entity expansion); send it without <!DOCTYPE ...>.",
-                ),
-            ),
-        )
+        return ParseResult(None, (_dtd_finding(),))
     for node in root.iter(etree.Entity):
         return ParseResult(
             None,
@@ -110,3 +100,26 @@ def parse(data: bytes) -> ParseResult:
             ),
         )
     return ParseResult(root)
+
+
+_FIRST_ELEMENT = re.compile(rb"<[A-Za-z_]")
+_DOCTYPE = re.compile(rb"<!DOCTYPE", re.IGNORECASE)
+
+
+def _declares_doctype(data: bytes) -> bool:
+    """A DOCTYPE before the root element - refused before the parser sees it."""
+    first = _FIRST_ELEMENT.search(data)
+    prolog = data[: first.start()] if first else data
+    return _DOCTYPE.search(prolog) is not None
+
+
+def _dtd_finding() -> Finding:
+    return syntax_error(
+        "SYNTAX-DTD",
+        "Das Dokument enthält eine Dokumenttyp-Deklaration (DTD). DTDs und Entitäten sind in "
+        "E-Rechnungen nicht erlaubt (Schutz vor XXE und Entitäten-Expansion); bitte ohne "
+        "<!DOCTYPE ...> senden.",
+        "The document contains a document type declaration (DTD). DTDs and entities are not "
+        "allowed in e-invoices (protection against XXE and entity expansion); send it without "
+        "<!DOCTYPE ...>.",
+    )
