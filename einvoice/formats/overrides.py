@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from einvoice.domain.findings import Finding, Scenario, Severity, Syntax
 
-W, I, E = Severity.WARNING, Severity.INFO, Severity.ERROR
+W, INFO, E = Severity.WARNING, Severity.INFO, Severity.ERROR
 
 _CII_SR_RAISED = {"CII-SR-452": E, "CII-SR-453": E, "CII-SR-454": E}
 
@@ -19,30 +19,30 @@ STANDARD: dict[Syntax, dict[str, Severity]] = {
 }
 
 _EXTENSION_CODE_LISTS = {
-    "BR-CL-10": I,
-    "BR-CL-11": I,
-    "BR-CL-21": I,
-    "BR-CL-24": I,
-    "BR-CL-25": I,
-    "BR-CL-26": I,
+    "BR-CL-10": INFO,
+    "BR-CL-11": INFO,
+    "BR-CL-21": INFO,
+    "BR-CL-24": INFO,
+    "BR-CL-25": INFO,
+    "BR-CL-26": INFO,
     "BR-CL-23": W,
 }
 
 EXTENSION: dict[Syntax, dict[str, Severity]] = {
     Syntax.UBL_INVOICE: {
         **_EXTENSION_CODE_LISTS,
-        "BR-CO-16": I,
-        "UBL-CR-470": I,
-        "UBL-CR-646": I,
+        "BR-CO-16": INFO,
+        "UBL-CR-470": INFO,
+        "UBL-CR-646": INFO,
     },
     # The official configuration has no extension scenario for UBL credit notes;
     # the project applies the invoice's list, which concerns the same elements.
-    Syntax.UBL_CREDIT_NOTE: {**_EXTENSION_CODE_LISTS, "BR-CO-16": I, "UBL-CR-470": I},
+    Syntax.UBL_CREDIT_NOTE: {**_EXTENSION_CODE_LISTS, "BR-CO-16": INFO, "UBL-CR-470": INFO},
     Syntax.CII: {**_EXTENSION_CODE_LISTS, **_CII_SR_RAISED},
 }
 
 CVD: dict[Syntax, dict[str, Severity]] = {
-    syntax: {**table, "BR-CL-13": I} for syntax, table in STANDARD.items()
+    syntax: {**table, "BR-CL-13": INFO} for syntax, table in STANDARD.items()
 }
 
 

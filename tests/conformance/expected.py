@@ -57,10 +57,10 @@ def differences(expectation: Expectation, report: Report) -> list[str]:
     if report.valid != expectation.valid:
         problems.append(f"verdict {report.valid} != {expectation.valid}")
     if got != expectation.errors:
-        problems.append(
-            f"errors missing {sorted(expectation.errors - got)} extra {sorted(got - expectation.errors)}"
-        )
-    if expectation.valid or expectation.scenario != "none":
-        if report.scenario.value != expectation.scenario:
-            problems.append(f"scenario {report.scenario.value} != {expectation.scenario}")
+        missing = sorted(expectation.errors - got)
+        extra = sorted(got - expectation.errors)
+        problems.append(f"errors missing {missing} extra {extra}")
+    scenario_known = expectation.valid or expectation.scenario != "none"
+    if scenario_known and report.scenario.value != expectation.scenario:
+        problems.append(f"scenario {report.scenario.value} != {expectation.scenario}")
     return problems

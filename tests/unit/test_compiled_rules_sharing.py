@@ -26,7 +26,7 @@ def _rules() -> list[str]:
     return sorted(f.rule for f in schematron.run(rule_set, BROKEN_TOTALS))
 
 
-def _in_child(queue: "multiprocessing.Queue[list[str]]") -> None:
+def _in_child(queue: multiprocessing.Queue[list[str]]) -> None:
     queue.put(_rules())
 
 

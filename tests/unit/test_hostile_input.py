@@ -61,7 +61,7 @@ CASES: dict[str, tuple[bytes, str]] = {
     "billion-laughs.xml": (
         b'<?xml version="1.0"?>\n<!DOCTYPE lolz [<!ENTITY lol "lol">'
         + b"".join(
-            f'<!ENTITY lol{i} "{("&lol" + str(i - 1) + ";") * 10 if i > 1 else "&lol;" * 10}">'.encode()
+            f'<!ENTITY lol{i} "{f"&lol{i - 1};" * 10 if i > 1 else "&lol;" * 10}">'.encode()
             for i in range(1, 10)
         )
         + b"]><lolz>&lol9;</lolz>",

@@ -1,4 +1,4 @@
-"""The ``einvoice`` command."""
+"""``einvoice validate``: check invoices and print a report."""
 
 from __future__ import annotations
 
@@ -9,15 +9,8 @@ from typing import Annotated
 
 import typer
 
+from einvoice.cli.app import app
 from einvoice.errors import ConfigurationError
-
-app = typer.Typer(
-    help="E-Rechnung: elektronische Rechnungen (XRechnung, ZUGFeRD/Factur-X) prüfen und "
-    "verarbeiten.",
-    no_args_is_help=True,
-    add_completion=False,
-    pretty_exceptions_enable=False,
-)
 
 
 class OutputFormat(StrEnum):
@@ -32,11 +25,6 @@ class Lang(StrEnum):
 
 
 INVOICE_SUFFIXES = (".xml", ".pdf")
-
-
-@app.callback()
-def _root() -> None:
-    """E-Rechnung: elektronische Rechnungen prüfen und verarbeiten."""
 
 
 def collect(paths: list[Path]) -> list[Path]:
@@ -61,7 +49,8 @@ def collect(paths: list[Path]) -> list[Path]:
 @app.command()
 def validate(
     paths: Annotated[
-        list[Path], typer.Argument(help="Rechnungsdateien (XML, PDF) oder Ordner.", show_default=False)
+        list[Path],
+        typer.Argument(help="Rechnungsdateien (XML, PDF) oder Ordner.", show_default=False),
     ],
     output: Annotated[
         OutputFormat, typer.Option("--format", "-f", help="Ausgabeformat.")
@@ -76,9 +65,10 @@ def validate(
     Exit-Code 0: alle angenommen; 1: mindestens eine abgelehnt; 2: Aufruf- oder Lesefehler.
     """
     from einvoice import config
-    from einvoice.formats import report_output
-    from einvoice.formats.validation import too_large, validate as run_validation
     from einvoice.domain.findings import Report
+    from einvoice.formats import report_output
+    from einvoice.formats.validation import too_large
+    from einvoice.formats.validation import validate as run_validation
 
     try:
         settings = config.load()
@@ -123,11 +113,3 @@ def validate(
     else:
         typer.echo(rendered)
     raise typer.Exit(0 if all(r.valid for r in reports) else 1)
-
-
-def main() -> None:
-    app()
-
-
-if __name__ == "__main__":
-    main()

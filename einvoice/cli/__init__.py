@@ -1,0 +1,13 @@
+"""The ``einvoice`` command: one Typer app, one module per command group."""
+
+from __future__ import annotations
+
+from einvoice.cli import demo, validate  # noqa: F401  (register their commands)
+from einvoice.cli.app import app
+
+
+def main() -> None:
+    app()
+
+
+__all__ = ["app", "main"]

@@ -1,0 +1,3 @@
+from einvoice.cli import main
+
+main()
