@@ -1,0 +1,1 @@
+"""Where invoices come from: IMAP mailbox, Maildir, drop folder."""

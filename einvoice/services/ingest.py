@@ -1,0 +1,166 @@
+"""Receive originals and split them into documents (each step commits)."""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+from dataclasses import dataclass
+from email.parser import BytesHeaderParser
+from email.policy import default as default_policy
+
+from sqlalchemy import select
+
+from einvoice.mailbox import mime
+from einvoice.services import states
+from einvoice.services.ports import Pipeline
+from einvoice.storage.tables import Blob, Document, DuplicateRecord, Message
+
+log = logging.getLogger(__name__)
+
+CHANNELS = ("mail", "upload", "drop")
+
+
+@dataclass(frozen=True, slots=True)
+class Received:
+    message_id: int
+    new: bool
+
+
+def message_key(raw: bytes, channel: str) -> str:
+    """Idempotency key: the e-mail's Message-ID, else the content hash."""
+    if channel == "mail":
+        try:
+            headers = BytesHeaderParser(policy=default_policy).parsebytes(raw[:65536])
+            mid = headers.get("Message-ID")
+        except Exception:
+            mid = None
+        if mid and str(mid).strip():
+            return "mid:" + str(mid).strip()[:480]
+    return "sha256:" + hashlib.sha256(raw).hexdigest()
+
+
+def _ensure_blob(session: object, sha: str, size: int, pipeline: Pipeline) -> None:
+    from sqlalchemy.orm import Session
+
+    assert isinstance(session, Session)
+    if session.get(Blob, sha) is None:
+        session.add(Blob(sha256=sha, size=size, stored_at=pipeline.clock()))
+        session.flush()
+
+
+def receive(pipeline: Pipeline, raw: bytes, channel: str, source: str) -> Received:
+    """Store the original unaltered and record the message (idempotent)."""
+    if channel not in CHANNELS:
+        raise ValueError(f"unknown channel {channel!r}")
+    key = message_key(raw, channel)
+    sha = pipeline.blobs.put(raw)  # content-addressed: storing twice changes nothing
+    now = pipeline.clock()
+    with pipeline.sessions() as session:
+        existing = session.scalars(select(Message).where(Message.message_key == key)).first()
+        if existing is not None:
+            existing.deliveries += 1
+            existing.updated_at = now
+            session.add(
+                DuplicateRecord(
+                    kind="message",
+                    message_id=existing.id,
+                    detail=f"erneut zugestellt über {channel} ({source})",
+                    recorded_at=now,
+                )
+            )
+            session.commit()
+            return Received(existing.id, False)
+        _ensure_blob(session, sha, len(raw), pipeline)
+        headers = _headers(raw) if channel == "mail" else {}
+        message = Message(
+            channel=channel,
+            message_key=key,
+            source=source[:500],
+            sender=headers.get("from"),
+            subject=headers.get("subject"),
+            raw_sha256=sha,
+            state=states.RECEIVED,
+            deliveries=1,
+            received_at=now,
+            updated_at=now,
+        )
+        session.add(message)
+        session.commit()
+        return Received(message.id, True)
+
+
+def _headers(raw: bytes) -> dict[str, str]:
+    try:
+        parsed = BytesHeaderParser(policy=default_policy).parsebytes(raw[:65536])
+        return {
+            k: str(parsed.get(k))[:500] for k in ("from", "subject") if parsed.get(k) is not None
+        }
+    except Exception:
+        return {}
+
+
+def split(pipeline: Pipeline, message_id: int) -> list[int]:
+    """Create the message's documents (once); return the ids waiting for processing."""
+    with pipeline.sessions() as session:
+        message = session.get(Message, message_id)
+        if message is None:
+            raise LookupError(f"message {message_id} not found")
+        if message.state != states.RECEIVED:
+            return [
+                d.id for d in message.documents if d.state in states.PENDING_DOCUMENT_STATES
+            ]
+        raw = pipeline.blobs.get(message.raw_sha256)
+        now = pipeline.clock()
+        if message.channel == "mail":
+            content = mime.parse(raw, pipeline.limits)
+        else:
+            content = _single_file(raw, message.source, pipeline.limits)
+        for part in content.parts + content.oversized:
+            sha = pipeline.blobs.put(part.data)
+            _ensure_blob(session, sha, len(part.data), pipeline)
+            too_large = part in content.oversized
+            if session.scalars(
+                select(Document).where(Document.message_id == message.id, Document.sha256 == sha)
+            ).first():
+                continue  # the same attachment twice in one e-mail: one document
+            session.add(
+                Document(
+                    message_id=message.id,
+                    filename=part.filename[:500],
+                    content_type=part.content_type[:250],
+                    sha256=sha,
+                    size=len(part.data),
+                    state=states.TOO_LARGE if too_large else states.STORED,
+                    attempts=0,
+                    last_error=(
+                        f"Anhang zu groß ({len(part.data) / 1048576:.1f} MB; erlaubt "
+                        f"{pipeline.limits.max_attachment_bytes / 1048576:.0f} MB)."
+                        if too_large
+                        else None
+                    ),
+                    created_at=now,
+                    updated_at=now,
+                )
+            )
+            session.flush()
+        if content.parts or content.oversized:
+            message.state = states.SPLIT
+            message.reason = content.reason
+        else:
+            refused = content.reason is not None and "erlaubt" in content.reason
+            message.state = states.REFUSED if refused else states.NO_INVOICE
+            message.reason = content.reason or "Keine Rechnung gefunden."
+        message.updated_at = now
+        session.commit()
+        return [d.id for d in message.documents if d.state == states.STORED]
+
+
+def _single_file(raw: bytes, source: str, limits: mime.Limits) -> mime.MailContent:
+    content = mime.MailContent()
+    name = source.rsplit("/", 1)[-1] or "upload"
+    part = mime.Part(name, "application/octet-stream", raw)
+    if len(raw) > limits.max_attachment_bytes:
+        content.oversized.append(part)
+    else:
+        content.parts.append(part)
+    return content

@@ -1,0 +1,1 @@
+"""Persistence: SQLAlchemy tables, repositories, the content-addressed blob store."""

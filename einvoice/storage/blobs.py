@@ -1,0 +1,79 @@
+"""Content-addressed blob store: originals kept unaltered under their SHA-256.
+
+A blob is written once (to a temporary file, fsynced, then renamed into
+place) and never rewritten; reading verifies the hash.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import tempfile
+from pathlib import Path
+from typing import Protocol
+
+from einvoice.errors import PermanentError, TransientError
+
+
+class BlobStore(Protocol):
+    def put(self, data: bytes) -> str: ...
+
+    def get(self, sha256: str) -> bytes: ...
+
+    def exists(self, sha256: str) -> bool: ...
+
+
+class BlobCorrupted(PermanentError):
+    pass
+
+
+def sha256_of(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+class LocalBlobStore:
+    """Blobs as files ``ab/cd/abcd...`` below a folder."""
+
+    def __init__(self, root: Path) -> None:
+        self.root = root
+
+    def path(self, sha256: str) -> Path:
+        if len(sha256) != 64 or any(c not in "0123456789abcdef" for c in sha256):
+            raise ValueError(f"not a SHA-256 hex digest: {sha256!r}")
+        return self.root / sha256[:2] / sha256[2:4] / sha256
+
+    def exists(self, sha256: str) -> bool:
+        return self.path(sha256).is_file()
+
+    def put(self, data: bytes) -> str:
+        digest = sha256_of(data)
+        target = self.path(digest)
+        if target.is_file():
+            return digest
+        try:
+            target.parent.mkdir(parents=True, exist_ok=True)
+            fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=".tmp-")
+            try:
+                with os.fdopen(fd, "wb") as handle:
+                    handle.write(data)
+                    handle.flush()
+                    os.fsync(handle.fileno())
+                os.chmod(tmp, 0o444)
+                os.replace(tmp, target)
+            finally:
+                if os.path.exists(tmp):
+                    os.unlink(tmp)
+        except OSError as exc:
+            raise TransientError(f"cannot store blob {digest}: {exc}") from exc
+        return digest
+
+    def get(self, sha256: str) -> bytes:
+        try:
+            data = self.path(sha256).read_bytes()
+        except FileNotFoundError as exc:
+            raise BlobCorrupted(f"blob {sha256} is missing from {self.root}") from exc
+        except OSError as exc:
+            raise TransientError(f"cannot read blob {sha256}: {exc}") from exc
+        if sha256_of(data) != sha256:
+            raise BlobCorrupted(f"blob {sha256} does not match its hash")
+        return data

@@ -1,0 +1,1 @@
+"""dramatiq workers: thin actors that take ids and call services."""

@@ -1,0 +1,150 @@
+"""The actors. They take ids, call one service each, and enqueue the next step
+only after that service committed. Transient errors are retried with backoff;
+permanent ones, and documents out of attempts, end in the FAILED state."""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from datetime import timedelta
+from typing import Any
+
+import dramatiq
+
+from einvoice import bootstrap
+from einvoice.errors import PermanentError
+from einvoice.services import fetch, ingest, process, status
+from einvoice.storage.tables import Document
+
+log = logging.getLogger(__name__)
+
+QUEUE = "einvoice"
+RETRY_OPTIONS: dict[str, Any] = {
+    "max_retries": process.MAX_ATTEMPTS,
+    "min_backoff": 500,
+    "max_backoff": 30_000,
+    "time_limit": 10 * 60 * 1000,
+}
+
+
+@dataclass(frozen=True)
+class Actors:
+    poll: dramatiq.Actor[Any, Any]
+    split: dramatiq.Actor[Any, Any]
+    process: dramatiq.Actor[Any, Any]
+    route: dramatiq.Actor[Any, Any]
+    sweep: dramatiq.Actor[Any, Any]
+
+
+_actors: Actors | None = None
+
+
+def actors() -> Actors:
+    if _actors is None:
+        raise RuntimeError("actors are not registered: call register(broker) first")
+    return _actors
+
+
+def poll_source(spec: str, limit: int | None = None) -> int:
+    from einvoice.mailbox.sources import open_source
+
+    pipeline = bootstrap.container().pipeline
+    source = open_source(spec, bootstrap.container().settings.imap_password)
+    try:
+        result = fetch.poll(pipeline, source, lambda mid: actors().split.send(mid), limit)
+    finally:
+        source.close()
+    return result.fetched
+
+
+def split_message(message_id: int) -> None:
+    pipeline = bootstrap.container().pipeline
+    for document_id in ingest.split(pipeline, message_id):
+        actors().process.send(document_id)
+
+
+def process_document(document_id: int) -> None:
+    pipeline = bootstrap.container().pipeline
+    with pipeline.sessions() as session:
+        document = session.get(Document, document_id)
+        attempts = document.attempts if document else 0
+        last_error = document.last_error if document else None
+    if attempts >= process.MAX_ATTEMPTS:
+        process.mark_failed(
+            pipeline, document_id, f"nach {attempts} Versuchen aufgegeben: {last_error}"
+        )
+        return
+    try:
+        outcome = process.process(pipeline, document_id)
+    except PermanentError as exc:
+        log.warning("document %s failed permanently: %s", document_id, exc)
+        process.mark_failed(pipeline, document_id, f"{type(exc).__name__}: {exc}")
+        return
+    except Exception as exc:
+        log.warning("document %s: attempt failed, will retry: %s", document_id, exc)
+        _note_error(document_id, f"{type(exc).__name__}: {exc}")
+        if attempts + 1 >= process.MAX_ATTEMPTS:
+            process.mark_failed(
+                pipeline, document_id, f"nach {attempts + 1} Versuchen aufgegeben: {exc}"
+            )
+            return
+        raise
+    if outcome.invoice_id is not None:
+        actors().route.send(outcome.invoice_id)
+
+
+def _note_error(document_id: int, error: str) -> None:
+    try:
+        pipeline = bootstrap.container().pipeline
+        with pipeline.sessions() as session:
+            document = session.get(Document, document_id)
+            if document is not None:
+                document.last_error = error[:4000]
+                session.commit()
+    except Exception:
+        log.exception("could not record the error of document %s", document_id)
+
+
+def route_invoice(invoice_id: int) -> None:
+    """Routing to the departments' queues plugs in here (next issue)."""
+    log.debug("invoice %s ready for routing", invoice_id)
+
+
+def sweep() -> tuple[int, int]:
+    """Re-enqueue work left in an intermediate state (a lost broker message)."""
+    container = bootstrap.container()
+    messages, documents = status.stuck(
+        container.pipeline, timedelta(seconds=container.settings.sweep_after)
+    )
+    for message_id in messages:
+        actors().split.send(message_id)
+    for document_id in documents:
+        actors().process.send(document_id)
+    if messages or documents:
+        log.info("sweeper re-enqueued %d messages, %d documents", len(messages), len(documents))
+    return len(messages), len(documents)
+
+
+def register(broker: Any) -> Actors:
+    """Declare the actors on ``broker`` (once per process) and make it the global one."""
+    global _actors
+    dramatiq.set_broker(broker)
+
+    def declare(fn: Any, **options: Any) -> dramatiq.Actor[Any, Any]:
+        return dramatiq.Actor(
+            fn,
+            broker=broker,
+            actor_name=fn.__name__,
+            queue_name=QUEUE,
+            priority=0,
+            options=options,
+        )
+
+    _actors = Actors(
+        poll=declare(poll_source, max_retries=3, min_backoff=5_000),
+        split=declare(split_message, **RETRY_OPTIONS),
+        process=declare(process_document, **RETRY_OPTIONS),
+        route=declare(route_invoice, **RETRY_OPTIONS),
+        sweep=declare(sweep, max_retries=0),
+    )
+    return _actors

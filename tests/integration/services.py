@@ -1,0 +1,208 @@
+"""Real services for integration tests: PostgreSQL, Redis, Dovecot (IMAP).
+
+Locally a missing service skips with a loud reason; with CI=true it fails.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import socket
+import subprocess
+import time
+import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+from tests.helpers import IN_CI
+
+PG_HOST = os.environ.get("EINVOICE_TEST_PG_HOST", "127.0.0.1")
+PG_PORT = int(os.environ.get("EINVOICE_TEST_PG_PORT", "5432"))
+PG_USER = os.environ.get("EINVOICE_TEST_PG_USER", "postgres")
+REDIS_URL = os.environ.get("EINVOICE_TEST_REDIS_URL", "redis://127.0.0.1:6379/11")
+
+
+def missing(service: str, why: str) -> None:
+    message = f"{service} not available: {why}"
+    if IN_CI:
+        pytest.fail(message + " (CI=true: a missing service fails the run)")
+    pytest.skip("SKIPPED LOUDLY - " + message)
+
+
+def port_open(host: str, port: int) -> bool:
+    try:
+        with socket.create_connection((host, port), timeout=2):
+            return True
+    except OSError:
+        return False
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+@contextmanager
+def postgres_database() -> Iterator[str]:
+    """A fresh database on the shared server, dropped afterwards."""
+    if not port_open(PG_HOST, PG_PORT):
+        missing("PostgreSQL", f"nothing listens on {PG_HOST}:{PG_PORT}")
+    import psycopg
+
+    name = f"einvoice_test_{uuid.uuid4().hex[:10]}"
+    admin = f"host={PG_HOST} port={PG_PORT} user={PG_USER} dbname=postgres"
+    with psycopg.connect(admin, autocommit=True) as conn:
+        conn.execute(f'CREATE DATABASE "{name}"')
+    try:
+        yield f"postgresql+psycopg://{PG_USER}@{PG_HOST}:{PG_PORT}/{name}"
+    finally:
+        with psycopg.connect(admin, autocommit=True) as conn:
+            conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+def redis_url() -> str:
+    import redis
+
+    try:
+        client = redis.Redis.from_url(REDIS_URL, socket_timeout=2)
+        client.ping()
+        client.flushdb()
+    except Exception as exc:
+        missing("Redis", f"{REDIS_URL}: {exc}")
+    return REDIS_URL
+
+
+@dataclass(frozen=True)
+class PrivateRedis:
+    port: int
+
+    @property
+    def url(self) -> str:
+        return f"redis://127.0.0.1:{self.port}/0"
+
+    def start(self) -> None:
+        subprocess.run(
+            ["redis-server", "--port", str(self.port), "--bind", "127.0.0.1", "--save", "",
+             "--appendonly", "no", "--daemonize", "yes"],
+            check=True, capture_output=True,
+        )
+        deadline = time.monotonic() + 10
+        while not port_open("127.0.0.1", self.port):
+            if time.monotonic() > deadline:
+                raise RuntimeError("private redis did not start")
+            time.sleep(0.05)
+
+    def stop(self) -> None:
+        subprocess.run(
+            ["redis-cli", "-p", str(self.port), "shutdown", "nosave"], capture_output=True
+        )
+        deadline = time.monotonic() + 10
+        while port_open("127.0.0.1", self.port) and time.monotonic() < deadline:
+            time.sleep(0.05)
+
+
+@contextmanager
+def private_redis() -> Iterator[PrivateRedis]:
+    if shutil.which("redis-server") is None:
+        missing("redis-server", "binary not installed")
+    server = PrivateRedis(free_port())
+    server.start()
+    try:
+        yield server
+    finally:
+        server.stop()
+
+
+@dataclass(frozen=True)
+class Imap:
+    host: str
+    port: int
+    user: str
+    password: str
+    maildir: Path
+
+    @property
+    def url(self) -> str:
+        return f"imap+plain://{self.user}@{self.host}:{self.port}/INBOX"
+
+
+DOVECOT_CONF = """\
+protocols = imap
+listen = 127.0.0.1
+base_dir = {base}/run
+state_dir = {base}/state
+log_path = {base}/dovecot.log
+info_log_path = {base}/dovecot.log
+ssl = no
+disable_plaintext_auth = no
+auth_mechanisms = plain login
+mail_location = maildir:{base}/mail/%u
+first_valid_uid = 8
+mail_uid = mail
+mail_gid = mail
+default_internal_user = mail
+default_login_user = mail
+passdb {{
+  driver = passwd-file
+  args = scheme=PLAIN {base}/passwd
+}}
+userdb {{
+  driver = static
+  args = uid=mail gid=mail home={base}/mail/%u
+}}
+service imap-login {{
+  inet_listener imap {{
+    address = 127.0.0.1
+    port = {port}
+  }}
+  inet_listener imaps {{
+    port = 0
+  }}
+}}
+service anvil {{
+  chroot =
+}}
+service imap-login {{
+  chroot =
+}}
+namespace inbox {{
+  inbox = yes
+  separator = /
+}}
+"""
+
+
+@contextmanager
+def dovecot(tmp: Path) -> Iterator[Imap]:
+    binary = shutil.which("dovecot") or ("/usr/sbin/dovecot" if Path("/usr/sbin/dovecot").exists() else None)
+    if binary is None:
+        missing("Dovecot (IMAP)", "apt-get install dovecot-imapd (done by .ci/run)")
+    assert binary is not None
+    base = tmp / "dovecot"
+    for sub in ("run", "state", "mail"):
+        (base / sub).mkdir(parents=True, exist_ok=True)
+    port = free_port()
+    user, password = "rechnung", "geheim-" + uuid.uuid4().hex[:8]
+    (base / "passwd").write_text(f"{user}:{{PLAIN}}{password}\n")
+    conf = base / "dovecot.conf"
+    conf.write_text(DOVECOT_CONF.format(base=base, port=port))
+    subprocess.run(["chown", "-R", "mail:mail", str(base / "mail")], check=False)
+    os.chmod(base, 0o755)
+    result = subprocess.run([binary, "-c", str(conf)], capture_output=True, text=True)
+    if result.returncode != 0:
+        log = (base / "dovecot.log").read_text() if (base / "dovecot.log").exists() else ""
+        raise RuntimeError(f"dovecot did not start: {result.stderr}\n{log}")
+    deadline = time.monotonic() + 15
+    while not port_open("127.0.0.1", port):
+        if time.monotonic() > deadline:
+            raise RuntimeError("dovecot did not listen")
+        time.sleep(0.1)
+    try:
+        yield Imap("127.0.0.1", port, user, password, base / "mail" / user)
+    finally:
+        subprocess.run([binary, "-c", str(conf), "stop"], capture_output=True)
