@@ -225,3 +225,19 @@ def failures_retry(
     if c.settings.broker_url == "stub":
         run_inline(broker)
     typer.echo(f"{len(retried)} Dokument(e) erneut eingereiht.")
+
+
+@app.command()
+def sweep() -> None:
+    """Liegengebliebene Arbeit (älter als EINVOICE_SWEEP_AFTER Sekunden) neu einreihen."""
+    from einvoice import bootstrap
+    from einvoice.workers.actors import register
+    from einvoice.workers.actors import sweep as run_sweep
+
+    c = container()
+    broker = bootstrap.make_broker(c.settings.broker_url)
+    register(broker)
+    messages, documents = run_sweep()
+    if c.settings.broker_url == "stub":
+        run_inline(broker)
+    typer.echo(f"{messages} Nachricht(en) und {documents} Dokument(e) neu eingereiht.")

@@ -8,6 +8,7 @@ turned into findings with the official rule ids, flags and locations.
 from __future__ import annotations
 
 import logging
+import re
 import threading
 from dataclasses import dataclass
 from pathlib import Path
@@ -111,15 +112,40 @@ def parse_svrl(svrl: str, rule_set: RuleSet) -> list[Finding]:
         else:
             severity = _FLAGS.get(flag, Severity.ERROR)
         text_el = element.find(_TEXT)
-        text = " ".join((text_el.text or "").split()) if text_el is not None else ""
-        findings.append(
-            Finding(
-                rule=rule,
-                severity=severity,
-                layer=rule_set.layer,
-                message_de=text,
-                message_en=text,
-                location=element.get("location") or "",
-            )
-        )
+        official = " ".join((text_el.text or "").split()) if text_el is not None else ""
+        findings.append(explained(rule, severity, rule_set.layer, official, element.get("location")))
     return findings
+
+
+_QUALIFIED_STEP = re.compile(r"\*:([\w.-]+)\[namespace-uri\(\)='([^']*)'\]")
+
+
+def readable_location(location: str) -> str:
+    """``/*:Invoice[namespace-uri()='urn:...Invoice-2'][1]`` -> ``/ubl:Invoice[1]``."""
+    from einvoice.formats.xmldoc import prefix_for
+
+    def step(match: re.Match[str]) -> str:
+        prefix = prefix_for(match.group(2))
+        return f"{prefix}:{match.group(1)}" if prefix else match.group(1)
+
+    return _QUALIFIED_STEP.sub(step, location)
+
+
+def explained(
+    rule: str, severity: Severity, layer: Layer, official: str, location: str | None
+) -> Finding:
+    """A finding with the project's plain-language explanation beside the official text."""
+    from einvoice.domain.terms import terms_in
+    from einvoice.formats.rule_texts import explain
+
+    text = explain(rule)
+    terms = (text.terms if text and text.terms else ()) or terms_in(official)
+    if text is None:
+        message_de = f"Regel {rule} verletzt. Offizieller Text: {official}"
+        message_en = official
+    else:
+        message_de = text.de
+        message_en = f"{text.en} Official text: {official}" if official else text.en
+    return Finding(
+        rule, severity, layer, message_de, message_en, readable_location(location or ""), terms
+    )

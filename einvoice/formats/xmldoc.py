@@ -57,3 +57,8 @@ def location_of(node: etree._Element) -> str:
 
 
 _PREFIXES = {uri: prefix for prefix, uri in {**UBL_NS, **CII_NS}.items()}
+
+
+def prefix_for(namespace: str) -> str:
+    """The conventional prefix of a UBL/CII namespace ('' when unknown)."""
+    return _PREFIXES.get(namespace, "")

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, TypeAlias
 
 from lxml import etree
 
@@ -49,8 +49,12 @@ class Hit:
     detail_en: str = ""
 
 
-Offence = etree._Element | Hit
-Check = Callable[["Doc"], Iterable[Offence]]
+Offence: TypeAlias = "etree._Element | Hit"
+Check: TypeAlias = Callable[["Doc"], Iterable[Offence]]
+#: Predicate on one context element: True or a Hit when the rule is violated.
+ElementTest: TypeAlias = Callable[["Doc", etree._Element], "bool | Hit | None"]
+#: Predicate on the whole document (context: the root element).
+DocTest: TypeAlias = Callable[["Doc"], "bool | Hit | None"]
 
 
 @dataclass(slots=True)
@@ -145,7 +149,7 @@ def xp(path: str) -> Check:
     return check
 
 
-def each(path: str, violated: Callable[[Doc, etree._Element], bool | Hit | None]) -> Check:
+def each(path: str, violated: ElementTest) -> Check:
     """Run a Python predicate on every element selected by ``path``.
 
     The predicate returns ``True`` (or a :class:`Hit` with details) when the
@@ -165,7 +169,7 @@ def each(path: str, violated: Callable[[Doc, etree._Element], bool | Hit | None]
     return check
 
 
-def root_if(test: Callable[[Doc], bool | Hit | None]) -> Check:
+def root_if(test: DocTest) -> Check:
     """A document-level assert: report the root element when ``test`` is violated."""
 
     def check(doc: Doc) -> list[Offence]:

@@ -130,8 +130,7 @@ def _diagnose(line: str) -> tuple[str, str]:
         )
     if line.count("#SKONTO#") > 1 or "##" in line:
         return (
-            "Mehrere Angaben stehen in einer Zeile; jede Skonto-Angabe braucht eine eigene "
-            "Zeile.",
+            "Mehrere Angaben stehen in einer Zeile; jede Skonto-Angabe braucht eine eigene Zeile.",
             "Several entries share one line; each Skonto entry needs a line of its own.",
         )
     if not line.startswith("#SKONTO#"):

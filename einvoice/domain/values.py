@@ -1,0 +1,80 @@
+"""Reading the semantic data types of EN 16931 from their written form.
+
+Amounts, quantities and percentages are ``Decimal`` exactly as written (the
+scale is kept: ``158.1250000000`` stays ``158.1250000000``); dates are
+``datetime.date``. A value that cannot be read raises :class:`InvalidValueError`
+with a German message naming the business term - never a binary float, never a
+silent default.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+from decimal import ROUND_HALF_UP, Decimal
+
+from einvoice.errors import PermanentError
+
+_DECIMAL = re.compile(r"[+-]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)")
+_ISO_DATE = re.compile(r"([0-9]{4})-([0-9]{2})-([0-9]{2})(?:Z|[+-][0-9]{2}:[0-9]{2})?")
+_COMPACT_DATE = re.compile(r"([0-9]{4})([0-9]{2})([0-9]{2})")
+CENT = Decimal("0.01")
+
+
+class InvalidValueError(PermanentError):
+    """A business term's value is not of its semantic data type (German message)."""
+
+    def __init__(self, term: str, value: str, expected: str) -> None:
+        self.term = term
+        self.value = value
+        super().__init__(
+            f"Der Wert '{value[:60]}' in {term} ist {expected}.",
+        )
+
+
+def parse_decimal(text: str, term: str) -> Decimal:
+    """An amount, quantity or percentage as written (xs:decimal lexical form)."""
+    value = text.strip()
+    if not _DECIMAL.fullmatch(value):
+        raise InvalidValueError(term, value, "keine Dezimalzahl (erwartet z. B. 1234.56)")
+    return Decimal(value)
+
+
+def parse_iso_date(text: str, term: str) -> date:
+    """A date written ``YYYY-MM-DD`` (UBL, optionally with a time zone suffix)."""
+    value = text.strip()
+    match = _ISO_DATE.fullmatch(value)
+    if match is None:
+        raise InvalidValueError(term, value, "kein Datum im Format JJJJ-MM-TT")
+    return _date(match.groups(), term, value)
+
+
+def parse_compact_date(text: str, date_format: str | None, term: str) -> date:
+    """A CII date ``YYYYMMDD`` (format code 102, the only one EN 16931 allows)."""
+    value = text.strip()
+    if date_format not in (None, "", "102"):
+        raise InvalidValueError(
+            term, value, f"im Datumsformat {date_format}; erlaubt ist nur 102 (JJJJMMTT)"
+        )
+    match = _COMPACT_DATE.fullmatch(value)
+    if match is None:
+        raise InvalidValueError(term, value, "kein Datum im Format JJJJMMTT (Format 102)")
+    return _date(match.groups(), term, value)
+
+
+def _date(parts: tuple[str | None, ...], term: str, value: str) -> date:
+    year, month, day = (int(p or "0") for p in parts[:3])
+    try:
+        return date(year, month, day)
+    except ValueError as exc:
+        raise InvalidValueError(term, value, "kein gültiges Kalenderdatum") from exc
+
+
+def round_half_up(amount: Decimal, exponent: Decimal = CENT) -> Decimal:
+    """Commercial rounding (half up) to two decimals, as EN 16931 rounds amounts."""
+    return amount.quantize(exponent, rounding=ROUND_HALF_UP)
+
+
+def decimal_text(value: Decimal) -> str:
+    """The canonical string of a decimal: plain notation, scale kept (``10.50``)."""
+    return format(value, "f")

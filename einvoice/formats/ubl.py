@@ -1,0 +1,671 @@
+"""UBL 2.1 Invoice and CreditNote -> :class:`~einvoice.domain.invoice.Invoice`.
+
+Follows the EN 16931 UBL syntax binding (CEN/TS 16931-3-2) term by term,
+plus the XRechnung extension (sub-lines ``cac:SubInvoiceLine``, third-party
+payments ``cac:PrepaidPayment``). Walks the tree by direct child iteration
+with Clark-notation tags: no XPath is compiled or evaluated per document.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+from collections.abc import Iterator
+from datetime import date
+from decimal import Decimal
+from typing import TypeAlias, TypeVar
+
+from lxml import etree
+
+from einvoice.domain.findings import Syntax
+from einvoice.domain.invoice import (
+    Address,
+    AllowanceCharge,
+    Buyer,
+    Contact,
+    CreditTransfer,
+    Delivery,
+    DirectDebit,
+    DocumentTotals,
+    EmbeddedDocument,
+    Identifier,
+    Invoice,
+    InvoiceLine,
+    InvoiceNote,
+    Item,
+    ItemAttribute,
+    ItemClassification,
+    LineVat,
+    Payee,
+    PaymentCard,
+    PaymentInstructions,
+    Period,
+    PrecedingInvoiceReference,
+    PriceDetails,
+    ProcessControl,
+    Seller,
+    SupportingDocument,
+    TaxRepresentative,
+    ThirdPartyPayment,
+    VatBreakdown,
+)
+from einvoice.domain.skonto import skonto_terms
+from einvoice.domain.values import InvalidValueError, parse_decimal, parse_iso_date
+from einvoice.formats.namespaces import CAC, CBC
+from einvoice.formats.xmldoc import XmlDocument
+
+Element: TypeAlias = etree._Element
+T = TypeVar("T")
+
+A = f"{{{CAC}}}"
+B = f"{{{CBC}}}"
+
+# Document types of cac:AdditionalDocumentReference that are not BG-24.
+INVOICED_OBJECT = "130"  # BT-18
+PROJECT = "50"  # BT-11 in a CreditNote (no cac:ProjectReference there)
+
+
+# --------------------------------------------------------------------------
+# Tree helpers (direct children only), shared with the CII reader
+# --------------------------------------------------------------------------
+
+
+def child(el: Element | None, tag: str) -> Element | None:
+    if el is None:
+        return None
+    for found in el.iterchildren(tag):
+        return found
+    return None
+
+
+def children(el: Element | None, tag: str) -> Iterator[Element]:
+    if el is None:
+        return iter(())
+    found: Iterator[Element] = el.iterchildren(tag)
+    return found
+
+
+def value(el: Element | None) -> str | None:
+    """The element's text, outer whitespace removed; None when absent or empty."""
+    if el is None:
+        return None
+    text = el.text if len(el) == 0 else "".join(el.itertext())
+    if text is None:
+        return None
+    text = text.strip()
+    return text or None
+
+
+def text_of(el: Element | None, tag: str) -> str | None:
+    return value(child(el, tag))
+
+
+def path(el: Element | None, *tags: str) -> Element | None:
+    for tag in tags:
+        el = child(el, tag)
+        if el is None:
+            return None
+    return el
+
+
+def decimal_of(el: Element | None, term: str) -> Decimal | None:
+    text = value(el)
+    return None if text is None else parse_decimal(text, term)
+
+
+def date_of(el: Element | None, term: str) -> date | None:
+    text = value(el)
+    return None if text is None else parse_iso_date(text, term)
+
+
+def identifier_of(el: Element | None) -> Identifier | None:
+    text = value(el)
+    if text is None or el is None:
+        return None
+    return Identifier(text, el.get("schemeID"))
+
+
+def joined(values: Iterator[str | None]) -> str | None:
+    parts = [v for v in values if v]
+    return "\n".join(parts) if parts else None
+
+
+# --------------------------------------------------------------------------
+# The parser
+# --------------------------------------------------------------------------
+
+
+def parse_ubl(doc: XmlDocument) -> Invoice:
+    """Map a UBL Invoice or CreditNote document onto the semantic model."""
+    return _UblReader(doc.root, doc.syntax is Syntax.UBL_CREDIT_NOTE).invoice(doc.syntax)
+
+
+class _UblReader:
+    def __init__(self, root: Element, credit_note: bool) -> None:
+        self.root = root
+        self.credit_note = credit_note
+        self.line_tag = A + ("CreditNoteLine" if credit_note else "InvoiceLine")
+        self.sub_line_tag = A + ("SubCreditNoteLine" if credit_note else "SubInvoiceLine")
+        self.quantity_tag = B + ("CreditedQuantity" if credit_note else "InvoicedQuantity")
+        # One pass over the root's children, grouped by tag.
+        self.top: dict[str, list[Element]] = {}
+        for child in root:
+            tag = child.tag
+            if isinstance(tag, str):
+                self.top.setdefault(tag, []).append(child)
+
+    def all(self, tag: str) -> list[Element]:
+        return self.top.get(tag, [])
+
+    def one(self, tag: str) -> Element | None:
+        found = self.top.get(tag)
+        return found[0] if found else None
+
+    def text(self, tag: str) -> str | None:
+        return value(self.one(tag))
+
+    # ---- header ------------------------------------------------------------
+
+    def invoice(self, syntax: Syntax) -> Invoice:
+        currency = self.text(B + "DocumentCurrencyCode")
+        tax_currency = self.text(B + "TaxCurrencyCode")
+        type_tag = B + ("CreditNoteTypeCode" if self.credit_note else "InvoiceTypeCode")
+        period_el = self.one(A + "InvoicePeriod")
+        means = self.all(A + "PaymentMeans")
+        payment_terms = joined(text_of(terms, B + "Note") for terms in self.all(A + "PaymentTerms"))
+        documents = self.all(A + "AdditionalDocumentReference")
+        order = self.one(A + "OrderReference")
+        totals, vat_breakdown = self.totals(currency, tax_currency)
+        issue_date = date_of(self.one(B + "IssueDate"), "BT-2")
+        return Invoice(
+            number=required(self.text(B + "ID"), "BT-1", "Rechnungsnummer"),
+            issue_date=required(issue_date, "BT-2", "Rechnungsdatum"),
+            type_code=required(self.text(type_tag), "BT-3", "Rechnungsart"),
+            currency_code=required(currency, "BT-5", "Rechnungswährung"),
+            syntax=syntax,
+            vat_accounting_currency_code=tax_currency,
+            tax_point_date=date_of(self.one(B + "TaxPointDate"), "BT-7"),
+            tax_point_date_code=text_of(period_el, B + "DescriptionCode"),
+            due_date=self.due_date(means),
+            buyer_reference=self.text(B + "BuyerReference"),
+            project_reference=self.project_reference(documents),
+            contract_reference=text_of(self.one(A + "ContractDocumentReference"), B + "ID"),
+            purchase_order_reference=text_of(order, B + "ID"),
+            sales_order_reference=text_of(order, B + "SalesOrderID"),
+            receiving_advice_reference=text_of(self.one(A + "ReceiptDocumentReference"), B + "ID"),
+            despatch_advice_reference=text_of(self.one(A + "DespatchDocumentReference"), B + "ID"),
+            tender_or_lot_reference=text_of(self.one(A + "OriginatorDocumentReference"), B + "ID"),
+            invoiced_object_identifier=self.invoiced_object(documents),
+            buyer_accounting_reference=self.text(B + "AccountingCost"),
+            payment_terms=payment_terms,
+            skonto_terms=skonto_terms(payment_terms),
+            notes=tuple(_note(n) for n in self.all(B + "Note") if value(n) is not None),
+            process=ProcessControl(self.text(B + "ProfileID"), self.text(B + "CustomizationID")),
+            preceding_invoices=self.preceding_invoices(),
+            seller=self.seller(),
+            buyer=self.buyer(),
+            payee=self.payee(),
+            tax_representative=self.tax_representative(),
+            delivery=self.delivery(),
+            invoicing_period=_period(period_el, "BT-73", "BT-74"),
+            payment_instructions=self.payment_instructions(means),
+            allowances=self.allowance_charges(self.root, False, document=True),
+            charges=self.allowance_charges(self.root, True, document=True),
+            totals=totals,
+            vat_breakdown=vat_breakdown,
+            supporting_documents=self.supporting_documents(documents),
+            lines=tuple(self.line(el) for el in self.all(self.line_tag)),
+            third_party_payments=tuple(
+                ThirdPartyPayment(
+                    text_of(p, B + "ID"),
+                    decimal_of(child(p, B + "PaidAmount"), "BT-DEX-002"),
+                    text_of(p, B + "InstructionID"),
+                )
+                for p in self.all(A + "PrepaidPayment")
+            ),
+        )
+
+    def due_date(self, means: list[Element]) -> date | None:
+        # Invoice: cbc:DueDate; CreditNote has none and uses cac:PaymentMeans/cbc:PaymentDueDate.
+        due = date_of(self.one(B + "DueDate"), "BT-9")
+        if due is None:
+            for m in means:
+                due = date_of(child(m, B + "PaymentDueDate"), "BT-9")
+                if due is not None:
+                    break
+        return due
+
+    def project_reference(self, documents: list[Element]) -> str | None:
+        project = text_of(self.one(A + "ProjectReference"), B + "ID")
+        if project is None and self.credit_note:
+            for d in documents:
+                if text_of(d, B + "DocumentTypeCode") == PROJECT:
+                    return text_of(d, B + "ID")
+        return project
+
+    def invoiced_object(self, documents: list[Element]) -> Identifier | None:
+        for d in documents:
+            if text_of(d, B + "DocumentTypeCode") == INVOICED_OBJECT:
+                return identifier_of(child(d, B + "ID"))
+        return None
+
+    def preceding_invoices(self) -> tuple[PrecedingInvoiceReference, ...]:
+        found: list[PrecedingInvoiceReference] = []
+        for ref in self.all(A + "BillingReference"):
+            document = child(ref, A + "InvoiceDocumentReference")
+            number = text_of(document, B + "ID")
+            if number is not None:
+                found.append(
+                    PrecedingInvoiceReference(
+                        number, date_of(child(document, B + "IssueDate"), "BT-26")
+                    )
+                )
+        return tuple(found)
+
+    # ---- parties -----------------------------------------------------------
+
+    def seller(self) -> Seller:
+        party = path(self.one(A + "AccountingSupplierParty"), A + "Party")
+        if party is None:
+            return Seller()
+        legal = child(party, A + "PartyLegalEntity")
+        vat, tax_registration = _tax_schemes(party)
+        return Seller(
+            name=text_of(legal, B + "RegistrationName"),
+            trading_name=text_of(child(party, A + "PartyName"), B + "Name"),
+            identifiers=tuple(i for i in (_party_ids(party)) if i.scheme != "SEPA"),
+            legal_registration=identifier_of(child(legal, B + "CompanyID")),
+            vat_identifier=vat,
+            tax_registration_identifier=tax_registration,
+            additional_legal_information=text_of(legal, B + "CompanyLegalForm"),
+            electronic_address=identifier_of(child(party, B + "EndpointID")),
+            address=_address(child(party, A + "PostalAddress")),
+            contact=_contact(child(party, A + "Contact")),
+        )
+
+    def buyer(self) -> Buyer:
+        party = path(self.one(A + "AccountingCustomerParty"), A + "Party")
+        if party is None:
+            return Buyer()
+        legal = child(party, A + "PartyLegalEntity")
+        vat, _ = _tax_schemes(party)
+        ids = list(_party_ids(party))
+        return Buyer(
+            name=text_of(legal, B + "RegistrationName"),
+            trading_name=text_of(child(party, A + "PartyName"), B + "Name"),
+            identifier=ids[0] if ids else None,
+            legal_registration=identifier_of(child(legal, B + "CompanyID")),
+            vat_identifier=vat,
+            electronic_address=identifier_of(child(party, B + "EndpointID")),
+            address=_address(child(party, A + "PostalAddress")),
+            contact=_contact(child(party, A + "Contact")),
+        )
+
+    def payee(self) -> Payee | None:
+        party = self.one(A + "PayeeParty")
+        if party is None:
+            return None
+        ids = [i for i in _party_ids(party) if i.scheme != "SEPA"]
+        return Payee(
+            name=text_of(child(party, A + "PartyName"), B + "Name"),
+            identifier=ids[0] if ids else None,
+            legal_registration=identifier_of(path(party, A + "PartyLegalEntity", B + "CompanyID")),
+        )
+
+    def tax_representative(self) -> TaxRepresentative | None:
+        party = self.one(A + "TaxRepresentativeParty")
+        if party is None:
+            return None
+        vat, _ = _tax_schemes(party)
+        return TaxRepresentative(
+            name=text_of(child(party, A + "PartyName"), B + "Name"),
+            vat_identifier=vat,
+            address=_address(child(party, A + "PostalAddress")),
+        )
+
+    def delivery(self) -> Delivery | None:
+        delivery = self.one(A + "Delivery")
+        if delivery is None:
+            return None
+        location = child(delivery, A + "DeliveryLocation")
+        found = Delivery(
+            party_name=text_of(path(delivery, A + "DeliveryParty", A + "PartyName"), B + "Name"),
+            location_identifier=identifier_of(child(location, B + "ID")),
+            actual_delivery_date=date_of(child(delivery, B + "ActualDeliveryDate"), "BT-72"),
+            address=_address(child(location, A + "Address")),
+        )
+        return None if found == Delivery() else found
+
+    # ---- payment -----------------------------------------------------------
+
+    def payment_instructions(self, means: list[Element]) -> PaymentInstructions | None:
+        creditor_id = self.creditor_identifier()
+        if not means and creditor_id is None:
+            return None
+        code = text = remittance = None
+        transfers: list[CreditTransfer] = []
+        card: PaymentCard | None = None
+        mandate_ref = debited = None
+        for m in means:
+            code_el = child(m, B + "PaymentMeansCode")
+            code = code or value(code_el)
+            if code_el is not None:
+                text = text or clean(code_el.get("name"))
+            remittance = remittance or text_of(m, B + "PaymentID")
+            for account in children(m, A + "PayeeFinancialAccount"):
+                transfers.append(
+                    CreditTransfer(
+                        text_of(account, B + "ID"),
+                        text_of(account, B + "Name"),
+                        text_of(child(account, A + "FinancialInstitutionBranch"), B + "ID"),
+                    )
+                )
+            card_el = child(m, A + "CardAccount")
+            if card_el is not None and card is None:
+                card = PaymentCard(
+                    text_of(card_el, B + "PrimaryAccountNumberID"),
+                    text_of(card_el, B + "HolderName"),
+                )
+            mandate = child(m, A + "PaymentMandate")
+            if mandate is not None:
+                mandate_ref = mandate_ref or text_of(mandate, B + "ID")
+                debited = debited or text_of(child(mandate, A + "PayerFinancialAccount"), B + "ID")
+        direct_debit = None
+        if mandate_ref or debited or creditor_id:
+            direct_debit = DirectDebit(mandate_ref, creditor_id, debited)
+        return PaymentInstructions(code, text, remittance, tuple(transfers), card, direct_debit)
+
+    def creditor_identifier(self) -> str | None:
+        """BT-90: a party identification with scheme SEPA (seller, else payee)."""
+        for party in (
+            path(self.one(A + "AccountingSupplierParty"), A + "Party"),
+            self.one(A + "PayeeParty"),
+        ):
+            for identifier in _party_ids(party):
+                if identifier.scheme == "SEPA":
+                    return identifier.value
+        return None
+
+    # ---- amounts -----------------------------------------------------------
+
+    def allowance_charges(
+        self, parent: Element, charges: bool, *, document: bool = False
+    ) -> tuple[AllowanceCharge, ...]:
+        found: list[AllowanceCharge] = []
+        wanted = "true" if charges else "false"
+        elements = (
+            self.all(A + "AllowanceCharge")
+            if document
+            else parent.iterchildren(A + "AllowanceCharge")
+        )
+        term = (
+            ("BT-99" if charges else "BT-92") if document else ("BT-141" if charges else "BT-136")
+        )
+        for el in elements:
+            if (text_of(el, B + "ChargeIndicator") or "").lower() != wanted:
+                continue
+            category = child(el, A + "TaxCategory")
+            found.append(
+                AllowanceCharge(
+                    is_charge=charges,
+                    amount=decimal_of(child(el, B + "Amount"), term),
+                    base_amount=decimal_of(child(el, B + "BaseAmount"), term),
+                    percentage=decimal_of(child(el, B + "MultiplierFactorNumeric"), term),
+                    vat_category_code=text_of(category, B + "ID"),
+                    vat_rate=decimal_of(child(category, B + "Percent"), term),
+                    reason=text_of(el, B + "AllowanceChargeReason"),
+                    reason_code=text_of(el, B + "AllowanceChargeReasonCode"),
+                )
+            )
+        return tuple(found)
+
+    def totals(
+        self, currency: str | None, tax_currency: str | None
+    ) -> tuple[DocumentTotals, tuple[VatBreakdown, ...]]:
+        vat_total = vat_total_accounting = None
+        breakdown: list[VatBreakdown] = []
+        for tax_total in self.all(A + "TaxTotal"):
+            amount_el = child(tax_total, B + "TaxAmount")
+            amount_currency = amount_el.get("currencyID") if amount_el is not None else None
+            subtotals = list(children(tax_total, A + "TaxSubtotal"))
+            is_accounting = (
+                tax_currency is not None
+                and tax_currency != currency
+                and amount_currency == tax_currency
+                and not subtotals
+            )
+            if is_accounting:
+                vat_total_accounting = decimal_of(amount_el, "BT-111")
+                continue
+            if vat_total is None:
+                vat_total = decimal_of(amount_el, "BT-110")
+            breakdown.extend(_vat_breakdown(s) for s in subtotals)
+        monetary = self.one(A + "LegalMonetaryTotal")
+
+        def amount(tag: str, term: str) -> Decimal | None:
+            return decimal_of(child(monetary, B + tag), term)
+
+        return (
+            DocumentTotals(
+                line_net_total=amount("LineExtensionAmount", "BT-106"),
+                allowance_total=amount("AllowanceTotalAmount", "BT-107"),
+                charge_total=amount("ChargeTotalAmount", "BT-108"),
+                total_without_vat=amount("TaxExclusiveAmount", "BT-109"),
+                vat_total=vat_total,
+                vat_total_accounting_currency=vat_total_accounting,
+                total_with_vat=amount("TaxInclusiveAmount", "BT-112"),
+                paid_amount=amount("PrepaidAmount", "BT-113"),
+                rounding_amount=amount("PayableRoundingAmount", "BT-114"),
+                amount_due=amount("PayableAmount", "BT-115"),
+            ),
+            tuple(breakdown),
+        )
+
+    def supporting_documents(self, documents: list[Element]) -> tuple[SupportingDocument, ...]:
+        found: list[SupportingDocument] = []
+        for d in documents:
+            type_code = text_of(d, B + "DocumentTypeCode")
+            if type_code == INVOICED_OBJECT or (self.credit_note and type_code == PROJECT):
+                continue
+            attachment = child(d, A + "Attachment")
+            found.append(
+                SupportingDocument(
+                    reference=text_of(d, B + "ID"),
+                    description=text_of(d, B + "DocumentDescription"),
+                    external_location=text_of(
+                        child(attachment, A + "ExternalReference"), B + "URI"
+                    ),
+                    attachment=embedded_of(child(attachment, B + "EmbeddedDocumentBinaryObject")),
+                )
+            )
+        return tuple(found)
+
+    # ---- lines -------------------------------------------------------------
+
+    def line(self, el: Element) -> InvoiceLine:
+        quantity_el = child(el, self.quantity_tag)
+        item = child(el, A + "Item")
+        object_id = None
+        for ref in children(el, A + "DocumentReference"):
+            if text_of(ref, B + "DocumentTypeCode") == INVOICED_OBJECT:
+                object_id = identifier_of(child(ref, B + "ID"))
+                break
+        return InvoiceLine(
+            line_id=text_of(el, B + "ID"),
+            note=joined(value(n) for n in children(el, B + "Note")),
+            object_identifier=object_id,
+            quantity=decimal_of(quantity_el, "BT-129"),
+            unit_code=clean(quantity_el.get("unitCode")) if quantity_el is not None else None,
+            net_amount=decimal_of(child(el, B + "LineExtensionAmount"), "BT-131"),
+            order_line_reference=text_of(child(el, A + "OrderLineReference"), B + "LineID"),
+            accounting_reference=text_of(el, B + "AccountingCost"),
+            period=_period(child(el, A + "InvoicePeriod"), "BT-134", "BT-135"),
+            allowances=self.allowance_charges(el, False),
+            charges=self.allowance_charges(el, True),
+            price=_price(child(el, A + "Price")),
+            vat=_line_vat(child(item, A + "ClassifiedTaxCategory")),
+            item=_item(item),
+            sub_lines=tuple(self.line(sub) for sub in children(el, self.sub_line_tag)),
+        )
+
+
+# --------------------------------------------------------------------------
+# Group builders
+# --------------------------------------------------------------------------
+
+
+def required(value: T | None, term: str, label: str) -> T:
+    if value is None:
+        raise InvalidValueError(term, "", f"leer: die Pflichtangabe {label} fehlt")
+    return value
+
+
+def clean(value: str | None) -> str | None:
+    if value is None:
+        return None
+    value = value.strip()
+    return value or None
+
+
+def _note(el: Element) -> InvoiceNote:
+    """BG-1 from cbc:Note; a leading ``#CODE#`` carries BT-21 (XRechnung/Peppol convention)."""
+    text = value(el) or ""
+    if text.startswith("#") and text.count("#") >= 2:
+        code, _, rest = text[1:].partition("#")
+        if code.isalpha() and code.isupper() and len(code) == 3:
+            return InvoiceNote(rest.strip(), code)
+    return InvoiceNote(text)
+
+
+def _party_ids(party: Element | None) -> Iterator[Identifier]:
+    for identification in children(party, A + "PartyIdentification"):
+        identifier = identifier_of(child(identification, B + "ID"))
+        if identifier is not None:
+            yield identifier
+
+
+def _tax_schemes(party: Element) -> tuple[str | None, str | None]:
+    """(VAT identifier, other tax registration identifier) from cac:PartyTaxScheme."""
+    vat = other = None
+    for scheme in party.iterchildren(A + "PartyTaxScheme"):
+        company_id = text_of(scheme, B + "CompanyID")
+        if text_of(child(scheme, A + "TaxScheme"), B + "ID") == "VAT":
+            vat = vat or company_id
+        else:
+            other = other or company_id
+    return vat, other
+
+
+def _address(el: Element | None) -> Address | None:
+    if el is None:
+        return None
+    return Address(
+        line_one=text_of(el, B + "StreetName"),
+        line_two=text_of(el, B + "AdditionalStreetName"),
+        line_three=text_of(child(el, A + "AddressLine"), B + "Line"),
+        city=text_of(el, B + "CityName"),
+        post_code=text_of(el, B + "PostalZone"),
+        country_subdivision=text_of(el, B + "CountrySubentity"),
+        country_code=text_of(child(el, A + "Country"), B + "IdentificationCode"),
+    )
+
+
+def _contact(el: Element | None) -> Contact | None:
+    if el is None:
+        return None
+    return Contact(
+        text_of(el, B + "Name"), text_of(el, B + "Telephone"), text_of(el, B + "ElectronicMail")
+    )
+
+
+def _period(el: Element | None, start: str, end: str) -> Period | None:
+    if el is None:
+        return None
+    period = Period(
+        date_of(child(el, B + "StartDate"), start), date_of(child(el, B + "EndDate"), end)
+    )
+    return None if period == Period() else period
+
+
+def _vat_breakdown(el: Element) -> VatBreakdown:
+    category = child(el, A + "TaxCategory")
+    return VatBreakdown(
+        taxable_amount=decimal_of(child(el, B + "TaxableAmount"), "BT-116"),
+        tax_amount=decimal_of(child(el, B + "TaxAmount"), "BT-117"),
+        category_code=text_of(category, B + "ID"),
+        rate=decimal_of(child(category, B + "Percent"), "BT-119"),
+        exemption_reason=text_of(category, B + "TaxExemptionReason"),
+        exemption_reason_code=text_of(category, B + "TaxExemptionReasonCode"),
+    )
+
+
+def embedded_of(el: Element | None) -> EmbeddedDocument | None:
+    if el is None:
+        return None
+    return EmbeddedDocument(
+        base64_content(el.text or "", "BT-125"),
+        clean(el.get("mimeCode")),
+        clean(el.get("filename")),
+    )
+
+
+def base64_content(text: str, term: str) -> bytes:
+    compact = "".join(text.split())
+    try:
+        return base64.b64decode(compact, validate=True)
+    except (binascii.Error, ValueError) as exc:
+        raise InvalidValueError(term, compact[:20] + "...", "kein gültiges Base64") from exc
+
+
+def _price(el: Element | None) -> PriceDetails | None:
+    if el is None:
+        return None
+    base_quantity = child(el, B + "BaseQuantity")
+    discount = gross = None
+    for ac in el.iterchildren(A + "AllowanceCharge"):
+        discount = decimal_of(child(ac, B + "Amount"), "BT-147")
+        gross = decimal_of(child(ac, B + "BaseAmount"), "BT-148")
+        break
+    return PriceDetails(
+        net_price=decimal_of(child(el, B + "PriceAmount"), "BT-146"),
+        discount=discount,
+        gross_price=gross,
+        base_quantity=decimal_of(base_quantity, "BT-149"),
+        base_quantity_unit=(
+            clean(base_quantity.get("unitCode")) if base_quantity is not None else None
+        ),
+    )
+
+
+def _line_vat(el: Element | None) -> LineVat | None:
+    if el is None:
+        return None
+    return LineVat(text_of(el, B + "ID"), decimal_of(child(el, B + "Percent"), "BT-152"))
+
+
+def _item(el: Element | None) -> Item | None:
+    if el is None:
+        return None
+    classifications: list[ItemClassification] = []
+    for c in el.iterchildren(A + "CommodityClassification"):
+        code_el = child(c, B + "ItemClassificationCode")
+        code = value(code_el)
+        if code is not None and code_el is not None:
+            classifications.append(
+                ItemClassification(
+                    code, clean(code_el.get("listID")), clean(code_el.get("listVersionID"))
+                )
+            )
+    return Item(
+        name=text_of(el, B + "Name"),
+        description=joined(value(d) for d in el.iterchildren(B + "Description")),
+        sellers_identifier=text_of(child(el, A + "SellersItemIdentification"), B + "ID"),
+        buyers_identifier=text_of(child(el, A + "BuyersItemIdentification"), B + "ID"),
+        standard_identifier=identifier_of(path(el, A + "StandardItemIdentification", B + "ID")),
+        classifications=tuple(classifications),
+        origin_country=text_of(child(el, A + "OriginCountry"), B + "IdentificationCode"),
+        attributes=tuple(
+            ItemAttribute(text_of(p, B + "Name"), text_of(p, B + "Value"))
+            for p in el.iterchildren(A + "AdditionalItemProperty")
+        ),
+    )
