@@ -82,14 +82,23 @@ def use(built: Container) -> None:
         _container = built
 
 
-def make_broker(url: str) -> Any:
-    """dramatiq broker: ``stub`` (in-process) or Redis."""
+def make_broker(url: str, metrics_port: int | None = None) -> Any:
+    """dramatiq broker: ``stub`` (in-process) or Redis; Prometheus middleware on request."""
     if url == "stub":
         from dramatiq.brokers.stub import StubBroker
 
-        broker = StubBroker()
-        broker.emit_after("process_boot")
-        return broker
+        stub = StubBroker()
+        stub.emit_after("process_boot")
+        return stub
     from dramatiq.brokers.redis import RedisBroker
 
-    return RedisBroker(url=url)
+    broker = RedisBroker(url=url)  # type: ignore[no-untyped-call]
+    if metrics_port is not None:
+        import os
+
+        os.environ.setdefault("dramatiq_prom_host", "127.0.0.1")
+        os.environ["dramatiq_prom_port"] = str(metrics_port)  # noqa: SIM112 - dramatiq reads it
+        from dramatiq.middleware.prometheus import Prometheus
+
+        broker.add_middleware(Prometheus())
+    return broker

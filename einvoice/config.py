@@ -27,6 +27,7 @@ class Settings:
     imap_password: str | None
     poll_interval: float
     sweep_after: float  # seconds a document may stay in an intermediate state
+    metrics_port: int | None = None  # Prometheus: workers on it, database gauges on +1
 
     @property
     def blob_dir(self) -> Path:
@@ -100,4 +101,7 @@ def load(env: Mapping[str, str] | None = None) -> Settings:
         imap_password=env.get("EINVOICE_IMAP_PASSWORD") or None,
         poll_interval=_float(env, "EINVOICE_POLL_INTERVAL", 60.0),
         sweep_after=_float(env, "EINVOICE_SWEEP_AFTER", 300.0),
+        metrics_port=_int(env, "EINVOICE_METRICS_PORT", 0) or None
+        if env.get("EINVOICE_METRICS_PORT")
+        else None,
     )

@@ -1,7 +1,17 @@
-"""``einvoice demo``: the main job on embedded defaults, in one command."""
+"""``einvoice demo``: the main job on embedded defaults, in one command.
+
+SQLite and blobs in a demo folder, a local Maildir filled with the shipped
+samples (as supplier e-mails, plus one without an invoice, one delivered twice
+and one invoice sent again), dramatiq's in-process broker; then it prints what
+happened to each invoice.
+"""
 
 from __future__ import annotations
 
+import shutil
+from datetime import UTC, datetime
+from email.message import EmailMessage
+from email.utils import format_datetime, make_msgid
 from pathlib import Path
 from typing import Annotated
 
@@ -12,38 +22,129 @@ from einvoice.cli.app import app
 SAMPLES = Path(__file__).resolve().parents[2] / "samples"
 
 
+def _mail(name: str, data: bytes, number: int, message_id: str | None = None) -> bytes:
+    message = EmailMessage()
+    message["From"] = f"Buchhaltung Lieferant {number} <rechnung{number}@lieferant.example>"
+    message["To"] = "rechnungseingang@stadt.example"
+    message["Subject"] = f"Rechnung {name}"
+    message["Date"] = format_datetime(datetime(2026, 11, 2, 9, number % 60, tzinfo=UTC))
+    message["Message-ID"] = message_id or make_msgid(f"demo{number}", "lieferant.example")
+    message.set_content("Sehr geehrte Damen und Herren,\nanbei unsere Rechnung.\n")
+    subtype = "pdf" if name.lower().endswith(".pdf") else "xml"
+    message.add_attachment(data, maintype="application", subtype=subtype, filename=name)
+    return message.as_bytes()
+
+
+def fill_maildir(maildir: Path, samples: Path) -> int:
+    import mailbox
+
+    from einvoice.cli.validate import collect
+
+    box = mailbox.Maildir(maildir, create=True)
+    files = collect([samples])
+    first_raw = b""
+    for number, file in enumerate(files, 1):
+        raw = _mail(file.name, file.read_bytes(), number)
+        first_raw = first_raw or raw
+        box.add(raw)
+    if files:
+        box.add(first_raw)  # the same e-mail delivered twice
+        box.add(_mail("kopie-" + files[0].name, files[0].read_bytes(), 900))  # sent again
+    note = EmailMessage()
+    note["From"] = "info@lieferant.example"
+    note["Subject"] = "Frage zur Bestellung"
+    note["Message-ID"] = make_msgid("frage", "lieferant.example")
+    note.set_content("Wann wird unsere Rechnung bezahlt?")
+    box.add(note.as_bytes())
+    box.close()
+    return len(files) + 3
+
+
 @app.command()
 def demo(
     samples: Annotated[
         Path, typer.Option("--samples", help="Ordner mit Beispielrechnungen.")
     ] = SAMPLES,
+    folder: Annotated[
+        Path, typer.Option("--folder", help="Arbeitsordner der Demo (wird neu angelegt).")
+    ] = Path("data/demo"),
 ) -> None:
-    """Beispielrechnungen aus samples/ prüfen und das Ergebnis je Rechnung zeigen."""
-    import einvoice
-    from einvoice.cli.validate import collect
-    from einvoice.domain.findings import Severity
+    """Beispielrechnungen als E-Mails abholen, prüfen, speichern und das Ergebnis zeigen."""
+    from einvoice import bootstrap, config
+    from einvoice.cli.pipeline import run_inline
+    from einvoice.storage import db
+    from einvoice.workers.actors import poll_source, register
 
-    try:
-        files = collect([samples])
-    except FileNotFoundError as exc:
+    if not samples.is_dir():
         typer.echo(f"Ordner mit Beispielrechnungen nicht gefunden: {samples}", err=True)
-        raise typer.Exit(2) from exc
-    if not files:
-        typer.echo(f"Keine Beispielrechnungen in {samples}", err=True)
         raise typer.Exit(2)
-    typer.echo(f"E-Rechnung Demo: {len(files)} Beispielrechnungen aus {samples}\n")
-    accepted = 0
-    for file in files:
-        report = einvoice.validate(file.read_bytes(), name=file.name)
-        errors = [f for f in report.findings if f.severity is Severity.ERROR]
-        verdict = "angenommen" if report.valid else "abgelehnt "
-        accepted += report.valid
-        rel = file.relative_to(samples)
-        typer.echo(f"  {verdict}  {rel}  ({report.syntax.value}, {report.scenario.value})")
-        for finding in errors[:3]:
-            typer.echo(f"              {finding.rule}: {finding.message('de')[:110]}")
-        if len(errors) > 3:
-            typer.echo(f"              ... und {len(errors) - 3} weitere Fehler")
-    typer.echo(f"\n{accepted} von {len(files)} Rechnungen angenommen, "
-               f"{len(files) - accepted} abgelehnt.")
-    typer.echo("Details: einvoice validate samples/  (oder --format html -o bericht.html)")
+    folder = folder.resolve()
+    if folder.exists():
+        shutil.rmtree(folder)
+    maildir = folder / "Maildir"
+    count = fill_maildir(maildir, samples)
+    settings = config.load(
+        {"EINVOICE_DATA_DIR": str(folder / "data"), "EINVOICE_BROKER_URL": "stub"}
+    )
+    settings.data_dir.mkdir(parents=True, exist_ok=True)
+    db.upgrade(settings.database_url)
+    container = bootstrap.build(settings)
+    bootstrap.use(container)
+    broker = bootstrap.make_broker("stub")
+    register(broker)
+    typer.echo(f"E-Rechnung Demo: {count} E-Mails im Postfach {maildir}")
+    typer.echo(f"Datenbank {settings.database_url}, Originale in {settings.blob_dir}\n")
+    poll_source(f"maildir:{maildir}")
+    run_inline(broker)
+    _print_outcomes(container)
+
+
+def _print_outcomes(container: object) -> None:
+    from sqlalchemy import select
+
+    from einvoice.services.status import status
+    from einvoice.storage.tables import Document, FindingRow, Invoice, Message
+
+    pipeline = container.pipeline  # type: ignore[attr-defined]
+    with pipeline.sessions() as session:
+        for message in session.scalars(select(Message).order_by(Message.id)):
+            typer.echo(f"E-Mail {message.id}: {message.subject or '(ohne Betreff)'}")
+            if message.deliveries > 1:
+                typer.echo(f"    {message.deliveries}x zugestellt - nur einmal verarbeitet")
+            if not message.documents:
+                typer.echo(f"    {message.state}: {message.reason}")
+            for document in message.documents:
+                invoice = session.scalars(
+                    select(Invoice).where(Invoice.document_id == document.id)
+                ).first()
+                verdict = {"accept": "angenommen", "reject": "abgelehnt"}.get(
+                    document.recommendation or "", document.state
+                )
+                line = f"    {document.filename}: {verdict}"
+                if document.state == "duplicate":
+                    line += " - Duplikat, bereits empfangen"
+                if invoice is not None:
+                    line += (
+                        f" - Rechnung {invoice.number} von {invoice.seller_name}, "
+                        f"{invoice.total_with_vat} {invoice.currency}, "
+                        f"{invoice.line_count} Positionen, Leitweg-ID {invoice.buyer_reference}"
+                    )
+                typer.echo(line)
+                errors = session.scalars(
+                    select(FindingRow).where(
+                        FindingRow.document_id == document.id, FindingRow.severity == "error"
+                    )
+                ).all()
+                for finding in errors[:2]:
+                    typer.echo(f"        {finding.rule}: {finding.message_de[:100]}")
+                if document.state == "failed":
+                    typer.echo(f"        Fehler: {document.last_error}")
+        _ = Document
+    counts = status(pipeline)
+    typer.echo(
+        f"\nErgebnis: {counts['invoices']} Rechnungen gespeichert ({counts['accepted']} "
+        f"angenommen, {counts['rejected']} abgelehnt), {counts['duplicates']} Duplikate, "
+        f"{counts['no_invoice']} E-Mail(s) ohne Rechnung, {counts['failed']} fehlgeschlagen, "
+        f"{counts['pending']} offen."
+    )
+    typer.echo("Weiter: einvoice status | einvoice validate samples/ | einvoice failures list")

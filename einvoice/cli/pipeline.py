@@ -16,8 +16,9 @@ from einvoice.cli.common import container, fail, print_json
 from einvoice.errors import ConfigurationError, TransientError
 
 db_app = typer.Typer(help="Datenbank verwalten.", no_args_is_help=True)
-failures_app = typer.Typer(help="Fehlgeschlagene Dokumente ansehen und erneut verarbeiten.",
-                           no_args_is_help=True)
+failures_app = typer.Typer(
+    help="Fehlgeschlagene Dokumente ansehen und erneut verarbeiten.", no_args_is_help=True
+)
 app.add_typer(db_app, name="db")
 app.add_typer(failures_app, name="failures")
 
@@ -59,10 +60,13 @@ def run_inline(broker: Any, worker_threads: int = 2) -> None:
 @app.command()
 def ingest(
     source: Annotated[
-        str, typer.Option("--source", "-s", help="maildir:PFAD, drop:PFAD oder imaps://user@host/INBOX")
+        str,
+        typer.Option("--source", "-s", help="maildir:PFAD, drop:PFAD oder imaps://user@host/INBOX"),
     ],
     once: Annotated[bool, typer.Option("--once", help="Einmal abholen und enden.")] = False,
-    limit: Annotated[int | None, typer.Option(help="Höchstens so viele Nachrichten je Abruf.")] = None,
+    limit: Annotated[
+        int | None, typer.Option(help="Höchstens so viele Nachrichten je Abruf.")
+    ] = None,
 ) -> None:
     """Rechnungen aus einem Postfach oder Ordner abholen und zur Verarbeitung einreihen.
 
@@ -111,9 +115,28 @@ def worker(
             "redis://... setzen, oder 'einvoice ingest --once' / 'einvoice demo' verwenden."
         )
     command = [
-        sys.executable, "-m", "dramatiq", "einvoice.workers.entry",
-        "--processes", str(processes), "--threads", str(threads), "--queues", "einvoice",
+        sys.executable,
+        "-m",
+        "dramatiq",
+        "einvoice.workers.entry",
+        "--processes",
+        str(processes),
+        "--threads",
+        str(threads),
+        "--queues",
+        "einvoice",
     ]
+    if c.settings.metrics_port:
+        from prometheus_client import REGISTRY, start_http_server
+
+        from einvoice.workers.metrics import DatabaseCollector
+
+        REGISTRY.register(DatabaseCollector(c.pipeline))
+        start_http_server(c.settings.metrics_port + 1, addr="127.0.0.1")
+        typer.echo(
+            f"Prometheus: Worker auf :{c.settings.metrics_port}, Warteschlangen auf "
+            f":{c.settings.metrics_port + 1}"
+        )
     child = subprocess.Popen(command, env=os.environ.copy())
     stop = threading.Event()
     scheduler = threading.Thread(
@@ -165,8 +188,10 @@ def status(
         f"Offen: {counts['pending']}"
     )
     for poll in counts["last_polls"]:
-        typer.echo(f"Letzter Abruf {poll['source']}: {poll['polled_at']} "
-                   f"({poll['fetched']} Nachrichten){' FEHLER: ' + poll['error'] if poll['error'] else ''}")
+        typer.echo(
+            f"Letzter Abruf {poll['source']}: {poll['polled_at']} "
+            f"({poll['fetched']} Nachrichten){' FEHLER: ' + poll['error'] if poll['error'] else ''}"
+        )
 
 
 @failures_app.command("list")
@@ -183,8 +208,10 @@ def failures_list(
     if not rows:
         typer.echo("Keine fehlgeschlagenen Dokumente.")
     for row in rows:
-        typer.echo(f"{row['document']:>6}  {row['filename']}  ({row['attempts']} Versuche): "
-                   f"{(row['error'] or '')[:100]}")
+        typer.echo(
+            f"{row['document']:>6}  {row['filename']}  ({row['attempts']} Versuche): "
+            f"{(row['error'] or '')[:100]}"
+        )
 
 
 @failures_app.command("show")

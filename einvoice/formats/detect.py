@@ -63,8 +63,10 @@ def _not_an_invoice(qname: etree.QName) -> Finding:
             "and is no longer accepted. Send XRechnung 3.0 or ZUGFeRD 2.x instead.",
             f"/{qname.localname}",
         )
-    if qname.localname.startswith("SCRDMCCBDACIO") or "order-x" in namespace.lower() or (
-        namespace == ns.ORDER_X_RSM
+    if (
+        qname.localname.startswith("SCRDMCCBDACIO")
+        or "order-x" in namespace.lower()
+        or (namespace == ns.ORDER_X_RSM)
     ):
         return syntax_error(
             "SYNTAX-ORDER-X",

@@ -60,6 +60,4 @@ def apply(findings: list[Finding], scenario: Scenario, syntax: Syntax) -> list[F
     overrides = table(scenario, syntax)
     if not overrides:
         return findings
-    return [
-        f.with_severity(overrides[f.rule]) if f.rule in overrides else f for f in findings
-    ]
+    return [f.with_severity(overrides[f.rule]) if f.rule in overrides else f for f in findings]

@@ -65,10 +65,7 @@ def to_text(reports: Sequence[Report], lang: str = "de") -> str:
             detail.append(("Profil" if de else "Profile", report.profile))
         lines.append("  " + "; ".join(f"{k}: {v}" for k, v in detail))
         counts = {s: sum(1 for f in report.findings if f.severity is s) for s in Severity}
-        lines.append(
-            "  "
-            + ", ".join(f"{counts[s]} {severities[s]}" for s in Severity)
-        )
+        lines.append("  " + ", ".join(f"{counts[s]} {severities[s]}" for s in Severity))
         for layer, findings in report.by_layer().items():
             lines.append(f"  [{titles[layer]}]")
             for f in findings:

@@ -84,8 +84,7 @@ def choose(doc: XmlDocument) -> ScenarioChoice:
             Scenario.NONE,
             bt24,
             None,
-            f"Die Spezifikationskennung (BT-24) {what_de}. Erwartet wird "
-            f"'{XRECHNUNG_3}'.",
+            f"Die Spezifikationskennung (BT-24) {what_de}. Erwartet wird '{XRECHNUNG_3}'.",
             f"The specification identifier (BT-24) {what_en}. Expected '{XRECHNUNG_3}'.",
         )
     if bt24 in XRECHNUNG_IDS:

@@ -113,7 +113,9 @@ def parse_svrl(svrl: str, rule_set: RuleSet) -> list[Finding]:
             severity = _FLAGS.get(flag, Severity.ERROR)
         text_el = element.find(_TEXT)
         official = " ".join((text_el.text or "").split()) if text_el is not None else ""
-        findings.append(explained(rule, severity, rule_set.layer, official, element.get("location")))
+        findings.append(
+            explained(rule, severity, rule_set.layer, official, element.get("location"))
+        )
     return findings
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import email
 import email.policy
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from email.message import EmailMessage, Message
 
@@ -78,10 +79,11 @@ def parse(raw: bytes, limits: Limits) -> MailContent:
             content.parts.append(body)
     if not content.parts and not content.oversized:
         defects = [str(d) for d in getattr(message, "defects", [])]
-        content.reason = "Keine Rechnung gefunden: die E-Mail hat keinen XML- oder PDF-Anhang " \
-            "und keine XML-Rechnung im Text." + (
-                f" MIME-Fehler: {'; '.join(defects)}" if defects else ""
-            )
+        content.reason = (
+            "Keine Rechnung gefunden: die E-Mail hat keinen XML- oder PDF-Anhang "
+            "und keine XML-Rechnung im Text."
+            + (f" MIME-Fehler: {'; '.join(defects)}" if defects else "")
+        )
     return content
 
 
@@ -106,7 +108,7 @@ def _payload(part: Message) -> bytes | None:
     return data if isinstance(data, bytes) else None
 
 
-def _xml_body(leaves: list[Message]) -> Part | None:
+def _xml_body(leaves: Sequence[Message]) -> Part | None:
     for leaf in leaves:
         if _is_attachment(leaf):
             continue
@@ -117,7 +119,8 @@ def _xml_body(leaves: list[Message]) -> Part | None:
             continue
         stripped = data.strip()
         if stripped.startswith(b"<") and (
-            b"CrossIndustryInvoice" in stripped[:4096] or b":Invoice-2" in stripped[:4096]
+            b"CrossIndustryInvoice" in stripped[:4096]
+            or b":Invoice-2" in stripped[:4096]
             or b":CreditNote-2" in stripped[:4096]
         ):
             return Part("nachricht.xml", leaf.get_content_type(), stripped)

@@ -115,9 +115,7 @@ class ImapSource:
         if not parsed.hostname or not parsed.username:
             raise ConfigurationError(f"IMAP URL needs user and host: {url}")
         if not password:
-            raise ConfigurationError(
-                "EINVOICE_IMAP_PASSWORD is not set (no default for secrets)"
-            )
+            raise ConfigurationError("EINVOICE_IMAP_PASSWORD is not set (no default for secrets)")
         self.scheme = parsed.scheme
         self.host = parsed.hostname
         self.port = parsed.port or (993 if parsed.scheme == "imaps" else 143)
@@ -134,7 +132,9 @@ class ImapSource:
         try:
             if self.scheme == "imaps":
                 conn: imaplib.IMAP4 = imaplib.IMAP4_SSL(
-                    self.host, self.port, ssl_context=ssl.create_default_context(),
+                    self.host,
+                    self.port,
+                    ssl_context=ssl.create_default_context(),
                     timeout=self.timeout,
                 )
             else:

@@ -34,7 +34,9 @@ def poll(
     error: str | None = None
     try:
         for item in source.fetch(limit):
-            received = ingest.receive(pipeline, item.raw, item.channel, f"{source.name} {item.name}")
+            received = ingest.receive(
+                pipeline, item.raw, item.channel, f"{source.name} {item.name}"
+            )
             source.done(item, ok=True)  # only after the commit above
             fetched += 1
             if received.new:

@@ -106,9 +106,7 @@ def split(pipeline: Pipeline, message_id: int) -> list[int]:
         if message is None:
             raise LookupError(f"message {message_id} not found")
         if message.state != states.RECEIVED:
-            return [
-                d.id for d in message.documents if d.state in states.PENDING_DOCUMENT_STATES
-            ]
+            return [d.id for d in message.documents if d.state in states.PENDING_DOCUMENT_STATES]
         raw = pipeline.blobs.get(message.raw_sha256)
         now = pipeline.clock()
         if message.channel == "mail":

@@ -28,8 +28,12 @@ def status(pipeline: Pipeline) -> dict[str, Any]:
         )
         duplicates = count(select(func.count(DuplicateRecord.id)))
         polls = [
-            {"source": p.source, "polled_at": p.polled_at.isoformat(), "fetched": p.fetched,
-             "error": p.error}
+            {
+                "source": p.source,
+                "polled_at": p.polled_at.isoformat(),
+                "fetched": p.fetched,
+                "error": p.error,
+            }
             for p in session.scalars(select(SourcePoll))
         ]
     pending = sum(message_states.get(s, 0) for s in states.PENDING_MESSAGE_STATES) + sum(
@@ -41,8 +45,7 @@ def status(pipeline: Pipeline) -> dict[str, Any]:
         "rejected": invoices - accepted,
         "duplicates": duplicates,
         "no_invoice": message_states.get(states.NO_INVOICE, 0),
-        "refused": message_states.get(states.REFUSED, 0)
-        + document_states.get(states.TOO_LARGE, 0),
+        "refused": message_states.get(states.REFUSED, 0) + document_states.get(states.TOO_LARGE, 0),
         "failed": document_states.get(states.FAILED, 0),
         "pending": pending,
         "messages": sum(message_states.values()),

@@ -51,10 +51,14 @@ def poll_source(spec: str, limit: int | None = None) -> int:
     pipeline = bootstrap.container().pipeline
     source = open_source(spec, bootstrap.container().settings.imap_password)
     try:
-        result = fetch.poll(pipeline, source, lambda mid: actors().split.send(mid), limit)
+        result = fetch.poll(pipeline, source, _enqueue_split, limit)
     finally:
         source.close()
     return result.fetched
+
+
+def _enqueue_split(message_id: int) -> None:
+    actors().split.send(message_id)
 
 
 def split_message(message_id: int) -> None:
@@ -74,9 +78,14 @@ def process_document(document_id: int) -> None:
             pipeline, document_id, f"nach {attempts} Versuchen aufgegeben: {last_error}"
         )
         return
+    from einvoice.workers.metrics import OUTCOMES, PROCESSING_SECONDS
+
     try:
-        outcome = process.process(pipeline, document_id)
+        with PROCESSING_SECONDS.time():
+            outcome = process.process(pipeline, document_id)
+        OUTCOMES.labels(outcome.state).inc()
     except PermanentError as exc:
+        OUTCOMES.labels("failed").inc()
         log.warning("document %s failed permanently: %s", document_id, exc)
         process.mark_failed(pipeline, document_id, f"{type(exc).__name__}: {exc}")
         return

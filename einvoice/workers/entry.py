@@ -7,5 +7,6 @@ this is the worker process's composition step, so it is the one place allowed to
 from einvoice import bootstrap
 from einvoice.workers.actors import register
 
-broker = bootstrap.make_broker(bootstrap.container().settings.broker_url)
+_settings = bootstrap.container().settings
+broker = bootstrap.make_broker(_settings.broker_url, _settings.metrics_port)
 register(broker)

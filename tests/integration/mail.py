@@ -26,6 +26,8 @@ def email_with(
     message["Message-ID"] = message_id or make_msgid(domain="lieferant.example")
     message.set_content(body)
     for name, data in attachments:
-        maintype, subtype = ("application", "pdf") if name.endswith(".pdf") else ("application", "xml")
+        maintype, subtype = (
+            ("application", "pdf") if name.endswith(".pdf") else ("application", "xml")
+        )
         message.add_attachment(data, maintype=maintype, subtype=subtype, filename=name)
     return message.as_bytes()

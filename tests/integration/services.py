@@ -87,9 +87,21 @@ class PrivateRedis:
 
     def start(self) -> None:
         subprocess.run(
-            ["redis-server", "--port", str(self.port), "--bind", "127.0.0.1", "--save", "",
-             "--appendonly", "no", "--daemonize", "yes"],
-            check=True, capture_output=True,
+            [
+                "redis-server",
+                "--port",
+                str(self.port),
+                "--bind",
+                "127.0.0.1",
+                "--save",
+                "",
+                "--appendonly",
+                "no",
+                "--daemonize",
+                "yes",
+            ],
+            check=True,
+            capture_output=True,
         )
         deadline = time.monotonic() + 10
         while not port_open("127.0.0.1", self.port):
@@ -179,7 +191,9 @@ namespace inbox {{
 
 @contextmanager
 def dovecot(tmp: Path) -> Iterator[Imap]:
-    binary = shutil.which("dovecot") or ("/usr/sbin/dovecot" if Path("/usr/sbin/dovecot").exists() else None)
+    binary = shutil.which("dovecot") or (
+        "/usr/sbin/dovecot" if Path("/usr/sbin/dovecot").exists() else None
+    )
     if binary is None:
         missing("Dovecot (IMAP)", "apt-get install dovecot-imapd (done by .ci/run)")
     assert binary is not None

@@ -124,7 +124,7 @@ def test_hostile_attachments_end_rejected_with_findings(container: Container) ->
 def test_malformed_mime_is_recorded(container: Container) -> None:
     pipeline = container.pipeline
     raw = (
-        b"From: x@y\r\nMessage-ID: <kaputt@y>\r\nContent-Type: multipart/mixed; boundary=\"B\"\r\n"
+        b'From: x@y\r\nMessage-ID: <kaputt@y>\r\nContent-Type: multipart/mixed; boundary="B"\r\n'
         b"\r\n--B\r\nContent-Type: application/xml\r\nContent-Disposition: attachment; "
         b"filename=r.xml\r\nContent-Transfer-Encoding: base64\r\n\r\n!!!nicht base64!!!"
     )

@@ -46,9 +46,10 @@ def test_actors_process_a_maildir_through_redis(
     worker.start()
     try:
         deadline = time.monotonic() + 120
-        while status(redis_container.pipeline)["pending"] or status(redis_container.pipeline)[
-            "invoices"
-        ] < 10:
+        while (
+            status(redis_container.pipeline)["pending"]
+            or status(redis_container.pipeline)["invoices"] < 10
+        ):
             assert time.monotonic() < deadline, status(redis_container.pipeline)
             time.sleep(0.2)
         broker.join(QUEUE, timeout=60_000)
