@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from einvoice.cli import demo, pipeline, validate  # noqa: F401  (register commands)
+from einvoice.cli import demo, pipeline, rules, validate  # noqa: F401  (register commands)
 from einvoice.cli.app import app
 
 

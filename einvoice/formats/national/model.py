@@ -109,6 +109,12 @@ class Rule:
         return self.severity
 
     @property
+    def scenario_names(self) -> tuple[str, ...]:
+        """The scenarios in a stable order: standard, extension, cvd."""
+        order = (STANDARD, EXTENSION, CVD)
+        return tuple(s.value for s in order if s in self.scenarios)
+
+    @property
     def syntaxes(self) -> tuple[str, ...]:
         names: list[str] = []
         if self.ubl is not None:
@@ -183,5 +189,9 @@ def root_if(test: DocTest) -> Check:
 
 def first(compiled: etree.XPath, node: etree._Element) -> etree._Element | None:
     """First element selected by a compiled relative XPath, or ``None``."""
-    found = elements(compiled(node))
-    return found[0] if found else None
+    result = compiled(node)
+    if isinstance(result, list):
+        for item in result:
+            if isinstance(item, etree._Element):
+                return item
+    return None

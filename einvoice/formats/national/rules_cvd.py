@@ -124,10 +124,10 @@ RULES: list[Rule] = [
         ERROR,
         CVD_ONLY,
         ("BG-25", "BT-158", "BT-160"),
-        "Eine CVD-Rechnung braucht mindestens eine Position mit der Artikelklassifizierung "
+        "Eine CVD-Rechnung braucht mindestens eine Position (BG-25) mit der Artikelklassifizierung "
         "(BT-158) im Schema 'CVD' und der Artikeleigenschaft (BT-160) 'cva'. Kennzeichnen Sie "
         "die Fahrzeugposition so.",
-        "A CVD invoice needs at least one line whose item classification (BT-158) uses the "
+        "A CVD invoice needs at least one line (BG-25) whose item classification (BT-158) uses the "
         "scheme 'CVD' and whose item attribute name (BT-160) is 'cva'. Mark the vehicle line "
         "that way.",
         ubl=xp(
@@ -158,10 +158,10 @@ RULES: list[Rule] = [
         ERROR,
         CVD_ONLY,
         ("BT-161", "BG-32"),
-        "Der Wert der Artikeleigenschaft 'cva' (BT-161) muss 'clean', 'zero-emission' oder "
-        "'other' sein.",
-        "The value of the item attribute 'cva' (BT-161) must be 'clean', 'zero-emission' or "
-        "'other'.",
+        "Der Wert der Artikeleigenschaft 'cva' (BT-161 in BG-32) muss 'clean', 'zero-emission' "
+        "oder 'other' sein.",
+        "The value of the item attribute 'cva' (BT-161 in BG-32) must be 'clean', 'zero-emission' "
+        "or 'other'.",
         ubl=each(
             "/*/cac:InvoiceLine/cac:Item/cac:AdditionalItemProperty[cbc:Name = 'cva']"
             " | /*/cac:CreditNoteLine/cac:Item/cac:AdditionalItemProperty[cbc:Name = 'cva']",

@@ -519,12 +519,12 @@ RULES: list[Rule] = [
         ERROR,
         ALL,
         ("BT-31", "BT-32", "BG-11", "BT-95", "BT-102", "BT-151"),
-        "Die Rechnung verwendet eine Umsatzsteuerkategorie S, Z, E, AE, K, G, L oder M, nennt "
-        "aber weder die USt-IdNr. (BT-31) noch die Steuernummer (BT-32) des Verkäufers noch "
-        "einen Steuervertreter (BG-11). Ergänzen Sie eine dieser Angaben.",
-        "The invoice uses VAT category S, Z, E, AE, K, G, L or M but gives neither the seller "
-        "VAT identifier (BT-31), the seller tax registration identifier (BT-32) nor a tax "
-        "representative (BG-11). Add one of them.",
+        "Die Rechnung verwendet eine Umsatzsteuerkategorie S, Z, E, AE, K, G, L oder M (in BT-95, "
+        "BT-102 oder BT-151), nennt aber weder die USt-IdNr. (BT-31) noch die Steuernummer (BT-32) "
+        "des Verkäufers noch einen Steuervertreter (BG-11). Ergänzen Sie eine dieser Angaben.",
+        "The invoice uses VAT category S, Z, E, AE, K, G, L or M (in BT-95, BT-102 or BT-151) but "
+        "gives neither the seller VAT identifier (BT-31), the seller tax registration identifier "
+        "(BT-32) nor a tax representative (BG-11). Add one of them.",
         ubl=root_if(_seller_tax_id_missing(_U_TAX_CATEGORY_CODES, _U_SELLER_TAX_IDS)),
         cii=root_if(_seller_tax_id_missing(_C_TAX_CATEGORY_CODES, _C_SELLER_TAX_IDS)),
     ),
@@ -663,17 +663,14 @@ RULES: list[Rule] = [
         ALL,
         ("BG-19", "BT-89", "BT-90", "BT-91", "BT-81"),
         "Zahlungsart Lastschrift (BT-81 = 59), aber die Lastschriftdaten (BG-19: Mandatsreferenz "
-        "BT-89, Gläubiger-ID BT-90, IBAN des Käufers BT-91) fehlen ganz oder teilweise. "
-        "Ergänzen Sie sie.",
+        "BT-89, Gläubiger-ID BT-90, IBAN des Käufers BT-91) fehlen. Ergänzen Sie sie.",
         "Payment means is a direct debit (BT-81 = 59) but the direct debit details (BG-19: "
-        "mandate reference BT-89, creditor identifier BT-90, debited account BT-91) are missing "
-        "or incomplete. Add them.",
+        "mandate reference BT-89, creditor identifier BT-90, debited account BT-91) are missing. "
+        "Add them.",
         ubl=xp(f"{_U_DEBIT_MEANS}[not(cac:PaymentMandate)]"),
-        cii=xp(
-            f"{_C_DEBIT_MEANS}[not(/rsm:CrossIndustryInvoice/{C_BT89_REL}"
-            f" and /rsm:CrossIndustryInvoice/{C_BT90_REL}"
-            " and ram:PayerPartyDebtorFinancialAccount/ram:IBANID)]"
-        ),
+        # CII has no BG-19 element: any of BT-89, BT-90, BT-91 counts as present
+        # (BR-DE-30, BR-DE-31 and PEPPOL-EN16931-R061 ask for the missing parts).
+        cii=xp(f"{_C_DEBIT_MEANS}[not({_C_BG19_ELEMENTS})]"),
     ),
     Rule(
         "BR-DE-25-b",

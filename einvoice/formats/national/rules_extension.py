@@ -217,11 +217,12 @@ RULES: list[Rule] = [
         ERROR,
         EXTENSION_ONLY,
         ("BT-29", "BT-46", "BT-60"),
-        "Das Schema einer Partei-Kennung (schemeID) ist nicht in der Liste ISO 6523 ICD "
-        "(in der Extension ergänzt um XR01, XR02, XR03; beim Verkäufer und Zahlungsempfänger "
-        "auch SEPA). Verwenden Sie einen gültigen Code.",
-        "The scheme of a party identifier (schemeID) is not in the ISO 6523 ICD list "
-        "(extended by XR01, XR02, XR03; for seller and payee also SEPA). Use a valid code.",
+        "Das Schema einer Partei-Kennung (BT-29, BT-46, BT-60; schemeID) ist nicht in der Liste "
+        "ISO 6523 ICD (in der Extension ergänzt um XR01, XR02, XR03; beim Verkäufer und "
+        "Zahlungsempfänger auch SEPA). Verwenden Sie einen gültigen Code.",
+        "The scheme of a party identifier (BT-29, BT-46, BT-60; schemeID) is not in the ISO 6523 "
+        "ICD list (extended by XR01, XR02, XR03; for seller and payee also SEPA). Use a valid "
+        "code.",
         ubl=each(
             "//cac:PartyIdentification/cbc:ID[@schemeID]",
             _scheme_not_in(_ICD, sepa_in_parties=True),
@@ -237,10 +238,11 @@ RULES: list[Rule] = [
         ERROR,
         EXTENSION_ONLY,
         ("BT-30", "BT-47", "BT-61"),
-        "Das Schema einer Registerkennung (schemeID) ist nicht in der Liste ISO 6523 ICD "
-        "(in der Extension ergänzt um XR01, XR02, XR03). Verwenden Sie einen gültigen Code.",
-        "The scheme of a legal registration identifier (schemeID) is not in the ISO 6523 ICD "
-        "list (extended by XR01, XR02, XR03). Use a valid code.",
+        "Das Schema einer Registerkennung (BT-30, BT-47, BT-61; schemeID) ist nicht in der Liste "
+        "ISO 6523 ICD (in der Extension ergänzt um XR01, XR02, XR03). Verwenden Sie einen gültigen "
+        "Code.",
+        "The scheme of a legal registration identifier (BT-30, BT-47, BT-61; schemeID) is not in "
+        "the ISO 6523 ICD list (extended by XR01, XR02, XR03). Use a valid code.",
         ubl=each("//cac:PartyLegalEntity/cbc:CompanyID[@schemeID]", _scheme_not_in(_ICD)),
         cii=each(
             "//ram:ID[@schemeID][not(ancestor::ram:SpecifiedTaxRegistration)]", _scheme_not_in(_ICD)
@@ -359,11 +361,11 @@ RULES: list[Rule] = [
         WARNING,
         EXTENSION_ONLY,
         ("BG-DEX-01",),
-        "Die CII-Rechnung scheint Unterpositionen (ParentLineID) zu verwenden. XRechnung "
-        "unterstützt Unterpositionen nur in UBL; senden Sie die Rechnung als UBL oder ohne "
-        "Unterpositionen.",
-        "The CII invoice seems to use sub invoice lines (ParentLineID). XRechnung supports sub "
-        "lines in UBL only; send the invoice as UBL or without sub lines.",
+        "Die CII-Rechnung scheint Unterpositionen (BG-DEX-01, ParentLineID) zu verwenden. "
+        "XRechnung unterstützt Unterpositionen nur in UBL; senden Sie die Rechnung als UBL oder "
+        "ohne Unterpositionen.",
+        "The CII invoice seems to use sub invoice lines (BG-DEX-01, ParentLineID). XRechnung "
+        "supports sub lines in UBL only; send the invoice as UBL or without sub lines.",
         cii=_any_parent_line_id,
     ),
 ]

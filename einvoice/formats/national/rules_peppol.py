@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable, Iterator
-from decimal import Decimal
+from decimal import Decimal, localcontext
 
 from lxml import etree
 
@@ -37,6 +37,7 @@ from einvoice.formats.national.paths import (
     U_ROOT,
 )
 from einvoice.formats.national.values import (
+    DECIMAL_PRECISION,
     decimal_of,
     divide,
     norm,
@@ -66,11 +67,11 @@ def _slack(doc: Doc) -> Decimal:
     return result
 
 
-def _not_a_number(element: etree._Element, what: str) -> Hit:
+def _not_a_number(element: etree._Element, what_de: str, what_en: str) -> Hit:
     return Hit(
         element,
-        f"{what} ist keine Zahl; die Rechnung lässt sich nicht nachrechnen.",
-        f"{what} is not a number; the calculation cannot be checked.",
+        f"{what_de} ist keine Zahl; die Rechnung lässt sich nicht nachrechnen.",
+        f"{what_en} is not a number; the calculation cannot be checked.",
     )
 
 
@@ -92,7 +93,9 @@ def _percentage_check(
         amount_value = decimal_of(amount_node) if amount_node is not None else Decimal(0)
         base_value, percent_value = decimal_of(base_node), decimal_of(percent_node)
         if amount_value is None or base_value is None or percent_value is None:
-            return _not_a_number(charge, "Betrag, Basisbetrag oder Prozentsatz")
+            return _not_a_number(
+                charge, "Betrag, Basisbetrag oder Prozentsatz", "Amount, base amount or percentage"
+            )
         expected = divide(base_value * percent_value, Decimal(100))
         if within(amount_value, expected, _slack(doc)):
             return None
@@ -109,6 +112,8 @@ def _percentage_check(
 # R046: net price = gross price - price discount
 # ---------------------------------------------------------------------------
 
+_PRICES_DE = "Nettopreis, Bruttopreis oder Rabatt"
+_PRICES_EN = "Net price, gross price or discount"
 _U_PRICE_AMOUNT = compile_xpath("../cbc:PriceAmount")
 _U_AMOUNT = compile_xpath("cbc:Amount")
 _U_BASE_AMOUNT = compile_xpath("cbc:BaseAmount")
@@ -122,7 +127,7 @@ def _ubl_net_price_wrong(doc: Doc, charge: etree._Element) -> Hit | None:
     gross_value = decimal_of(gross)
     discount = decimal_of(first(_U_AMOUNT, charge))
     if net is None or gross_value is None or discount is None:
-        return _not_a_number(charge, "Nettopreis, Bruttopreis oder Rabatt")
+        return _not_a_number(charge, _PRICES_DE, _PRICES_EN)
     if net == gross_value - discount:
         return None
     return _price_hit(charge, gross_value, discount, net)
@@ -141,7 +146,7 @@ def _cii_net_price_wrong(doc: Doc, gross_price: etree._Element) -> Hit | None:
     gross_value = decimal_of(gross)
     discounts = [decimal_of(node) for node in elements(_C_PRICE_DISCOUNTS(gross_price))]
     if net is None or gross_value is None or any(d is None for d in discounts):
-        return _not_a_number(gross_price, "Nettopreis, Bruttopreis oder Rabatt")
+        return _not_a_number(gross_price, _PRICES_DE, _PRICES_EN)
     discount = sum((d for d in discounts if d is not None), Decimal(0))
     if net == gross_value - discount:
         return None
@@ -354,12 +359,16 @@ def _line_amount_wrong(paths: _LinePaths) -> Callable[[Doc, etree._Element], Hit
             if node is not None:
                 value = decimal_of(node)
                 if value is None:
-                    return _not_a_number(line, "Die Basismenge (BT-149)")
+                    return _not_a_number(
+                        line, "Die Basismenge (BT-149)", "The base quantity (BT-149)"
+                    )
                 if value != 0:
                     base = value
                     break
         if amount is None or quantity is None or price is None:
-            return _not_a_number(line, "Nettobetrag, Menge oder Preis")
+            return _not_a_number(
+                line, "Nettobetrag, Menge oder Preis", "Net amount, quantity or price"
+            )
         allowances, charges = Decimal(0), Decimal(0)
         for charge in elements(paths.allowances(line)):
             indicator = norm(first(paths.indicator, charge))
@@ -367,14 +376,17 @@ def _line_amount_wrong(paths: _LinePaths) -> Callable[[Doc, etree._Element], Hit
                 continue
             value = decimal_of(first(paths.charge_amount, charge))
             if value is None:
-                return _not_a_number(line, "Ein Abschlag oder Zuschlag der Position")
+                return _not_a_number(
+                    line, "Ein Abschlag oder Zuschlag der Position", "A line allowance or charge"
+                )
             if indicator == "true":
                 charges += value
             else:
                 allowances += value
-        expected = (
-            quantity * divide(price, base) + round_half_up_2(charges) - round_half_up_2(allowances)
-        )
+        with localcontext() as context:
+            context.prec = DECIMAL_PRECISION
+            net = quantity * divide(price, base)
+            expected = net + round_half_up_2(charges) - round_half_up_2(allowances)
         if within(amount, expected, _slack(doc)):
             return None
         shown = round_half_up_2(expected)
@@ -436,17 +448,30 @@ def _cii_unit_differs(doc: Doc, base_quantity: etree._Element) -> bool:
 # R008: empty elements
 # ---------------------------------------------------------------------------
 
-_ALL_LEAVES = compile_xpath("//*[not(*) and not(normalize-space())]")
+_XML_WHITESPACE = " \t\r\n"
 _RAM = "urn:un:unece:uncefact:data:standard:ReusableAggregateBusinessInformationEntity:100"
 _CII_DELIVERY_TAG = f"{{{_RAM}}}ApplicableHeaderTradeDelivery"
 
 
+def _empty_leaves(root: etree._Element) -> list[etree._Element]:
+    """``//*[not(*) and not(normalize-space())]``, as one fast pass over the tree."""
+    found: list[etree._Element] = []
+    for element in root.iter(etree.Element):
+        if len(element) == 0:
+            if not (element.text or "").strip(_XML_WHITESPACE):
+                found.append(element)
+        elif element.find("*") is None and not text_of(element).strip(_XML_WHITESPACE):
+            found.append(element)  # only comments or processing instructions inside
+    return found
+
+
 def _empty_elements_ubl(doc: Doc) -> list[Offence]:
-    return list(elements(_ALL_LEAVES(doc.root)))
+    return list(_empty_leaves(doc.root))
 
 
 def _empty_elements_cii(doc: Doc) -> list[Offence]:
-    return [e for e in elements(_ALL_LEAVES(doc.root)) if e.tag != _CII_DELIVERY_TAG]
+    # KoSIT exempts the (often empty) header delivery group in CII.
+    return [e for e in _empty_leaves(doc.root) if e.tag != _CII_DELIVERY_TAG]
 
 
 # ---------------------------------------------------------------------------
@@ -454,6 +479,10 @@ def _empty_elements_cii(doc: Doc) -> list[Offence]:
 # ---------------------------------------------------------------------------
 
 _C_ALLOWANCES = "//ram:SpecifiedTradeAllowanceCharge"
+# Amount, base amount and percentage of document and line allowances and charges.
+_DOCUMENT_ALLOWANCE_TERMS = ("BT-92", "BT-93", "BT-94", "BT-99", "BT-100", "BT-101")
+_LINE_ALLOWANCE_TERMS = ("BT-136", "BT-137", "BT-138", "BT-141", "BT-142", "BT-143")
+_ALLOWANCE_TERMS: tuple[str, ...] = _DOCUMENT_ALLOWANCE_TERMS + _LINE_ALLOWANCE_TERMS
 _DIRECT_DEBIT = "normalize-space({0}) = '49' or normalize-space({0}) = '59'"
 
 RULES: list[Rule] = [
@@ -530,24 +559,12 @@ RULES: list[Rule] = [
         "PEPPOL-EN16931-R040",
         ERROR,
         ALL,
-        (
-            "BT-92",
-            "BT-93",
-            "BT-94",
-            "BT-99",
-            "BT-100",
-            "BT-101",
-            "BT-136",
-            "BT-137",
-            "BT-138",
-            "BT-141",
-            "BT-142",
-            "BT-143",
-        ),
+        _ALLOWANCE_TERMS,
         "Der Betrag eines Abschlags oder Zuschlags passt nicht zu Basisbetrag mal Prozentsatz "
-        "durch 100 (Toleranz 0,02). Korrigieren Sie Betrag, Basisbetrag oder Prozentsatz.",
+        "durch 100 (Toleranz 0,02, in HUF 0,5). Korrigieren Sie Betrag, Basisbetrag oder "
+        "Prozentsatz.",
         "An allowance or charge amount does not equal base amount times percentage divided by "
-        "100 (tolerance 0.02). Correct the amount, the base amount or the percentage.",
+        "100 (tolerance 0.02, in HUF 0.5). Correct the amount, the base amount or the percentage.",
         ubl=each(
             U_DOC_AND_LINE_ALLOWANCES,
             _percentage_check("cbc:Amount", "cbc:BaseAmount", "cbc:MultiplierFactorNumeric"),
@@ -761,9 +778,7 @@ RULES: list[Rule] = [
             _ubl_line_date_outside(_U_HEADER_START, later=True),
         ),
         cii=each(
-            "//rsm:SupplyChainTradeTransaction[ram:ApplicableHeaderTradeSettlement/ram:BillingSpecifiedPeriod"
-            "/ram:StartDateTime]/ram:IncludedSupplyChainTradeLineItem/ram:SpecifiedLineTradeSettlement"
-            "/ram:BillingSpecifiedPeriod/ram:StartDateTime",
+            "//rsm:SupplyChainTradeTransaction[ram:ApplicableHeaderTradeSettlement/ram:BillingSpecifiedPeriod/ram:StartDateTime]/ram:IncludedSupplyChainTradeLineItem/ram:SpecifiedLineTradeSettlement/ram:BillingSpecifiedPeriod/ram:StartDateTime",
             _cii_line_date_outside(_C_HEADER_START, later=True),
         ),
     ),
@@ -782,9 +797,7 @@ RULES: list[Rule] = [
             _ubl_line_date_outside(_U_HEADER_END, later=False),
         ),
         cii=each(
-            "//rsm:SupplyChainTradeTransaction[ram:ApplicableHeaderTradeSettlement/ram:BillingSpecifiedPeriod"
-            "/ram:EndDateTime]/ram:IncludedSupplyChainTradeLineItem/ram:SpecifiedLineTradeSettlement"
-            "/ram:BillingSpecifiedPeriod/ram:EndDateTime",
+            "//rsm:SupplyChainTradeTransaction[ram:ApplicableHeaderTradeSettlement/ram:BillingSpecifiedPeriod/ram:EndDateTime]/ram:IncludedSupplyChainTradeLineItem/ram:SpecifiedLineTradeSettlement/ram:BillingSpecifiedPeriod/ram:EndDateTime",
             _cii_line_date_outside(_C_HEADER_END, later=False),
         ),
     ),
@@ -795,10 +808,10 @@ RULES: list[Rule] = [
         ("BT-131", "BT-129", "BT-146", "BT-149", "BT-136", "BT-141"),
         "Der Nettobetrag einer Position (BT-131) ist nicht Menge (BT-129) mal Nettopreis "
         "(BT-146) durch Basismenge (BT-149) plus Zuschläge minus Abschläge der Position "
-        "(Toleranz 0,02). Rechnen Sie die Position nach.",
+        "(Toleranz 0,02, in HUF 0,5). Rechnen Sie die Position nach.",
         "An invoice line net amount (BT-131) is not quantity (BT-129) times net price (BT-146) "
         "divided by base quantity (BT-149) plus line charges minus line allowances (tolerance "
-        "0.02). Recalculate the line.",
+        "0.02, in HUF 0.5). Recalculate the line.",
         ubl=each(U_LINES, _line_amount_wrong(_U_LINE)),
         cii=each("//ram:IncludedSupplyChainTradeLineItem", _line_amount_wrong(_C_LINE)),
         cii_severity=WARNING,

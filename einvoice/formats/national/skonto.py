@@ -21,7 +21,10 @@ import re
 from dataclasses import dataclass
 from decimal import Decimal
 
-from einvoice.formats.national.values import normalize_space
+from einvoice.domain.findings import Syntax
+from einvoice.formats.national.model import compile_xpath, elements
+from einvoice.formats.national.values import normalize_space, text_of
+from einvoice.formats.xmldoc import XmlDocument
 
 SKONTO_LINE = re.compile(
     r"#SKONTO#TAGE=(?P<days>[0-9]+)#PROZENT=(?P<percent>[0-9]+\.[0-9]{2})"
@@ -100,6 +103,30 @@ def parse_payment_terms(text: str | None) -> SkontoParse:
             )
         )
     return SkontoParse(tuple(terms), tuple(problems))
+
+
+_BT20 = {
+    Syntax.UBL_INVOICE: compile_xpath("/*/cac:PaymentTerms/cbc:Note"),
+    Syntax.UBL_CREDIT_NOTE: compile_xpath("/*/cac:PaymentTerms/cbc:Note"),
+    Syntax.CII: compile_xpath(
+        "/rsm:CrossIndustryInvoice/rsm:SupplyChainTradeTransaction"
+        "/ram:ApplicableHeaderTradeSettlement/ram:SpecifiedTradePaymentTerms/ram:Description"
+    ),
+}
+
+
+def skonto_terms(doc: XmlDocument) -> tuple[SkontoTerm, ...]:
+    """The well-formed Skonto terms in BT-20 of an invoice (UBL or CII), for deadline tracking.
+
+    Malformed lines are left out here; BR-DE-18 reports them.
+    """
+    path = _BT20.get(doc.syntax)
+    if path is None:
+        return ()
+    terms: list[SkontoTerm] = []
+    for note in elements(path(doc.root)):
+        terms.extend(parse_payment_terms(text_of(note)).terms)
+    return tuple(terms)
 
 
 def _tail_after_last_entry(text: str) -> str:

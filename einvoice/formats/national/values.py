@@ -34,6 +34,8 @@ def text_of(node: etree._Element | None) -> str:
     """The string value of an element (all descendant text), like XPath ``string()``."""
     if node is None:
         return ""
+    if len(node) == 0:  # the common case: a leaf element
+        return node.text or ""
     return "".join(node.itertext())
 
 
