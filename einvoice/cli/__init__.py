@@ -2,7 +2,14 @@
 
 from __future__ import annotations
 
-from einvoice.cli import demo, pipeline, rules, validate  # noqa: F401  (register commands)
+from einvoice.cli import (  # noqa: F401  (each module registers its commands)
+    demo,
+    extract,
+    pipeline,
+    routing,
+    rules,
+    validate,
+)
 from einvoice.cli.app import app
 
 

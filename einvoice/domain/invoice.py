@@ -15,8 +15,10 @@ amounts keeps sign +1: its negative amounts already say so.
 
 from __future__ import annotations
 
+import base64
+import binascii
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 
@@ -48,6 +50,7 @@ from einvoice.domain.payment import (
     ThirdPartyPayment,
 )
 from einvoice.domain.skonto import SkontoOffer, SkontoTerm, offer
+from einvoice.domain.values import InvalidValueError
 
 #: UNTDID 1001 document types that EN 16931 treats as credit notes.
 CREDIT_NOTE_TYPE_CODES = frozenset(
@@ -119,21 +122,28 @@ class VatBreakdown:
 
 @dataclass(frozen=True, slots=True)
 class EmbeddedDocument:
-    """BT-125 attached document, kept as a file (content decoded from base64)."""
+    """BT-125 attached document: a file with name, MIME type and size.
 
-    content: bytes
+    The content stays base64 as written and is decoded on demand, so reading
+    an invoice with megabytes of attachments costs no decoding time.
+    """
+
+    encoded: str = field(repr=False)  # base64 text of BT-125 as written
     mime_code: str | None = None  # BT-125-1
     filename: str | None = None  # BT-125-2
 
     @property
-    def size(self) -> int:
-        return len(self.content)
+    def content(self) -> bytes:
+        """The decoded file (raises InvalidValueError for broken base64)."""
+        try:
+            return base64.b64decode(self.encoded)
+        except (binascii.Error, ValueError) as exc:
+            raise InvalidValueError("BT-125", self.encoded[:20], "kein gültiges Base64") from exc
 
-    def __repr__(self) -> str:  # never print megabytes of content
-        return (
-            f"EmbeddedDocument(filename={self.filename!r}, mime_code={self.mime_code!r}, "
-            f"size={self.size})"
-        )
+    @property
+    def size(self) -> int:
+        """Size of the decoded file in bytes."""
+        return len(self.content)
 
 
 @dataclass(frozen=True, slots=True)

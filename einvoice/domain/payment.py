@@ -41,7 +41,12 @@ class DirectDebit:
 
 @dataclass(frozen=True, slots=True)
 class PaymentInstructions:
-    """BG-16 PAYMENT INSTRUCTIONS."""
+    """BG-16 PAYMENT INSTRUCTIONS (one per invoice).
+
+    Both syntaxes allow several payment means elements; their accounts all
+    become credit transfers (BG-17), while BT-81, BT-82 and BT-83 come from the
+    first element that states them.
+    """
 
     means_code: str | None = None  # BT-81 (UNTDID 4461: 58 SEPA transfer, 59 direct debit)
     means_text: str | None = None  # BT-82

@@ -43,6 +43,11 @@ def parse_decimal(text: str, term: str) -> Decimal:
 def parse_iso_date(text: str, term: str) -> date:
     """A date written ``YYYY-MM-DD`` (UBL, optionally with a time zone suffix)."""
     value = text.strip()
+    if len(value) == 10 and value[4] == "-" and value[7] == "-":  # fast path, C parser
+        try:
+            return date.fromisoformat(value)
+        except ValueError as exc:
+            raise InvalidValueError(term, value, "kein gültiges Kalenderdatum") from exc
     match = _ISO_DATE.fullmatch(value)
     if match is None:
         raise InvalidValueError(term, value, "kein Datum im Format JJJJ-MM-TT")
@@ -56,6 +61,11 @@ def parse_compact_date(text: str, date_format: str | None, term: str) -> date:
         raise InvalidValueError(
             term, value, f"im Datumsformat {date_format}; erlaubt ist nur 102 (JJJJMMTT)"
         )
+    if len(value) == 8 and value.isascii() and value.isdigit():  # fast path
+        try:
+            return date(int(value[:4]), int(value[4:6]), int(value[6:]))
+        except ValueError as exc:
+            raise InvalidValueError(term, value, "kein gültiges Kalenderdatum") from exc
     match = _COMPACT_DATE.fullmatch(value)
     if match is None:
         raise InvalidValueError(term, value, "kein Datum im Format JJJJMMTT (Format 102)")

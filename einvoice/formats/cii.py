@@ -56,6 +56,7 @@ from einvoice.formats.ubl import (
     decimal_of,
     embedded_of,
     joined,
+    kids,
     path,
     required,
     text_of,
@@ -88,6 +89,7 @@ def parse_cii(doc: XmlDocument) -> Invoice:
     taxes = list(children(settlement, R + "ApplicableTradeTax"))
     references = list(children(agreement, R + "AdditionalReferencedDocument"))
     issue_date = date_of(child(document, R + "IssueDateTime"), "BT-2")
+    allowances, charges = _allowance_charges(settlement, document=True)
     return Invoice(
         number=required(text_of(document, R + "ID"), "BT-1", "Rechnungsnummer"),
         issue_date=required(issue_date, "BT-2", "Rechnungsdatum"),
@@ -129,8 +131,8 @@ def parse_cii(doc: XmlDocument) -> Invoice:
         delivery=_delivery(delivery),
         invoicing_period=_period(child(settlement, R + "BillingSpecifiedPeriod"), "BT-73", "BT-74"),
         payment_instructions=_payment_instructions(settlement, terms),
-        allowances=_allowance_charges(settlement, False, document=True),
-        charges=_allowance_charges(settlement, True, document=True),
+        allowances=allowances,
+        charges=charges + _logistics(settlement),
         totals=_totals(settlement, currency, tax_currency),
         vat_breakdown=tuple(_vat_breakdown(t) for t in taxes),
         supporting_documents=tuple(
@@ -436,24 +438,55 @@ def _discount_terms(terms: list[Element]) -> tuple[SkontoTerm, ...]:
 
 
 def _allowance_charges(
-    parent: Element | None, charges: bool, *, document: bool = False
-) -> tuple[AllowanceCharge, ...]:
-    found: list[AllowanceCharge] = []
-    term = ("BT-99" if charges else "BT-92") if document else ("BT-141" if charges else "BT-136")
+    parent: Element | None, *, document: bool = False
+) -> tuple[tuple[AllowanceCharge, ...], tuple[AllowanceCharge, ...]]:
+    """(allowances, charges): BG-20/BG-21 on the document, BG-27/BG-28 on a line."""
+    allowances: list[AllowanceCharge] = []
+    charges: list[AllowanceCharge] = []
     for el in children(parent, R + "SpecifiedTradeAllowanceCharge"):
-        if _indicator(el) is not charges:
+        k = kids(el)
+        indicator = (text_of(k.get(R + "ChargeIndicator"), U + "Indicator") or "").lower()
+        if indicator in ("true", "1"):
+            is_charge, target = True, charges
+            term = "BT-99" if document else "BT-141"
+        elif indicator in ("false", "0"):
+            is_charge, target = False, allowances
+            term = "BT-92" if document else "BT-136"
+        else:
             continue
-        tax = child(el, R + "CategoryTradeTax")
+        tax = kids(k.get(R + "CategoryTradeTax"))
+        target.append(
+            AllowanceCharge(
+                is_charge=is_charge,
+                amount=decimal_of(k.get(R + "ActualAmount"), term),
+                base_amount=decimal_of(k.get(R + "BasisAmount"), term),
+                percentage=decimal_of(k.get(R + "CalculationPercent"), term),
+                vat_category_code=value(tax.get(R + "CategoryCode")),
+                vat_rate=decimal_of(tax.get(R + "RateApplicablePercent"), term),
+                reason=value(k.get(R + "Reason")),
+                reason_code=value(k.get(R + "ReasonCode")),
+            )
+        )
+    return tuple(allowances), tuple(charges)
+
+
+def _logistics(settlement: Element | None) -> tuple[AllowanceCharge, ...]:
+    """ZUGFeRD EXTENDED logistics service charges: document-level charges (BG-21).
+
+    EXTENDED counts ``ram:SpecifiedLogisticsServiceCharge`` into the sum of
+    charges (BT-108) and the VAT breakdown, so the model carries them as charges
+    (reason: the charge's description).
+    """
+    found: list[AllowanceCharge] = []
+    for el in children(settlement, R + "SpecifiedLogisticsServiceCharge"):
+        tax = child(el, R + "AppliedTradeTax")
         found.append(
             AllowanceCharge(
-                is_charge=charges,
-                amount=decimal_of(child(el, R + "ActualAmount"), term),
-                base_amount=decimal_of(child(el, R + "BasisAmount"), term),
-                percentage=decimal_of(child(el, R + "CalculationPercent"), term),
+                is_charge=True,
+                amount=decimal_of(child(el, R + "AppliedAmount"), "BT-99"),
                 vat_category_code=text_of(tax, R + "CategoryCode"),
-                vat_rate=decimal_of(child(tax, R + "RateApplicablePercent"), term),
-                reason=text_of(el, R + "Reason"),
-                reason_code=text_of(el, R + "ReasonCode"),
+                vat_rate=decimal_of(child(tax, R + "RateApplicablePercent"), "BT-103"),
+                reason=text_of(el, R + "Description"),
             )
         )
     return tuple(found)
@@ -524,69 +557,82 @@ class _ParsedLine:
 
 
 def _line(el: Element) -> _ParsedLine:
-    document = child(el, R + "AssociatedDocumentLineDocument")
-    product = child(el, R + "SpecifiedTradeProduct")
-    agreement = child(el, R + "SpecifiedLineTradeAgreement")
-    settlement = child(el, R + "SpecifiedLineTradeSettlement")
-    quantity = path(el, R + "SpecifiedLineTradeDelivery", R + "BilledQuantity")
-    tax = child(settlement, R + "ApplicableTradeTax")
+    k = kids(el)
+    dk = kids(k.get(R + "AssociatedDocumentLineDocument"))
+    agreement = kids(k.get(R + "SpecifiedLineTradeAgreement"))
+    settlement_el = k.get(R + "SpecifiedLineTradeSettlement")
+    sk = kids(settlement_el)
+    quantity = child(k.get(R + "SpecifiedLineTradeDelivery"), R + "BilledQuantity")
+    tax = kids(sk.get(R + "ApplicableTradeTax"))
+    note = None
+    if R + "IncludedNote" in dk:
+        note = joined(
+            text_of(n, R + "Content")
+            for n in children(k.get(R + "AssociatedDocumentLineDocument"), R + "IncludedNote")
+        )
+    object_identifier = None
+    if R + "AdditionalReferencedDocument" in sk:
+        object_identifier = _typed_reference(
+            children(settlement_el, R + "AdditionalReferencedDocument"), INVOICED_OBJECT
+        )
+    allowances, charges = (
+        _allowance_charges(settlement_el) if R + "SpecifiedTradeAllowanceCharge" in sk else ((), ())
+    )
     line = InvoiceLine(
-        line_id=text_of(document, R + "LineID"),
-        note=joined(text_of(n, R + "Content") for n in children(document, R + "IncludedNote")),
-        object_identifier=_typed_reference(
-            children(settlement, R + "AdditionalReferencedDocument"), INVOICED_OBJECT
-        ),
+        line_id=value(dk.get(R + "LineID")),
+        note=note,
+        object_identifier=object_identifier,
         quantity=decimal_of(quantity, "BT-129"),
         unit_code=clean(quantity.get("unitCode")) if quantity is not None else None,
         net_amount=decimal_of(
-            path(
-                settlement,
-                R + "SpecifiedTradeSettlementLineMonetarySummation",
-                R + "LineTotalAmount",
+            child(
+                sk.get(R + "SpecifiedTradeSettlementLineMonetarySummation"), R + "LineTotalAmount"
             ),
             "BT-131",
         ),
         order_line_reference=text_of(
-            child(agreement, R + "BuyerOrderReferencedDocument"), R + "LineID"
+            agreement.get(R + "BuyerOrderReferencedDocument"), R + "LineID"
         ),
         accounting_reference=text_of(
-            child(settlement, R + "ReceivableSpecifiedTradeAccountingAccount"), R + "ID"
+            sk.get(R + "ReceivableSpecifiedTradeAccountingAccount"), R + "ID"
         ),
-        period=_period(child(settlement, R + "BillingSpecifiedPeriod"), "BT-134", "BT-135"),
-        allowances=_allowance_charges(settlement, False),
-        charges=_allowance_charges(settlement, True),
+        period=_period(sk.get(R + "BillingSpecifiedPeriod"), "BT-134", "BT-135"),
+        allowances=allowances,
+        charges=charges,
         price=_price(agreement),
         vat=(
             LineVat(
-                text_of(tax, R + "CategoryCode"),
-                decimal_of(child(tax, R + "RateApplicablePercent"), "BT-152"),
+                value(tax.get(R + "CategoryCode")),
+                decimal_of(tax.get(R + "RateApplicablePercent"), "BT-152"),
             )
-            if tax is not None
+            if tax
             else None
         ),
-        item=_item(product),
-        status_code=text_of(document, R + "LineStatusReasonCode"),
+        item=_item(k.get(R + "SpecifiedTradeProduct")),
+        status_code=value(dk.get(R + "LineStatusReasonCode")),
     )
-    return _ParsedLine(line, text_of(document, R + "ParentLineID"))
+    return _ParsedLine(line, value(dk.get(R + "ParentLineID")))
 
 
-def _price(agreement: Element | None) -> PriceDetails | None:
-    gross = child(agreement, R + "GrossPriceProductTradePrice")
-    net = child(agreement, R + "NetPriceProductTradePrice")
-    if gross is None and net is None:
+def _price(agreement: dict[str, Element]) -> PriceDetails | None:
+    gross_el = agreement.get(R + "GrossPriceProductTradePrice")
+    net_el = agreement.get(R + "NetPriceProductTradePrice")
+    if gross_el is None and net_el is None:
         return None
+    gross, net = kids(gross_el), kids(net_el)
     discount = None
-    for ac in children(gross, R + "AppliedTradeAllowanceCharge"):
-        if not _indicator(ac):
-            discount = decimal_of(child(ac, R + "ActualAmount"), "BT-147")
-            break
-    base_quantity = child(net, R + "BasisQuantity")
+    if R + "AppliedTradeAllowanceCharge" in gross:
+        for ac in children(gross_el, R + "AppliedTradeAllowanceCharge"):
+            if not _indicator(ac):
+                discount = decimal_of(child(ac, R + "ActualAmount"), "BT-147")
+                break
+    base_quantity = net.get(R + "BasisQuantity")
     if base_quantity is None:
-        base_quantity = child(gross, R + "BasisQuantity")
+        base_quantity = gross.get(R + "BasisQuantity")
     return PriceDetails(
-        net_price=decimal_of(child(net, R + "ChargeAmount"), "BT-146"),
+        net_price=decimal_of(net.get(R + "ChargeAmount"), "BT-146"),
         discount=discount,
-        gross_price=decimal_of(child(gross, R + "ChargeAmount"), "BT-148"),
+        gross_price=decimal_of(gross.get(R + "ChargeAmount"), "BT-148"),
         base_quantity=decimal_of(base_quantity, "BT-149"),
         base_quantity_unit=(
             clean(base_quantity.get("unitCode")) if base_quantity is not None else None
@@ -597,28 +643,33 @@ def _price(agreement: Element | None) -> PriceDetails | None:
 def _item(product: Element | None) -> Item | None:
     if product is None:
         return None
+    k = kids(product)
     classifications: list[ItemClassification] = []
-    for c in product.iterchildren(R + "DesignatedProductClassification"):
-        code_el = child(c, R + "ClassCode")
-        code = value(code_el)
-        if code is not None and code_el is not None:
-            classifications.append(
-                ItemClassification(
-                    code, clean(code_el.get("listID")), clean(code_el.get("listVersionID"))
+    if R + "DesignatedProductClassification" in k:
+        for c in product.iterchildren(R + "DesignatedProductClassification"):
+            code_el = child(c, R + "ClassCode")
+            code = value(code_el)
+            if code is not None and code_el is not None:
+                classifications.append(
+                    ItemClassification(
+                        code, clean(code_el.get("listID")), clean(code_el.get("listVersionID"))
+                    )
                 )
-            )
-    return Item(
-        name=text_of(product, R + "Name"),
-        description=text_of(product, R + "Description"),
-        sellers_identifier=text_of(product, R + "SellerAssignedID"),
-        buyers_identifier=text_of(product, R + "BuyerAssignedID"),
-        standard_identifier=_identifier(child(product, R + "GlobalID")),
-        classifications=tuple(classifications),
-        origin_country=text_of(child(product, R + "OriginTradeCountry"), R + "ID"),
-        attributes=tuple(
+    attributes: tuple[ItemAttribute, ...] = ()
+    if R + "ApplicableProductCharacteristic" in k:
+        attributes = tuple(
             ItemAttribute(text_of(p, R + "Description"), text_of(p, R + "Value"))
             for p in product.iterchildren(R + "ApplicableProductCharacteristic")
-        ),
+        )
+    return Item(
+        name=value(k.get(R + "Name")),
+        description=value(k.get(R + "Description")),
+        sellers_identifier=value(k.get(R + "SellerAssignedID")),
+        buyers_identifier=value(k.get(R + "BuyerAssignedID")),
+        standard_identifier=_identifier(k.get(R + "GlobalID")),
+        classifications=tuple(classifications),
+        origin_country=text_of(k.get(R + "OriginTradeCountry"), R + "ID"),
+        attributes=attributes,
     )
 
 

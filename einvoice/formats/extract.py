@@ -23,6 +23,8 @@ class UnreadableInvoiceError(PermanentError):
 def extract(data: bytes, name: str = "") -> Invoice:
     """Read an invoice from XML or PDF bytes (a PDF's embedded invoice XML)."""
     prefix = f"{name}: " if name else ""
+    if not data.strip():
+        raise UnreadableInvoiceError(prefix + "Die Datei ist leer.")
     container = container_of(data)
     if container is Container.PDF:
         from einvoice.formats import pdf

@@ -8,8 +8,6 @@ with Clark-notation tags: no XPath is compiled or evaluated per document.
 
 from __future__ import annotations
 
-import base64
-import binascii
 from collections.abc import Iterator
 from datetime import date
 from decimal import Decimal
@@ -76,6 +74,18 @@ def child(el: Element | None, tag: str) -> Element | None:
     for found in el.iterchildren(tag):
         return found
     return None
+
+
+def kids(el: Element | None) -> dict[str, Element]:
+    """The first child per tag, in one pass (cheaper than many lookups on one element)."""
+    if el is None:
+        return {}
+    found: dict[str, Element] = {}
+    for c in el:
+        tag = c.tag
+        if tag not in found:
+            found[tag] = c
+    return found
 
 
 def children(el: Element | None, tag: str) -> Iterator[Element]:
@@ -177,6 +187,7 @@ class _UblReader:
         order = self.one(A + "OrderReference")
         totals, vat_breakdown = self.totals(currency, tax_currency)
         issue_date = date_of(self.one(B + "IssueDate"), "BT-2")
+        allowances, charges = self.allowance_charges(self.all(A + "AllowanceCharge"), document=True)
         return Invoice(
             number=required(self.text(B + "ID"), "BT-1", "Rechnungsnummer"),
             issue_date=required(issue_date, "BT-2", "Rechnungsdatum"),
@@ -209,8 +220,8 @@ class _UblReader:
             delivery=self.delivery(),
             invoicing_period=_period(period_el, "BT-73", "BT-74"),
             payment_instructions=self.payment_instructions(means),
-            allowances=self.allowance_charges(self.root, False, document=True),
-            charges=self.allowance_charges(self.root, True, document=True),
+            allowances=allowances,
+            charges=charges,
             totals=totals,
             vat_breakdown=vat_breakdown,
             supporting_documents=self.supporting_documents(documents),
@@ -389,35 +400,36 @@ class _UblReader:
     # ---- amounts -----------------------------------------------------------
 
     def allowance_charges(
-        self, parent: Element, charges: bool, *, document: bool = False
-    ) -> tuple[AllowanceCharge, ...]:
-        found: list[AllowanceCharge] = []
-        wanted = "true" if charges else "false"
-        elements = (
-            self.all(A + "AllowanceCharge")
-            if document
-            else parent.iterchildren(A + "AllowanceCharge")
-        )
-        term = (
-            ("BT-99" if charges else "BT-92") if document else ("BT-141" if charges else "BT-136")
-        )
+        self, elements: Iterator[Element] | list[Element], *, document: bool = False
+    ) -> tuple[tuple[AllowanceCharge, ...], tuple[AllowanceCharge, ...]]:
+        """(allowances, charges): BG-20/BG-21 on the document, BG-27/BG-28 on a line."""
+        allowances: list[AllowanceCharge] = []
+        charges: list[AllowanceCharge] = []
         for el in elements:
-            if (text_of(el, B + "ChargeIndicator") or "").lower() != wanted:
+            k = kids(el)
+            indicator = (value(k.get(B + "ChargeIndicator")) or "").lower()
+            if indicator in ("true", "1"):  # xs:boolean
+                is_charge, target = True, charges
+                term = "BT-99" if document else "BT-141"
+            elif indicator in ("false", "0"):
+                is_charge, target = False, allowances
+                term = "BT-92" if document else "BT-136"
+            else:
                 continue
-            category = child(el, A + "TaxCategory")
-            found.append(
+            category = k.get(A + "TaxCategory")
+            target.append(
                 AllowanceCharge(
-                    is_charge=charges,
-                    amount=decimal_of(child(el, B + "Amount"), term),
-                    base_amount=decimal_of(child(el, B + "BaseAmount"), term),
-                    percentage=decimal_of(child(el, B + "MultiplierFactorNumeric"), term),
+                    is_charge=is_charge,
+                    amount=decimal_of(k.get(B + "Amount"), term),
+                    base_amount=decimal_of(k.get(B + "BaseAmount"), term),
+                    percentage=decimal_of(k.get(B + "MultiplierFactorNumeric"), term),
                     vat_category_code=text_of(category, B + "ID"),
                     vat_rate=decimal_of(child(category, B + "Percent"), term),
-                    reason=text_of(el, B + "AllowanceChargeReason"),
-                    reason_code=text_of(el, B + "AllowanceChargeReasonCode"),
+                    reason=value(k.get(B + "AllowanceChargeReason")),
+                    reason_code=value(k.get(B + "AllowanceChargeReasonCode")),
                 )
             )
-        return tuple(found)
+        return tuple(allowances), tuple(charges)
 
     def totals(
         self, currency: str | None, tax_currency: str | None
@@ -483,29 +495,42 @@ class _UblReader:
     # ---- lines -------------------------------------------------------------
 
     def line(self, el: Element) -> InvoiceLine:
-        quantity_el = child(el, self.quantity_tag)
-        item = child(el, A + "Item")
+        k = kids(el)
+        quantity_el = k.get(self.quantity_tag)
+        item = k.get(A + "Item")
         object_id = None
-        for ref in children(el, A + "DocumentReference"):
-            if text_of(ref, B + "DocumentTypeCode") == INVOICED_OBJECT:
-                object_id = identifier_of(child(ref, B + "ID"))
-                break
+        if A + "DocumentReference" in k:
+            for ref in el.iterchildren(A + "DocumentReference"):
+                if text_of(ref, B + "DocumentTypeCode") == INVOICED_OBJECT:
+                    object_id = identifier_of(child(ref, B + "ID"))
+                    break
+        allowances, charges = (
+            self.allowance_charges(el.iterchildren(A + "AllowanceCharge"))
+            if A + "AllowanceCharge" in k
+            else ((), ())
+        )
+        note = k.get(B + "Note")
+        item_kids = kids(item)
         return InvoiceLine(
-            line_id=text_of(el, B + "ID"),
-            note=joined(value(n) for n in children(el, B + "Note")),
+            line_id=value(k.get(B + "ID")),
+            note=None if note is None else joined(value(n) for n in el.iterchildren(B + "Note")),
             object_identifier=object_id,
             quantity=decimal_of(quantity_el, "BT-129"),
             unit_code=clean(quantity_el.get("unitCode")) if quantity_el is not None else None,
-            net_amount=decimal_of(child(el, B + "LineExtensionAmount"), "BT-131"),
-            order_line_reference=text_of(child(el, A + "OrderLineReference"), B + "LineID"),
-            accounting_reference=text_of(el, B + "AccountingCost"),
-            period=_period(child(el, A + "InvoicePeriod"), "BT-134", "BT-135"),
-            allowances=self.allowance_charges(el, False),
-            charges=self.allowance_charges(el, True),
-            price=_price(child(el, A + "Price")),
-            vat=_line_vat(child(item, A + "ClassifiedTaxCategory")),
-            item=_item(item),
-            sub_lines=tuple(self.line(sub) for sub in children(el, self.sub_line_tag)),
+            net_amount=decimal_of(k.get(B + "LineExtensionAmount"), "BT-131"),
+            order_line_reference=text_of(k.get(A + "OrderLineReference"), B + "LineID"),
+            accounting_reference=value(k.get(B + "AccountingCost")),
+            period=_period(k.get(A + "InvoicePeriod"), "BT-134", "BT-135"),
+            allowances=allowances,
+            charges=charges,
+            price=_price(k.get(A + "Price")),
+            vat=_line_vat(item_kids.get(A + "ClassifiedTaxCategory")),
+            item=_item(item, item_kids),
+            sub_lines=(
+                tuple(self.line(sub) for sub in el.iterchildren(self.sub_line_tag))
+                if self.sub_line_tag in k
+                else ()
+            ),
         )
 
 
@@ -600,34 +625,25 @@ def _vat_breakdown(el: Element) -> VatBreakdown:
 
 
 def embedded_of(el: Element | None) -> EmbeddedDocument | None:
+    """BT-125 with its MIME code and file name; base64 kept, decoded on demand."""
     if el is None:
         return None
-    return EmbeddedDocument(
-        base64_content(el.text or "", "BT-125"),
-        clean(el.get("mimeCode")),
-        clean(el.get("filename")),
-    )
-
-
-def base64_content(text: str, term: str) -> bytes:
-    compact = "".join(text.split())
-    try:
-        return base64.b64decode(compact, validate=True)
-    except (binascii.Error, ValueError) as exc:
-        raise InvalidValueError(term, compact[:20] + "...", "kein gültiges Base64") from exc
+    return EmbeddedDocument(el.text or "", clean(el.get("mimeCode")), clean(el.get("filename")))
 
 
 def _price(el: Element | None) -> PriceDetails | None:
     if el is None:
         return None
-    base_quantity = child(el, B + "BaseQuantity")
+    k = kids(el)
+    base_quantity = k.get(B + "BaseQuantity")
     discount = gross = None
-    for ac in el.iterchildren(A + "AllowanceCharge"):
-        discount = decimal_of(child(ac, B + "Amount"), "BT-147")
-        gross = decimal_of(child(ac, B + "BaseAmount"), "BT-148")
-        break
+    allowance = k.get(A + "AllowanceCharge")
+    if allowance is not None:
+        ak = kids(allowance)
+        discount = decimal_of(ak.get(B + "Amount"), "BT-147")
+        gross = decimal_of(ak.get(B + "BaseAmount"), "BT-148")
     return PriceDetails(
-        net_price=decimal_of(child(el, B + "PriceAmount"), "BT-146"),
+        net_price=decimal_of(k.get(B + "PriceAmount"), "BT-146"),
         discount=discount,
         gross_price=gross,
         base_quantity=decimal_of(base_quantity, "BT-149"),
@@ -643,29 +659,38 @@ def _line_vat(el: Element | None) -> LineVat | None:
     return LineVat(text_of(el, B + "ID"), decimal_of(child(el, B + "Percent"), "BT-152"))
 
 
-def _item(el: Element | None) -> Item | None:
+def _item(el: Element | None, k: dict[str, Element]) -> Item | None:
     if el is None:
         return None
     classifications: list[ItemClassification] = []
-    for c in el.iterchildren(A + "CommodityClassification"):
-        code_el = child(c, B + "ItemClassificationCode")
-        code = value(code_el)
-        if code is not None and code_el is not None:
-            classifications.append(
-                ItemClassification(
-                    code, clean(code_el.get("listID")), clean(code_el.get("listVersionID"))
+    if A + "CommodityClassification" in k:
+        for c in el.iterchildren(A + "CommodityClassification"):
+            code_el = child(c, B + "ItemClassificationCode")
+            code = value(code_el)
+            if code is not None and code_el is not None:
+                classifications.append(
+                    ItemClassification(
+                        code, clean(code_el.get("listID")), clean(code_el.get("listVersionID"))
+                    )
                 )
-            )
-    return Item(
-        name=text_of(el, B + "Name"),
-        description=joined(value(d) for d in el.iterchildren(B + "Description")),
-        sellers_identifier=text_of(child(el, A + "SellersItemIdentification"), B + "ID"),
-        buyers_identifier=text_of(child(el, A + "BuyersItemIdentification"), B + "ID"),
-        standard_identifier=identifier_of(path(el, A + "StandardItemIdentification", B + "ID")),
-        classifications=tuple(classifications),
-        origin_country=text_of(child(el, A + "OriginCountry"), B + "IdentificationCode"),
-        attributes=tuple(
+    attributes: tuple[ItemAttribute, ...] = ()
+    if A + "AdditionalItemProperty" in k:
+        attributes = tuple(
             ItemAttribute(text_of(p, B + "Name"), text_of(p, B + "Value"))
             for p in el.iterchildren(A + "AdditionalItemProperty")
+        )
+    description = k.get(B + "Description")
+    return Item(
+        name=value(k.get(B + "Name")),
+        description=(
+            None
+            if description is None
+            else joined(value(d) for d in el.iterchildren(B + "Description"))
         ),
+        sellers_identifier=text_of(k.get(A + "SellersItemIdentification"), B + "ID"),
+        buyers_identifier=text_of(k.get(A + "BuyersItemIdentification"), B + "ID"),
+        standard_identifier=identifier_of(child(k.get(A + "StandardItemIdentification"), B + "ID")),
+        classifications=tuple(classifications),
+        origin_country=text_of(k.get(A + "OriginCountry"), B + "IdentificationCode"),
+        attributes=attributes,
     )

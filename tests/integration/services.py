@@ -9,6 +9,7 @@ import os
 import shutil
 import socket
 import subprocess
+import tempfile
 import time
 import uuid
 from collections.abc import Iterator
@@ -197,7 +198,10 @@ def dovecot(tmp: Path) -> Iterator[Imap]:
     if binary is None:
         missing("Dovecot (IMAP)", "apt-get install dovecot-imapd (done by .ci/run)")
     assert binary is not None
-    base = tmp / "dovecot"
+    # Dovecot's auth and mail processes run as the user "mail": its folder must be
+    # reachable for them (pytest's tmp folders are private to root).
+    base = Path(tempfile.mkdtemp(prefix="einvoice-dovecot-"))
+    os.chmod(base, 0o755)
     for sub in ("run", "state", "mail"):
         (base / sub).mkdir(parents=True, exist_ok=True)
     port = free_port()
@@ -206,11 +210,14 @@ def dovecot(tmp: Path) -> Iterator[Imap]:
     conf = base / "dovecot.conf"
     conf.write_text(DOVECOT_CONF.format(base=base, port=port))
     subprocess.run(["chown", "-R", "mail:mail", str(base / "mail")], check=False)
-    os.chmod(base, 0o755)
-    result = subprocess.run([binary, "-c", str(conf)], capture_output=True, text=True)
+    # dovecot daemonises: its output must not be a pipe we wait on
+    with (base / "start.log").open("wb") as out:
+        result = subprocess.run(
+            [binary, "-c", str(conf)], stdout=out, stderr=subprocess.STDOUT, timeout=30
+        )
     if result.returncode != 0:
         log = (base / "dovecot.log").read_text() if (base / "dovecot.log").exists() else ""
-        raise RuntimeError(f"dovecot did not start: {result.stderr}\n{log}")
+        raise RuntimeError(f"dovecot did not start: {(base / 'start.log').read_text()}\n{log}")
     deadline = time.monotonic() + 15
     while not port_open("127.0.0.1", port):
         if time.monotonic() > deadline:
@@ -219,4 +226,8 @@ def dovecot(tmp: Path) -> Iterator[Imap]:
     try:
         yield Imap("127.0.0.1", port, user, password, base / "mail" / user)
     finally:
-        subprocess.run([binary, "-c", str(conf), "stop"], capture_output=True)
+        subprocess.run(
+            [binary, "-c", str(conf), "stop"],
+            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, timeout=30,
+        )
+        shutil.rmtree(base, ignore_errors=True)
