@@ -14,7 +14,26 @@ from einvoice.cli.app import app
 
 
 def main() -> None:
-    app()
+    """Run the command; an unexpected error is one clear line, not a traceback."""
+    import logging
+    import os
+    import sys
+
+    logging.basicConfig(
+        level=os.environ.get("EINVOICE_LOG_LEVEL", "WARNING").upper(),
+        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
+    )
+    try:
+        app()
+    except Exception as exc:  # the last line of defence for the user
+        if os.environ.get("EINVOICE_DEBUG"):
+            raise
+        print(
+            f"Unerwarteter Fehler: {type(exc).__name__}: {exc}\n"
+            "(Einzelheiten mit EINVOICE_DEBUG=1 anzeigen.)",
+            file=sys.stderr,
+        )
+        sys.exit(3)
 
 
 __all__ = ["app", "main"]

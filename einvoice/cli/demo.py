@@ -41,7 +41,8 @@ def fill_maildir(maildir: Path, samples: Path) -> int:
     from einvoice.cli.validate import collect
 
     box = mailbox.Maildir(maildir, create=True)
-    files = collect([samples])
+    # the valid samples first, then the faulty variants
+    files = sorted(collect([samples]), key=lambda p: (len(p.relative_to(samples).parts), p.name))
     first_raw = b""
     for number, file in enumerate(files, 1):
         raw = _mail(file.name, file.read_bytes(), number)
@@ -82,6 +83,7 @@ def demo(
     if folder.exists():
         shutil.rmtree(folder)
     maildir = folder / "Maildir"
+    folder.mkdir(parents=True)
     count = fill_maildir(maildir, samples)
     settings = config.load(
         {"EINVOICE_DATA_DIR": str(folder / "data"), "EINVOICE_BROKER_URL": "stub"}
@@ -99,11 +101,20 @@ def demo(
     _print_outcomes(container)
 
 
+def _money(value: object) -> str:
+    from decimal import Decimal
+
+    if not isinstance(value, Decimal):
+        return "?"
+    text = f"{value:,.2f}"  # 1,234.50 -> German 1.234,50
+    return text.replace(",", "_").replace(".", ",").replace("_", ".")
+
+
 def _print_outcomes(container: object) -> None:
     from sqlalchemy import select
 
     from einvoice.services.status import status
-    from einvoice.storage.tables import Document, FindingRow, Invoice, Message
+    from einvoice.storage.tables import DuplicateRecord, FindingRow, Invoice, Message
 
     pipeline = container.pipeline  # type: ignore[attr-defined]
     with pipeline.sessions() as session:
@@ -122,12 +133,30 @@ def _print_outcomes(container: object) -> None:
                 )
                 line = f"    {document.filename}: {verdict}"
                 if document.state == "duplicate":
-                    line += " - Duplikat, bereits empfangen"
+                    record = session.scalars(
+                        select(DuplicateRecord).where(DuplicateRecord.document_id == document.id)
+                    ).first()
+                    original = (
+                        session.get(Invoice, record.original_invoice_id)
+                        if record and record.original_invoice_id
+                        else None
+                    )
+                    line = f"    {document.filename}: Duplikat - " + (
+                        f"Rechnung {original.number} ({_money(original.total_with_vat)} "
+                        f"{original.currency}) wurde bereits angenommen, nicht erneut verarbeitet"
+                        if original
+                        else "bereits empfangen"
+                    )
                 if invoice is not None:
                     line += (
                         f" - Rechnung {invoice.number} von {invoice.seller_name}, "
-                        f"{invoice.total_with_vat} {invoice.currency}, "
-                        f"{invoice.line_count} Positionen, Leitweg-ID {invoice.buyer_reference}"
+                        f"{_money(invoice.total_with_vat)} {invoice.currency}, "
+                        f"{invoice.line_count} Positionen, "
+                        + (
+                            f"Leitweg-ID {invoice.buyer_reference}"
+                            if invoice.buyer_reference
+                            else "ohne Leitweg-ID"
+                        )
                     )
                 typer.echo(line)
                 errors = session.scalars(
@@ -139,7 +168,6 @@ def _print_outcomes(container: object) -> None:
                     typer.echo(f"        {finding.rule}: {finding.message_de[:100]}")
                 if document.state == "failed":
                     typer.echo(f"        Fehler: {document.last_error}")
-        _ = Document
     counts = status(pipeline)
     typer.echo(
         f"\nErgebnis: {counts['invoices']} Rechnungen gespeichert ({counts['accepted']} "

@@ -9,6 +9,7 @@ the IBAN check, is such a rule in XRechnung 3.0.
 from __future__ import annotations
 
 import dataclasses
+import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from decimal import Decimal
@@ -119,7 +120,22 @@ MAKERS: tuple[Callable[[SampleInvoice, Syntax], Variant], ...] = (
 
 
 def all_variants(inv: SampleInvoice) -> list[Variant]:
-    return [make(inv, syntax) for make in MAKERS for syntax in Syntax]
+    """Every variant, each as an invoice of its own (own number), so that a demo
+    run shows each fault and not a duplicate of the base invoice."""
+    variants = []
+    for index, (make, syntax) in enumerate((m, s) for m in MAKERS for s in Syntax):
+        numbered = dataclasses.replace(inv, number=_next_number(inv.number, index + 1))
+        variants.append(make(numbered, syntax))
+    return variants
+
+
+def _next_number(number: str, step: int) -> str:
+    """``BH-2025-01001`` + 3 -> ``BH-2025-01004`` (digits at the end counted on)."""
+    match = re.match(r"^(.*?)(\d+)$", number)
+    if match is None:
+        return f"{number}-{step}"
+    head, digits = match.groups()
+    return f"{head}{int(digits) + step:0{len(digits)}d}"
 
 
 def swap_digits(iban: str) -> str:

@@ -152,7 +152,7 @@ def _record(
                 )
             )
         invoice_id: int | None = None
-        if original is not None:
+        if original is not None:  # an accepted invoice with the same key exists
             session.add(
                 DuplicateRecord(
                     kind="invoice",
@@ -181,7 +181,8 @@ def _invoice_row(
     lines = semantic.get("BG-25") or []
     return Invoice(
         document_id=document_id,
-        duplicate_key=key,
+        duplicate_key=key if report.valid else None,
+        invoice_key=key,
         seller_key=seller_key(semantic)[:250],
         seller_name=(str(seller.get("BT-27") or "")[:500]) or None,
         number=str(semantic.get("BT-1") or "")[:250],

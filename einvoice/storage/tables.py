@@ -87,8 +87,10 @@ class Invoice(Base):
     )
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     document_id: Mapped[int] = mapped_column(ForeignKey("documents.id"), unique=True)
-    # Same seller, number and amount: the same invoice (sent twice).
-    duplicate_key: Mapped[str] = mapped_column(String(128))
+    # Same seller, number and amount: the same invoice (sent twice). Only accepted
+    # invoices hold it: a rejected one may be sent again, corrected, as the same number.
+    duplicate_key: Mapped[str | None] = mapped_column(String(128))
+    invoice_key: Mapped[str] = mapped_column(String(128), index=True)
     seller_key: Mapped[str] = mapped_column(String(255))
     seller_name: Mapped[str | None] = mapped_column(String(512))
     number: Mapped[str] = mapped_column(String(255))  # BT-1

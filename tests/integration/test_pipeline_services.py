@@ -142,3 +142,23 @@ def test_duplicate_records_are_listed(container: Container) -> None:
     with pipeline.sessions() as session:
         record = session.scalars(select(DuplicateRecord)).one()
         assert record.kind == "invoice"
+
+
+def test_corrected_resend_of_a_rejected_invoice_is_not_a_duplicate(container: Container) -> None:
+    import dataclasses
+
+    from einvoice.samplegen.catalogue import base_invoice
+    from einvoice.samplegen.ubl import to_ubl
+
+    pipeline = container.pipeline
+    invoice = base_invoice()
+    rejected = to_ubl(dataclasses.replace(invoice, buyer_reference=None))  # BR-DE-15
+    corrected = to_ubl(invoice)  # the same number, now with its Leitweg-ID
+    first = _run(pipeline, email_with([("r.xml", rejected)]))
+    second = _run(pipeline, email_with([("r.xml", corrected)]))
+    third = _run(pipeline, email_with([("r-kopie.xml", corrected)]))
+    assert first[0].state == states.PROCESSED and first[0].invoice_id
+    assert second[0].state == states.PROCESSED and second[0].invoice_id
+    assert third[0].state == states.DUPLICATE and third[0].duplicate_of == second[0].invoice_id
+    counts = status(pipeline)
+    assert (counts["invoices"], counts["accepted"], counts["rejected"]) == (2, 1, 1)
