@@ -9,7 +9,7 @@ from alembic.migration import MigrationContext
 from sqlalchemy import create_engine
 
 from einvoice.storage import db
-from einvoice.storage.tables import Base
+from einvoice.storage.schema import metadata
 
 
 def test_migrations_match_the_models(tmp_path: Path, database_url: str | None) -> None:
@@ -17,6 +17,6 @@ def test_migrations_match_the_models(tmp_path: Path, database_url: str | None) -
     db.upgrade(url)
     engine = create_engine(url)
     with engine.connect() as connection:
-        diff = compare_metadata(MigrationContext.configure(connection), Base.metadata)
+        diff = compare_metadata(MigrationContext.configure(connection), metadata)
     engine.dispose()
     assert diff == []
