@@ -9,6 +9,7 @@ from einvoice.cli import (  # noqa: F401  (each module registers its commands)
     routing,
     rules,
     validate,
+    web,
 )
 from einvoice.cli.app import app
 

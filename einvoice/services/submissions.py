@@ -1,0 +1,164 @@
+"""What a supplier sees of what they sent: status and validation findings."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import datetime
+from decimal import Decimal
+
+from sqlalchemy import select
+
+from einvoice.services import states
+from einvoice.services.ports import Pipeline
+from einvoice.storage.tables import Document, FindingRow, Invoice, Message
+
+# Filled in by the workflow: invoice id -> (status label, reason) for approval states.
+WorkflowStatus = Callable[[int], tuple[str, str | None] | None]
+
+
+@dataclass(frozen=True, slots=True)
+class FindingView:
+    rule: str
+    severity: str
+    layer: str
+    message: str
+    location: str
+    terms: tuple[str, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class DocumentView:
+    document_id: int
+    filename: str
+    state: str
+    recommendation: str | None
+    status: str  # German label: Eingegangen, In Prüfung, Freigegeben, Bezahlt, Abgelehnt ...
+    reason: str | None
+    invoice_id: int | None
+    number: str | None
+    seller: str | None
+    amount: Decimal | None
+    currency: str | None
+    findings: list[FindingView] = field(default_factory=list)
+
+    @property
+    def errors(self) -> list[FindingView]:
+        return [f for f in self.findings if f.severity == "error"]
+
+    @property
+    def warnings(self) -> list[FindingView]:
+        return [f for f in self.findings if f.severity != "error"]
+
+
+@dataclass(frozen=True, slots=True)
+class SubmissionView:
+    message_id: int
+    received_at: datetime
+    source: str
+    deliveries: int
+    state: str
+    reason: str | None
+    documents: list[DocumentView]
+
+
+def _status(
+    document: Document, invoice: Invoice | None, workflow: WorkflowStatus | None
+) -> tuple[str, str | None]:
+    if document.state == states.STORED:
+        return "Eingegangen", None
+    if document.state == states.DUPLICATE:
+        return "Duplikat", "Diese Rechnung wurde bereits eingereicht."
+    if document.state in (states.FAILED, states.TOO_LARGE):
+        return "Nicht verarbeitet", document.last_error
+    if document.recommendation == "reject":
+        return "Abgelehnt", "Die Prüfung hat Fehler gefunden (siehe unten)."
+    if invoice is not None and workflow is not None:
+        found = workflow(invoice.id)
+        if found is not None:
+            return found
+    return "In Prüfung", None
+
+
+def _documents(
+    session: object, message: Message, workflow: WorkflowStatus | None, with_findings: bool
+) -> list[DocumentView]:
+    from sqlalchemy.orm import Session
+
+    assert isinstance(session, Session)
+    views = []
+    for document in sorted(message.documents, key=lambda d: d.id):
+        invoice = session.scalars(select(Invoice).where(Invoice.document_id == document.id)).first()
+        label, reason = _status(document, invoice, workflow)
+        findings = []
+        if with_findings:
+            rows = session.scalars(
+                select(FindingRow)
+                .where(FindingRow.document_id == document.id)
+                .order_by(FindingRow.id)
+            )
+            findings = [
+                FindingView(
+                    r.rule,
+                    r.severity,
+                    r.layer,
+                    r.message_de,
+                    r.location,
+                    tuple(t for t in r.terms.split() if t),
+                )
+                for r in rows
+            ]
+        views.append(
+            DocumentView(
+                document.id,
+                document.filename,
+                document.state,
+                document.recommendation,
+                label,
+                reason,
+                invoice.id if invoice else None,
+                invoice.number if invoice else None,
+                invoice.seller_name if invoice else None,
+                invoice.total_with_vat if invoice else None,
+                invoice.currency if invoice else None,
+                findings,
+            )
+        )
+    return views
+
+
+def _view(
+    session: object, message: Message, workflow: WorkflowStatus | None, with_findings: bool
+) -> SubmissionView:
+    return SubmissionView(
+        message.id,
+        message.received_at,
+        message.source.split(":", 2)[-1],
+        message.deliveries,
+        message.state,
+        message.reason,
+        _documents(session, message, workflow, with_findings),
+    )
+
+
+def list_submissions(
+    pipeline: Pipeline, account_id: int, workflow: WorkflowStatus | None = None, limit: int = 200
+) -> list[SubmissionView]:
+    with pipeline.sessions() as session:
+        messages = session.scalars(
+            select(Message)
+            .where(Message.source.like(f"upload:{account_id}:%"))
+            .order_by(Message.id.desc())
+            .limit(limit)
+        ).all()
+        return [_view(session, m, workflow, False) for m in messages]
+
+
+def submission(
+    pipeline: Pipeline, message_id: int, workflow: WorkflowStatus | None = None
+) -> SubmissionView | None:
+    with pipeline.sessions() as session:
+        message = session.get(Message, message_id)
+        if message is None:
+            return None
+        return _view(session, message, workflow, True)

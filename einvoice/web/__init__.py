@@ -1,0 +1,1 @@
+"""The web application: server-rendered German pages and a JSON API (FastAPI)."""

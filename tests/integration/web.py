@@ -1,0 +1,53 @@
+"""Helpers for web tests: an app on a fresh database, accounts, logged-in clients."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from typing import Any
+
+from fastapi.testclient import TestClient
+
+from einvoice import bootstrap
+from einvoice.services.accounts import Role, create_account
+from einvoice.web.app import WebSettings, create_app
+from tests.integration.conftest import make_container
+
+PASSWORD = "ein-sicheres-Passwort-1"
+
+
+def make_app(tmp_path: Path, database_url: str | None = None) -> tuple[Any, bootstrap.Container]:
+    container = make_container(tmp_path, database_url)
+    bootstrap.use(container)
+    from einvoice.workers import actors
+
+    actors.register(bootstrap.make_broker("stub"))
+    application = create_app(
+        container, WebSettings(secret_key="t" * 48, cookie_secure=True), actors.route_invoice
+    )
+    return application, container
+
+
+def account(container: bootstrap.Container, username: str, role: Role, **extra: Any) -> None:
+    create_account(container.sessions, username, PASSWORD, role, username.title(), **extra)
+
+
+def csrf_of(html: str) -> str:
+    match = re.search(r'name="csrf_token" value="([^"]+)"', html)
+    assert match, "no CSRF field in the page"
+    return match.group(1)
+
+
+def client(application: Any) -> TestClient:
+    return TestClient(application, base_url="https://testserver", follow_redirects=False)
+
+
+def login(application: Any, username: str, password: str = PASSWORD) -> TestClient:
+    c = client(application)
+    page = c.get("/login")
+    response = c.post(
+        "/login",
+        data={"username": username, "password": password, "csrf_token": csrf_of(page.text)},
+    )
+    assert response.status_code == 303, response.text
+    return c
