@@ -72,7 +72,7 @@ def _status(
     if document.state in (states.FAILED, states.TOO_LARGE):
         return "Nicht verarbeitet", document.last_error
     if document.recommendation == "reject":
-        return "Abgelehnt", "Die Prüfung hat Fehler gefunden (siehe unten)."
+        return "Abgelehnt", "Die Prüfung hat Fehler gefunden (siehe Prüfbericht)."
     if invoice is not None and workflow is not None:
         found = workflow(invoice.id)
         if found is not None:

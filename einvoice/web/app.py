@@ -60,7 +60,13 @@ def format_date(value: Any) -> str:
     from datetime import date, datetime
 
     if isinstance(value, datetime):
-        return value.strftime("%d.%m.%Y %H:%M")
+        from zoneinfo import ZoneInfo
+
+        if value.tzinfo is None:  # SQLite hands back naive UTC
+            from datetime import UTC
+
+            value = value.replace(tzinfo=UTC)
+        return value.astimezone(ZoneInfo("Europe/Berlin")).strftime("%d.%m.%Y %H:%M")
     if isinstance(value, date):
         return value.strftime("%d.%m.%Y")
     if isinstance(value, str) and len(value) == 10 and value[4] == "-":
