@@ -13,7 +13,7 @@ from einvoice.services.accounts import Role, User
 from einvoice.services.status import status
 from einvoice.web.app import api_user
 from einvoice.web.pages_supplier import do_submit, read_limited, workflow_status
-from einvoice.web.security import check_csrf, require_role
+from einvoice.web.security import RecordId, check_csrf, require_role
 
 router = APIRouter(prefix="/api", tags=["api"])
 
@@ -109,7 +109,7 @@ def my_submissions(request: Request, user: Annotated[User, Depends(api_user)]) -
 
 @router.get("/submissions/{message_id}", response_model=SubmissionOut)
 def one_submission(
-    request: Request, message_id: int, user: Annotated[User, Depends(api_user)]
+    request: Request, message_id: RecordId, user: Annotated[User, Depends(api_user)]
 ) -> Any:
     require_role(user, [Role.SUPPLIER])
     pipeline = request.app.state.container.pipeline

@@ -11,7 +11,7 @@ from einvoice.services import process
 from einvoice.services.accounts import Role
 from einvoice.services.status import failures, status
 from einvoice.web.app import page_user, render
-from einvoice.web.security import check_csrf, require_role
+from einvoice.web.security import RecordId, check_csrf, require_role
 
 router = APIRouter(include_in_schema=False)
 
@@ -29,7 +29,7 @@ def operations(request: Request) -> Response:
 @router.post("/betrieb/wiederholen/{document_id}")
 def retry(
     request: Request,
-    document_id: int,
+    document_id: RecordId,
     csrf_token_field: Annotated[str | None, Form(alias="csrf_token")] = None,
 ) -> Response:
     user = page_user(request)

@@ -10,7 +10,7 @@ from fastapi.responses import RedirectResponse, Response
 from einvoice.services import submissions, upload
 from einvoice.services.accounts import Role, User
 from einvoice.web.app import page_user, render
-from einvoice.web.security import check_csrf, require_role
+from einvoice.web.security import RecordId, check_csrf, require_role
 
 router = APIRouter(include_in_schema=False)
 
@@ -82,7 +82,7 @@ def do_submit(request: Request, user: User, data: bytes, filename: str) -> uploa
 
 
 @router.get("/einreichungen/{message_id}")
-def submission_page(request: Request, message_id: int, erneut: int = 0) -> Response:
+def submission_page(request: Request, message_id: RecordId, erneut: int = 0) -> Response:
     user = page_user(request)
     require_role(user, [Role.SUPPLIER])
     pipeline = request.app.state.container.pipeline

@@ -5,8 +5,9 @@ from __future__ import annotations
 import hmac
 import secrets
 from collections.abc import Awaitable, Callable, Iterable
+from typing import Annotated
 
-from fastapi import HTTPException, Request
+from fastapi import HTTPException, Path, Request
 from starlette.middleware.base import BaseHTTPMiddleware
 from starlette.responses import Response
 
@@ -55,3 +56,6 @@ def require_role(user: User, roles: Iterable[Role]) -> None:
 
 
 STAFF = (Role.CLERK, Role.APPROVER, Role.DEPARTMENT_ADMIN)
+
+# Database ids in URLs: positive and within a 32-bit integer (larger ones are 422, not 500).
+RecordId = Annotated[int, Path(ge=1, le=2_147_483_647)]

@@ -46,7 +46,7 @@ def test_supplier_registers_uploads_and_sees_report(tmp_path: Path) -> None:
     report = c.get(good.headers["location"])
     assert "Angenommen" in report.text
     listing = c.get("/meine-rechnungen")
-    assert listing.text.count("Prüfbericht") == 2
+    assert listing.text.count('href="/einreichungen/') == 2
     again = _upload(c, "r2.xml", (SAMPLES / "xrechnung-ubl.xml").read_bytes())
     assert again.headers["location"].endswith("?erneut=1")
 
