@@ -6,10 +6,12 @@ from einvoice.cli import (  # noqa: F401  (each module registers its commands)
     demo,
     extract,
     pipeline,
+    render,
     routing,
     rules,
     validate,
     web,
+    workflow,
 )
 from einvoice.cli.app import app
 

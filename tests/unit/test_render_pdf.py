@@ -1,0 +1,87 @@
+"""The Chromium call behind render_pdf, with stand-ins for Chromium (no browser needed)."""
+
+from __future__ import annotations
+
+import os
+import stat
+import time
+from pathlib import Path
+
+import pytest
+
+from einvoice.formats.render import ChromiumNotFoundError, RenderError
+from einvoice.formats.render.pdf import html_to_pdf
+
+PAGE = "<!doctype html><title>t</title><p>Rechnung</p>"
+
+
+def _script(tmp_path: Path, body: str) -> Path:
+    path = tmp_path / "fake-chromium"
+    path.write_text("#!/bin/sh\n" + body, encoding="utf-8")
+    path.chmod(path.stat().st_mode | stat.S_IXUSR)
+    return path
+
+
+def test_missing_chromium_is_a_clear_german_error(tmp_path: Path) -> None:
+    with pytest.raises(ChromiumNotFoundError, match=r"Chromium benötigt.*nicht gefunden"):
+        html_to_pdf(PAGE, chromium=tmp_path / "nichts")
+
+
+def test_the_flags_and_the_file_that_chromium_gets(tmp_path: Path) -> None:
+    log = tmp_path / "args"
+    fake = _script(
+        tmp_path,
+        f'printf "%s\\n" "$@" > {log}\n'
+        'for a in "$@"; do case "$a" in --print-to-pdf=*) out="${a#--print-to-pdf=}";; esac; done\n'
+        'printf "%%PDF-1.4 fake" > "$out"\n',
+    )
+    assert html_to_pdf(PAGE, chromium=fake) == b"%PDF-1.4 fake"
+    args = log.read_text(encoding="utf-8").splitlines()
+    for flag in (
+        "--headless",
+        "--no-sandbox",
+        "--disable-gpu",
+        "--disable-background-networking",
+        "--disable-component-update",
+        "--disable-sync",
+        "--no-first-run",
+    ):
+        assert flag in args
+    assert any(a.startswith("--user-data-dir=") for a in args)
+    assert args[-1].startswith("file://") and args[-1].endswith(".html")
+    assert not Path(args[-1].removeprefix("file://")).exists()  # temporary files are gone
+
+
+def test_failing_chromium_is_a_render_error(tmp_path: Path) -> None:
+    fake = _script(tmp_path, "echo kaputt >&2\nexit 3\n")
+    with pytest.raises(RenderError, match="Exit-Code 3"):
+        html_to_pdf(PAGE, chromium=fake)
+
+
+def test_no_output_is_a_render_error(tmp_path: Path) -> None:
+    fake = _script(tmp_path, "exit 0\n")
+    with pytest.raises(RenderError, match="keine PDF-Datei"):
+        html_to_pdf(PAGE, chromium=fake)
+
+
+def test_a_hanging_chromium_is_killed_with_its_children(tmp_path: Path) -> None:
+    pid_file = tmp_path / "child.pid"
+    fake = _script(tmp_path, f"sleep 60 &\necho $! > {pid_file}\nwait\n")
+    started = time.monotonic()
+    with pytest.raises(RenderError, match=r"nicht in der erlaubten Zeit \(1 s\)"):
+        html_to_pdf(PAGE, chromium=fake, timeout=1)
+    assert time.monotonic() - started < 10
+    child = int(pid_file.read_text().strip())
+    assert not _alive(child)
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    status = Path(f"/proc/{pid}/stat")
+    try:  # a killed child that nobody has reaped yet is a zombie: dead
+        return status.read_text().split()[2] != "Z"
+    except OSError:
+        return False
