@@ -11,7 +11,6 @@ from einvoice.cli import (  # noqa: F401  (each module registers its commands)
     rules,
     validate,
     web,
-    workflow,
 )
 from einvoice.cli.app import app
 
