@@ -14,7 +14,8 @@ from sqlalchemy import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
 from einvoice import config
-from einvoice.services.ports import Pipeline
+from einvoice.domain.routing import RoutingConfig
+from einvoice.services.ports import Mailer, Pipeline, WorkflowPorts
 from einvoice.storage import db
 from einvoice.storage.blobs import LocalBlobStore
 
@@ -45,8 +46,52 @@ def build(settings: config.Settings | None = None) -> Container:
         validate=validate,
         extract=extract_semantic,
         limits=settings.limits,
+        workflow=workflow_ports(settings.workflow),
     )
     return Container(settings, engine, sessions, pipeline)
+
+
+def workflow_ports(settings: config.WorkflowSettings) -> WorkflowPorts:
+    """Routing configuration (read on first use), invoice reader, HKR writer, SMTP."""
+    from zoneinfo import ZoneInfo
+
+    from einvoice.formats.extract import extract
+    from einvoice.formats.hkr import write_bookings
+
+    return WorkflowPorts(
+        routing=_routing_loader(settings.routing_config),
+        read_invoice=extract,
+        write_bookings=write_bookings,
+        mailer=make_mailer(settings),
+        warning_days=settings.deadline_warning_days,
+        zone=ZoneInfo(settings.timezone),
+    )
+
+
+def _routing_loader(path: Any) -> Any:
+    """The routing configuration, read and checked once, on first use (not at start-up)."""
+    lock = threading.Lock()
+    loaded: list[RoutingConfig] = []
+
+    def routing() -> RoutingConfig:
+        with lock:
+            if not loaded:
+                from einvoice.formats.routing_config import load_routing_config
+
+                loaded.append(load_routing_config(path))
+            return loaded[0]
+
+    return routing
+
+
+def make_mailer(settings: config.WorkflowSettings) -> Mailer | None:
+    """The SMTP mailer of EINVOICE_SMTP_URL, or None (e-mails are then kept pending)."""
+    if settings.smtp_url is None:
+        return None
+    from einvoice.mailbox.smtp import SmtpMailer, parse_smtp_url
+
+    assert settings.mail_from is not None  # config.load insists on it with SMTP
+    return SmtpMailer(parse_smtp_url(settings.smtp_url, settings.smtp_password), settings.mail_from)
 
 
 def extract_semantic(data: bytes, name: str) -> tuple[dict[str, Any] | None, str | None]:

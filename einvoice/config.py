@@ -1,6 +1,6 @@
 """Settings from environment variables, read and checked in one place.
 
-Secrets (IMAP password) have no default. Everything else defaults to the
+Secrets (IMAP and SMTP passwords) have no default. Everything else defaults to the
 embedded set-up: SQLite and blobs in ``EINVOICE_DATA_DIR``, in-process broker.
 """
 
@@ -8,13 +8,29 @@ from __future__ import annotations
 
 import os
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from einvoice.errors import ConfigurationError
 from einvoice.formats.safexml import DEFAULT_MAX_BYTES
 from einvoice.formats.validation import NOT_INVOICE_PROFILES, ValidationPolicy
 from einvoice.mailbox.mime import Limits
+
+#: The shipped example configuration of a mid-size city (used by the demo and by default).
+SAMPLE_ROUTING_CONFIG = Path(__file__).resolve().parents[1] / "samples" / "routing.toml"
+
+
+@dataclass(frozen=True, slots=True)
+class WorkflowSettings:
+    """Routing, approval deadlines and the e-mails the workflow sends."""
+
+    routing_config: Path = SAMPLE_ROUTING_CONFIG  # EINVOICE_ROUTING_CONFIG
+    smtp_url: str | None = None  # EINVOICE_SMTP_URL; None: e-mails stay pending
+    smtp_password: str | None = None  # EINVOICE_SMTP_PASSWORD (no default)
+    mail_from: str | None = None  # EINVOICE_MAIL_FROM (required with SMTP)
+    deadline_warning_days: int = 5  # EINVOICE_DEADLINE_WARNING_DAYS
+    deadline_scan_interval: float = 3600.0  # EINVOICE_DEADLINE_SCAN_INTERVAL (seconds)
+    timezone: str = "Europe/Berlin"  # EINVOICE_TIMEZONE: the city's local dates
 
 
 @dataclass(frozen=True, slots=True)
@@ -28,6 +44,7 @@ class Settings:
     poll_interval: float
     sweep_after: float  # seconds a document may stay in an intermediate state
     metrics_port: int | None = None  # Prometheus: workers on it, database gauges on +1
+    workflow: WorkflowSettings = field(default_factory=WorkflowSettings)
 
     @property
     def blob_dir(self) -> Path:
@@ -71,6 +88,38 @@ def _profiles(env: Mapping[str, str], name: str) -> tuple[str, ...]:
     return chosen
 
 
+def _workflow(env: Mapping[str, str]) -> WorkflowSettings:
+    routing = env.get("EINVOICE_ROUTING_CONFIG") or str(SAMPLE_ROUTING_CONFIG)
+    smtp_url = (env.get("EINVOICE_SMTP_URL") or "").strip() or None
+    if smtp_url is not None and not smtp_url.startswith(("smtp://", "smtps://", "smtp+plain://")):
+        raise ConfigurationError(
+            f"EINVOICE_SMTP_URL {smtp_url!r}: erwartet smtps://host:465, smtp://host:587 "
+            "(STARTTLS) oder smtp+plain://127.0.0.1:25 (nur lokal)"
+        )
+    mail_from = (env.get("EINVOICE_MAIL_FROM") or "").strip() or None
+    if smtp_url is not None and mail_from is None:
+        raise ConfigurationError(
+            "EINVOICE_MAIL_FROM muss gesetzt sein, wenn EINVOICE_SMTP_URL gesetzt ist "
+            "(Absender der E-Mails, z. B. rechnungseingang@stadt.example)"
+        )
+    zone = env.get("EINVOICE_TIMEZONE") or "Europe/Berlin"
+    try:
+        from zoneinfo import ZoneInfo
+
+        ZoneInfo(zone)
+    except (ValueError, KeyError, OSError) as exc:
+        raise ConfigurationError(f"EINVOICE_TIMEZONE {zone!r} ist keine bekannte Zeitzone") from exc
+    return WorkflowSettings(
+        routing_config=Path(routing).resolve(),
+        smtp_url=smtp_url,
+        smtp_password=env.get("EINVOICE_SMTP_PASSWORD") or None,
+        mail_from=mail_from,
+        deadline_warning_days=_int(env, "EINVOICE_DEADLINE_WARNING_DAYS", 5),
+        deadline_scan_interval=_float(env, "EINVOICE_DEADLINE_SCAN_INTERVAL", 3600.0),
+        timezone=zone,
+    )
+
+
 def load(env: Mapping[str, str] | None = None) -> Settings:
     """Read and check every setting; raise ConfigurationError with a clear text."""
     env = os.environ if env is None else env
@@ -104,4 +153,5 @@ def load(env: Mapping[str, str] | None = None) -> Settings:
         metrics_port=_int(env, "EINVOICE_METRICS_PORT", 0) or None
         if env.get("EINVOICE_METRICS_PORT")
         else None,
+        workflow=_workflow(env),
     )

@@ -6,11 +6,13 @@ from einvoice.cli import (  # noqa: F401  (each module registers its commands)
     demo,
     extract,
     pipeline,
+    portfolio,
     render,
     routing,
     rules,
     validate,
     web,
+    workflow,
 )
 from einvoice.cli.app import app
 

@@ -159,6 +159,8 @@ def _print_outcomes(container: object) -> None:
                         )
                     )
                 typer.echo(line)
+                if invoice is not None:
+                    typer.echo(_workflow_line(session, container, invoice.id))
                 errors = session.scalars(
                     select(FindingRow).where(
                         FindingRow.document_id == document.id, FindingRow.severity == "error"
@@ -176,3 +178,28 @@ def _print_outcomes(container: object) -> None:
         f"{counts['pending']} offen."
     )
     typer.echo("Weiter: einvoice status | einvoice validate samples/ | einvoice failures list")
+    typer.echo("        einvoice queue list amt-10 | einvoice invoice show 1 --as a10.becker")
+
+
+def _workflow_line(session: object, container: object, invoice_id: int) -> str:
+    """Where the invoice went in the approval workflow (one line)."""
+    from sqlalchemy import select
+
+    from einvoice.storage.tables import Notification, Workflow
+
+    flow = session.get(Workflow, invoice_id)  # type: ignore[attr-defined]
+    if flow is None:
+        return "        -> noch keinem Amt zugeordnet"
+    if flow.department:
+        config = container.pipeline.workflow.routing()  # type: ignore[attr-defined]
+        dept = config.department(flow.department)
+        return f"        -> Arbeitskorb: {dept.name if dept else flow.department}"
+    notice = session.scalars(  # type: ignore[attr-defined]
+        select(Notification).where(Notification.invoice_id == invoice_id)
+    ).first()
+    if notice is None:
+        return "        -> abgelehnt"
+    pending = (
+        " (E-Mail wartet: kein SMTP-Server eingerichtet)" if notice.status == "pending" else ""
+    )
+    return f"        -> abgelehnt, Lieferant wird benachrichtigt: {notice.recipient}{pending}"

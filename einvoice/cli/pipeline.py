@@ -157,13 +157,16 @@ def _schedule(c: Any, sources: list[str], stop: threading.Event) -> None:
     from einvoice.workers.actors import actors, register
 
     register(bootstrap.make_broker(c.settings.broker_url))
-    last_sweep = 0.0
+    last_sweep = last_scan = 0.0
     while not stop.is_set():
         for spec in sources:
             actors().poll.send(spec)
         if time.monotonic() - last_sweep > min(60.0, c.settings.sweep_after):
             actors().sweep.send()
             last_sweep = time.monotonic()
+        if time.monotonic() - last_scan > c.settings.workflow.deadline_scan_interval:
+            actors().deadlines.send()  # deadlines near or past: flag and remind (once each)
+            last_scan = time.monotonic()
         stop.wait(c.settings.poll_interval)
 
 

@@ -95,9 +95,7 @@ def create_account(
             "(2 bis 127 Zeichen)."
         )
     if len(password) < MIN_PASSWORD_LENGTH:
-        raise AccountError(
-            f"Das Passwort muss mindestens {MIN_PASSWORD_LENGTH} Zeichen lang sein."
-        )
+        raise AccountError(f"Das Passwort muss mindestens {MIN_PASSWORD_LENGTH} Zeichen lang sein.")
     if role.is_staff and not department:
         raise AccountError("Mitarbeitende brauchen ein Amt (department).")
     with sessions() as session:

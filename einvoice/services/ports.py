@@ -2,14 +2,19 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import UTC, datetime, tzinfo
 from typing import Any, Protocol
+from zoneinfo import ZoneInfo
 
 from sqlalchemy.orm import Session, sessionmaker
 
+from einvoice.domain.booking import BookingRecord
+from einvoice.domain.deadlines import DEFAULT_SOON_DAYS, LEGAL_PAYMENT_DAYS
 from einvoice.domain.findings import Report
+from einvoice.domain.invoice import Invoice
+from einvoice.domain.routing import RoutingConfig
 from einvoice.mailbox.mime import Limits
 
 
@@ -29,6 +34,49 @@ class Extraction(Protocol):
     def __call__(self, data: bytes, name: str) -> tuple[dict[str, Any] | None, str | None]: ...
 
 
+class InvoiceReader(Protocol):
+    """The canonical invoice of an original (raises PermanentError when unreadable)."""
+
+    def __call__(self, data: bytes, name: str) -> Invoice: ...
+
+
+@dataclass(frozen=True, slots=True)
+class OutgoingMail:
+    """A plain-text e-mail the workflow sends (German, UTF-8)."""
+
+    to: str
+    subject: str
+    body: str
+    key: str | None = None  # stable id of this e-mail: the Message-ID is made from it
+
+
+class Mailer(Protocol):
+    """Sends one e-mail; TransientError when retrying may help, PermanentError otherwise."""
+
+    def send(self, mail: OutgoingMail) -> None: ...
+
+
+class BookingWriter(Protocol):
+    """The file handed to the budget system (HKR) for a batch of booking records."""
+
+    def __call__(
+        self, records: Sequence[BookingRecord], fmt: str, batch_id: str, created_at: datetime
+    ) -> bytes: ...
+
+
+@dataclass(frozen=True)
+class WorkflowPorts:
+    """What the approval workflow needs besides the pipeline's storage."""
+
+    routing: Callable[[], RoutingConfig]  # the routing configuration (read on first use)
+    read_invoice: InvoiceReader
+    write_bookings: BookingWriter
+    mailer: Mailer | None = None  # None: e-mails stay pending (recorded, never dropped)
+    warning_days: int = DEFAULT_SOON_DAYS  # deadlines this close count as "soon"
+    legal_payment_days: int = LEGAL_PAYMENT_DAYS
+    zone: tzinfo = field(default_factory=lambda: ZoneInfo("Europe/Berlin"))  # local dates
+
+
 def utcnow() -> datetime:
     return datetime.now(UTC)
 
@@ -41,3 +89,4 @@ class Pipeline:
     extract: Extraction
     limits: Limits = field(default_factory=Limits)
     clock: Callable[[], datetime] = utcnow
+    workflow: WorkflowPorts | None = None  # routing, approval, export, notifications

@@ -6,12 +6,14 @@ recorded state, so lost broker messages are found again by the sweeper.
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
 from sqlalchemy import (
     JSON,
+    Boolean,
+    Date,
     DateTime,
     ForeignKey,
     Index,
@@ -146,3 +148,157 @@ class SourcePoll(Base):
     polled_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
     fetched: Mapped[int] = mapped_column(Integer, default=0)
     error: Mapped[str | None] = mapped_column(Text)
+
+
+# --- approval workflow (issue 6) ----------------------------------------------------------
+
+
+class Workflow(Base):
+    """Where a received invoice stands in the approval workflow (one row per invoice).
+
+    ``version`` guards concurrent changes (optimistic locking: a stale update fails);
+    ``audit_head`` is the hash of the invoice's last audit event, so removing or
+    replacing the last event is detected by ``einvoice audit verify``.
+    """
+
+    __tablename__ = "workflows"
+    invoice_id: Mapped[int] = mapped_column(ForeignKey("invoices.id"), primary_key=True)
+    status: Mapped[str] = mapped_column(String(32), index=True)  # approval.Status
+    department: Mapped[str | None] = mapped_column(String(64), index=True)  # Department.key
+    amount: Mapped[Decimal] = mapped_column(Numeric(19, 4))  # BT-115 as written
+    currency: Mapped[str | None] = mapped_column(String(3))  # BT-5
+    sachlich_by: Mapped[str | None] = mapped_column(String(128))
+    rechnerisch_by: Mapped[str | None] = mapped_column(String(128))
+    ordered_by: Mapped[str | None] = mapped_column(String(128))
+    ordered_for: Mapped[str | None] = mapped_column(String(128))  # absent approver (deputy)
+    received_on: Mapped[date] = mapped_column(Date)
+    due_date: Mapped[date | None] = mapped_column(Date, index=True)  # moved past weekends
+    due_source: Mapped[str] = mapped_column(String(32))  # deadlines.DueDateSource
+    skonto_deadline: Mapped[date | None] = mapped_column(Date)  # the earliest Skonto offer
+    skonto_discount: Mapped[Decimal | None] = mapped_column(Numeric(19, 4))
+    audit_head: Mapped[str] = mapped_column(String(64))
+    audit_count: Mapped[int] = mapped_column(Integer)
+    version: Mapped[int] = mapped_column(Integer)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    __mapper_args__ = {"version_id_col": version}  # noqa: RUF012 - SQLAlchemy's own form
+
+
+class RoutingDecisionRow(Base):
+    """Why an invoice went to a department: the routing rule, or a clerk's reassignment."""
+
+    __tablename__ = "routing_decisions"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    invoice_id: Mapped[int] = mapped_column(ForeignKey("invoices.id"), index=True)
+    kind: Mapped[str] = mapped_column(String(16))  # route, reassign
+    department: Mapped[str] = mapped_column(String(64))
+    previous_department: Mapped[str | None] = mapped_column(String(64))
+    rule: Mapped[str | None] = mapped_column(String(255))  # None: fallback or reassignment
+    criteria: Mapped[str] = mapped_column(String(255), default="")  # comma separated
+    reason_de: Mapped[str] = mapped_column(Text)
+    fallback: Mapped[bool] = mapped_column(Boolean, default=False)
+    leitweg_id: Mapped[str | None] = mapped_column(String(64))
+    leitweg_problem: Mapped[str | None] = mapped_column(Text)
+    config_name: Mapped[str] = mapped_column(String(255), default="")
+    config_version: Mapped[int] = mapped_column(Integer, default=1)
+    actor: Mapped[str] = mapped_column(String(128))
+    decided_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+
+
+class AuditEventRow(Base):
+    """One append-only audit event of an invoice, sealed into the invoice's hash chain."""
+
+    __tablename__ = "audit_events"
+    __table_args__ = (UniqueConstraint("invoice_id", "sequence", name="uq_audit_event_sequence"),)
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    invoice_id: Mapped[int] = mapped_column(ForeignKey("invoices.id"), index=True)
+    sequence: Mapped[int] = mapped_column(Integer)
+    action: Mapped[str] = mapped_column(String(32))
+    actor: Mapped[str] = mapped_column(String(128))
+    at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    from_state: Mapped[str | None] = mapped_column(String(32))
+    to_state: Mapped[str] = mapped_column(String(32))
+    reason: Mapped[str | None] = mapped_column(Text)
+    department: Mapped[str | None] = mapped_column(String(64))
+    acting_for: Mapped[str | None] = mapped_column(String(128))
+    details: Mapped[dict[str, str]] = mapped_column(JSON)
+    previous_hash: Mapped[str] = mapped_column(String(64))
+    hash: Mapped[str] = mapped_column(String(64))
+
+
+class Comment(Base):
+    """A comment on an invoice (also the reasons given to reject or reassign it)."""
+
+    __tablename__ = "comments"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    invoice_id: Mapped[int] = mapped_column(ForeignKey("invoices.id"), index=True)
+    author: Mapped[str] = mapped_column(String(128))
+    action: Mapped[str] = mapped_column(String(32))  # comment, reject, reassign, ...
+    text: Mapped[str] = mapped_column(Text)
+    written_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+
+
+class DeadlineRow(Base):
+    """A payment deadline of an invoice: the due date, or one Skonto offer."""
+
+    __tablename__ = "deadlines"
+    __table_args__ = (UniqueConstraint("invoice_id", "kind", "position", name="uq_deadline"),)
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    invoice_id: Mapped[int] = mapped_column(ForeignKey("invoices.id"), index=True)
+    kind: Mapped[str] = mapped_column(String(16))  # due, skonto
+    position: Mapped[int] = mapped_column(Integer, default=0)  # Skonto offers in order
+    due_on: Mapped[date] = mapped_column(Date, index=True)  # moved past weekends and holidays
+    nominal: Mapped[date] = mapped_column(Date)  # as computed from the terms
+    source: Mapped[str] = mapped_column(String(32))  # due_date, payment_terms, ..., skonto
+    days: Mapped[int | None] = mapped_column(Integer)  # Skonto: days after the issue date
+    percent: Mapped[Decimal | None] = mapped_column(Numeric(9, 4))  # Skonto percentage
+    base_amount: Mapped[Decimal | None] = mapped_column(Numeric(19, 4))
+    discount: Mapped[Decimal | None] = mapped_column(Numeric(19, 4))
+    amount_to_pay: Mapped[Decimal | None] = mapped_column(Numeric(19, 4))
+
+
+class ExportBatch(Base):
+    """One export of ordered invoices to the budget system (HKR); the file is archived."""
+
+    __tablename__ = "export_batches"
+    id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    format: Mapped[str] = mapped_column(String(8))  # csv, json
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    count: Mapped[int] = mapped_column(Integer)
+    total: Mapped[Decimal] = mapped_column(Numeric(19, 4))
+    filename: Mapped[str] = mapped_column(String(255))
+    sha256: Mapped[str] = mapped_column(ForeignKey("blobs.sha256"))
+
+
+class ExportRecord(Base):
+    """An invoice handed to the budget system: each invoice exactly once (unique)."""
+
+    __tablename__ = "exports"
+    __table_args__ = (UniqueConstraint("invoice_id", name="uq_export_invoice"),)
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    invoice_id: Mapped[int] = mapped_column(ForeignKey("invoices.id"))
+    batch_id: Mapped[str] = mapped_column(ForeignKey("export_batches.id"), index=True)
+    exported_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+
+
+class Notification(Base):
+    """An e-mail the workflow sends (supplier rejection, deadline reminder): at most once.
+
+    ``key`` says what it is about (e.g. ``supplier:reject``, ``deadline:due:0:soon``);
+    the unique (invoice, key) pair keeps a second one from being recorded.
+    """
+
+    __tablename__ = "notifications"
+    __table_args__ = (UniqueConstraint("invoice_id", "key", name="uq_notification_key"),)
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    invoice_id: Mapped[int] = mapped_column(ForeignKey("invoices.id"), index=True)
+    kind: Mapped[str] = mapped_column(String(32))  # supplier, deadline
+    key: Mapped[str] = mapped_column(String(255))
+    recipient: Mapped[str | None] = mapped_column(String(512))
+    subject: Mapped[str] = mapped_column(String(1024))
+    body: Mapped[str] = mapped_column(Text)
+    status: Mapped[str] = mapped_column(String(16), index=True)  # pending, sending, sent, ...
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    last_error: Mapped[str | None] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    sent_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))

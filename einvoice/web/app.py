@@ -37,6 +37,7 @@ def templates() -> Jinja2Templates:
     engine.env.globals["csrf_token"] = csrf_token
     engine.env.filters["money"] = format_money
     engine.env.filters["date_de"] = format_date
+    engine.env.filters["percent"] = format_percent
     from einvoice.domain.terms import term_label
 
     engine.env.globals["term_label"] = term_label
@@ -56,6 +57,17 @@ def format_money(value: Any, currency: str | None = "EUR") -> str:
     return f"{text} {'€' if currency in (None, 'EUR') else currency}"
 
 
+def format_percent(value: Any) -> str:
+    """``Decimal('2.0000')`` -> ``2``, ``Decimal('2.50')`` -> ``2,5``."""
+    from decimal import Decimal, InvalidOperation
+
+    try:
+        number = Decimal(str(value)).normalize()
+    except InvalidOperation:
+        return str(value)
+    return f"{number:f}".replace(".", ",")
+
+
 def format_date(value: Any) -> str:
     from datetime import date, datetime
 
@@ -66,7 +78,8 @@ def format_date(value: Any) -> str:
             from datetime import UTC
 
             value = value.replace(tzinfo=UTC)
-        return value.astimezone(ZoneInfo("Europe/Berlin")).strftime("%d.%m.%Y %H:%M")
+        local: datetime = value.astimezone(ZoneInfo("Europe/Berlin"))
+        return local.strftime("%d.%m.%Y %H:%M")
     if isinstance(value, date):
         return value.strftime("%d.%m.%Y")
     if isinstance(value, str) and len(value) == 10 and value[4] == "-":
@@ -90,6 +103,7 @@ def create_app(
     app.state.settings = settings
     app.state.on_invoice = on_invoice
     app.state.templates = templates()
+    app.state.workflow_status = _workflow_status(container)
     app.add_middleware(SecurityHeaders)
     app.add_middleware(
         SessionMiddleware,
@@ -101,11 +115,12 @@ def create_app(
     )
     app.mount("/static", StaticFiles(directory=str(HERE / "static")), name="static")
 
-    from einvoice.web import api, pages_auth, pages_ops, pages_supplier
+    from einvoice.web import api, pages_auth, pages_ops, pages_staff, pages_supplier
 
     app.include_router(pages_auth.router)
     app.include_router(pages_supplier.router)
     app.include_router(pages_ops.router)
+    app.include_router(pages_staff.router)
     app.include_router(api.router)
 
     @app.exception_handler(LoginRequired)
@@ -131,6 +146,15 @@ def create_app(
         return JSONResponse({"status": "ok"})
 
     return app
+
+
+def _workflow_status(container: Any) -> Callable[[int], tuple[str, str | None] | None] | None:
+    """The supplier-facing approval status, when the workflow is configured."""
+    if getattr(container.pipeline, "workflow", None) is None:
+        return None
+    from einvoice.services.queues import supplier_status
+
+    return lambda invoice_id: supplier_status(container.pipeline, invoice_id)
 
 
 def optional_user(request: Request) -> User | None:

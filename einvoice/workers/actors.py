@@ -13,7 +13,7 @@ import dramatiq
 
 from einvoice import bootstrap
 from einvoice.errors import PermanentError
-from einvoice.services import fetch, ingest, process, status
+from einvoice.services import fetch, ingest, process, status, workflow
 from einvoice.storage.tables import Document
 
 log = logging.getLogger(__name__)
@@ -34,6 +34,7 @@ class Actors:
     process: dramatiq.Actor[Any, Any]
     route: dramatiq.Actor[Any, Any]
     sweep: dramatiq.Actor[Any, Any]
+    deadlines: dramatiq.Actor[Any, Any]
 
 
 _actors: Actors | None = None
@@ -115,8 +116,22 @@ def _note_error(document_id: int, error: str) -> None:
 
 
 def route_invoice(invoice_id: int) -> None:
-    """Routing to the departments' queues plugs in here (next issue)."""
-    log.debug("invoice %s ready for routing", invoice_id)
+    """The invoice enters the workflow: its department's queue, or rejected (idempotent)."""
+    try:
+        result = workflow.route(bootstrap.container().pipeline, invoice_id)
+    except PermanentError as exc:
+        # e.g. a broken routing configuration: the sweeper re-enqueues it once fixed
+        log.error("invoice %s could not be routed: %s", invoice_id, exc)
+        return
+    log.info("invoice %s: %s %s", invoice_id, result.status, result.department or "")
+
+
+def scan_deadlines() -> int:
+    """Flag invoices nearing or past a deadline and remind the departments (once each)."""
+    scan = workflow.deadline_scan(bootstrap.container().pipeline)
+    if scan.warnings:
+        log.info("deadline scan: %d warning(s), %d reminder(s)", len(scan.warnings), scan.queued)
+    return len(scan.warnings)
 
 
 def sweep() -> tuple[int, int]:
@@ -129,8 +144,18 @@ def sweep() -> tuple[int, int]:
         actors().split.send(message_id)
     for document_id in documents:
         actors().process.send(document_id)
-    if messages or documents:
-        log.info("sweeper re-enqueued %d messages, %d documents", len(messages), len(documents))
+    invoices = workflow.unrouted(
+        container.pipeline, timedelta(seconds=container.settings.sweep_after)
+    )
+    for invoice_id in invoices:
+        actors().route.send(invoice_id)
+    if messages or documents or invoices:
+        log.info(
+            "sweeper re-enqueued %d messages, %d documents, %d invoices to route",
+            len(messages),
+            len(documents),
+            len(invoices),
+        )
     return len(messages), len(documents)
 
 
@@ -155,5 +180,6 @@ def register(broker: Any) -> Actors:
         process=declare(process_document, **RETRY_OPTIONS),
         route=declare(route_invoice, **RETRY_OPTIONS),
         sweep=declare(sweep, max_retries=0),
+        deadlines=declare(scan_deadlines, max_retries=0),
     )
     return _actors

@@ -1,0 +1,561 @@
+"""E-Rechnung pilot metrics, computed live from the pipeline's own tables.
+
+Nothing here is typed in: :func:`records` reads one
+:class:`~einvoice.domain.pilot_metrics.InvoiceRecord` per processed document
+with four set-based queries (documents with their message, invoice, workflow
+and first Anordnung; error findings; Skonto offers), and the pure domain
+(:mod:`einvoice.domain.pilot_metrics`, :mod:`einvoice.domain.pilot_exit`)
+computes the figures. :func:`dashboard` returns everything the Stabsstelle's
+page needs, :func:`trace` the invoices behind any figure, :func:`metrics_csv`
+the weekly figures for a spreadsheet and :func:`metrics_json` the numbers.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime, timedelta, tzinfo
+from datetime import time as clock_time
+from decimal import Decimal
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import case, func, select
+from sqlalchemy.orm import Session, sessionmaker
+
+from einvoice.domain.pilot_exit import ExitStatus, ExitThresholds, days_text, evaluate, percent
+from einvoice.domain.pilot_metrics import (
+    InvoiceRecord,
+    PilotMetrics,
+    Scope,
+    SkontoOffer,
+    channel_label,
+    compute,
+    invoice_format,
+    parse_trace_key,
+)
+from einvoice.domain.pilot_metrics import (
+    select as select_records,
+)
+from einvoice.formats import charts
+from einvoice.services.ports import Pipeline
+from einvoice.storage.tables import (
+    AuditEventRow,
+    DeadlineRow,
+    Document,
+    FindingRow,
+    Invoice,
+    Message,
+    Workflow,
+)
+
+SessionSource = Pipeline | sessionmaker[Session]
+DEFAULT_ZONE = "Europe/Berlin"
+DEFAULT_WEEKS = 52
+PROCESSED = "processed"
+ORDERED_STATE = "angeordnet"
+
+
+def sessions_of(source: SessionSource) -> sessionmaker[Session]:
+    return source.sessions if isinstance(source, Pipeline) else source
+
+
+@dataclass(frozen=True, slots=True)
+class Context:
+    """Where the figures are read: time zone, office names, what is not an office."""
+
+    zone: tzinfo
+    office_names: Mapping[str, str] = field(default_factory=dict)
+    not_offices: frozenset[str] = frozenset()
+
+
+def context_of(source: SessionSource) -> Context:
+    """Time zone and department names from the pipeline's workflow ports, if it has them."""
+    ports = source.workflow if isinstance(source, Pipeline) else None
+    if ports is None:
+        return Context(ZoneInfo(DEFAULT_ZONE))
+    routing = ports.routing()
+    return Context(
+        ports.zone,
+        {d.key: d.name for d in routing.departments},
+        frozenset({routing.fallback_department}),
+    )
+
+
+def _aware(value: datetime) -> datetime:
+    return value.replace(tzinfo=UTC) if value.tzinfo is None else value
+
+
+def _utc_bounds(scope: Scope) -> tuple[datetime, datetime]:
+    """[start, day after today) in UTC, from the local dates of the scope."""
+    start = datetime.combine(scope.start, clock_time(), scope.zone).astimezone(UTC)
+    end = datetime.combine(scope.today + timedelta(days=1), clock_time(), scope.zone)
+    return start, end.astimezone(UTC)
+
+
+def records(source: SessionSource, scope: Scope) -> list[InvoiceRecord]:
+    """One record per document processed with its message received within ``scope``."""
+    since, until = _utc_bounds(scope)
+    window = (
+        Document.state == PROCESSED,
+        Message.received_at >= since,
+        Message.received_at < until,
+    )
+    ordered = (
+        select(AuditEventRow.invoice_id, func.min(AuditEventRow.at).label("ordered_at"))
+        .where(AuditEventRow.to_state == ORDERED_STATE)
+        .group_by(AuditEventRow.invoice_id)
+        .subquery()
+    )
+    is_pdf = case(
+        (Document.content_type == "application/pdf", True),
+        (func.lower(Document.filename).like("%.pdf"), True),
+        else_=False,
+    )
+    main = (
+        select(
+            Document.id,
+            Invoice.id,
+            Message.received_at,
+            Message.channel,
+            is_pdf,
+            Invoice.syntax,
+            Invoice.scenario,
+            Invoice.profile,
+            Invoice.recommendation,
+            Invoice.seller_key,
+            Invoice.seller_name,
+            Invoice.amount_due,
+            Workflow.department,
+            Workflow.status,
+            Workflow.due_date,
+            ordered.c.ordered_at,
+        )
+        .join(Message, Message.id == Document.message_id)
+        .outerjoin(Invoice, Invoice.document_id == Document.id)
+        .outerjoin(Workflow, Workflow.invoice_id == Invoice.id)
+        .outerjoin(ordered, ordered.c.invoice_id == Invoice.id)
+        .where(*window)
+    )
+    errors = (
+        select(FindingRow.document_id, FindingRow.rule)
+        .join(Document, Document.id == FindingRow.document_id)
+        .join(Message, Message.id == Document.message_id)
+        .where(FindingRow.severity == "error", *window)
+    )
+    skonto = (
+        select(DeadlineRow.invoice_id, DeadlineRow.due_on, DeadlineRow.discount)
+        .join(Invoice, Invoice.id == DeadlineRow.invoice_id)
+        .join(Document, Document.id == Invoice.document_id)
+        .join(Message, Message.id == Document.message_id)
+        .where(DeadlineRow.kind == "skonto", DeadlineRow.discount.is_not(None), *window)
+    )
+    with sessions_of(source)() as session:
+        connection = session.connection()  # Core rows: no ORM loading
+        rules: dict[int, list[str]] = {}
+        for document_id, rule in connection.execute(errors).all():
+            rules.setdefault(document_id, []).append(rule)
+        offers: dict[int, list[SkontoOffer]] = {}
+        for invoice_id, due_on, discount in connection.execute(skonto).all():
+            if discount is not None:
+                offers.setdefault(invoice_id, []).append(SkontoOffer(due_on, Decimal(discount)))
+        rows = connection.execute(main).all()
+    found = []
+    for (
+        document_id,
+        invoice_id,
+        received_at,
+        channel,
+        pdf,
+        syntax,
+        scenario,
+        profile,
+        recommendation,
+        seller,
+        seller_name,
+        amount,
+        department,
+        status,
+        due_date,
+        ordered_at,
+    ) in rows:
+        found.append(
+            InvoiceRecord(
+                document_id=document_id,
+                invoice_id=invoice_id,
+                received_at=_aware(received_at),
+                channel=channel,
+                format=invoice_format(syntax, scenario, profile, bool(pdf)),
+                accepted=invoice_id is not None and recommendation == "accept",
+                rejection_rules=tuple(sorted(set(rules[document_id])))
+                if document_id in rules
+                else (),
+                seller=seller,
+                seller_name=seller_name,
+                department=department,
+                amount=amount,
+                status=status,
+                due_date=due_date,
+                ordered_at=_aware(ordered_at) if ordered_at is not None else None,
+                skonto=tuple(offers[invoice_id]) if invoice_id in offers else (),
+            )
+        )
+    return found
+
+
+def scope_for(today: date, weeks: int = DEFAULT_WEEKS, zone: tzinfo | None = None) -> Scope:
+    """The last ``weeks`` ISO weeks up to and including ``today``'s week."""
+    monday = today - timedelta(days=today.weekday())
+    return Scope(monday - timedelta(weeks=weeks - 1), today, zone or ZoneInfo(DEFAULT_ZONE))
+
+
+# --- the dashboard ------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class Figure:
+    """A headline number: label, value as shown, and the trace key behind it."""
+
+    key: str
+    label: str
+    value: str
+    trace: str | None
+    note: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class Charts:
+    weekly_volume: str  # receipts per week by channel
+    weekly_formats: str  # receipts per week by format
+    accepted_share: str  # weekly share with the threshold
+    time_to_order: str  # weekly median and p90 with the threshold
+    formats: str
+    rejection_rules: str
+    offices: str
+
+
+@dataclass(frozen=True, slots=True)
+class Dashboard:
+    today: date
+    scope: Scope
+    metrics: PilotMetrics
+    exit: ExitStatus
+    thresholds: ExitThresholds
+    figures: tuple[Figure, ...]
+    charts: Charts
+    office_names: Mapping[str, str]
+    seconds: float  # how long reading and computing took
+
+
+def dashboard(
+    source: SessionSource,
+    today: date,
+    thresholds: ExitThresholds | None = None,
+    *,
+    weeks: int = DEFAULT_WEEKS,
+    context: Context | None = None,
+) -> Dashboard:
+    """Everything the Stabsstelle's dashboard shows, computed now from the tables."""
+    started = time.perf_counter()
+    thresholds = thresholds or ExitThresholds()
+    context = context or context_of(source)
+    scope = scope_for(today, weeks, context.zone)
+    found = records(source, scope)
+    metrics = compute(
+        found, scope, office_names=dict(context.office_names), not_offices=context.not_offices
+    )
+    status = evaluate(metrics, thresholds)
+    return Dashboard(
+        today=today,
+        scope=scope,
+        metrics=metrics,
+        exit=status,
+        thresholds=thresholds,
+        figures=headline(metrics),
+        charts=make_charts(metrics, thresholds),
+        office_names=dict(context.office_names),
+        seconds=time.perf_counter() - started,
+    )
+
+
+def euro(value: Decimal) -> str:
+    return f"{charts.number(float(value), 2)} €"
+
+
+def headline(m: PilotMetrics) -> tuple[Figure, ...]:
+    return (
+        Figure("received", "Eingegangene Rechnungen", charts.number(m.received), "received"),
+        Figure(
+            "accepted_share",
+            "Annahmequote",
+            percent(m.share_accepted),
+            "rejected",
+            f"{charts.number(m.rejected)} abgelehnt",
+        ),
+        Figure(
+            "median_days",
+            "Durchlaufzeit bis Anordnung (Median)",
+            days_text(m.median_days),
+            "ordered",
+            f"{charts.number(m.ordered)} Anordnungen",
+        ),
+        Figure("p90_days", "Durchlaufzeit bis Anordnung (90 %)", days_text(m.p90_days), "ordered"),
+        Figure(
+            "overdue",
+            "Überfällige offene Rechnungen",
+            charts.number(m.overdue),
+            "overdue",
+            euro(m.overdue_amount),
+        ),
+        Figure("ordered_late", "Nach Fälligkeit angeordnet", charts.number(m.ordered_late), "late"),
+        Figure("skonto_taken", "Skonto genutzt", euro(m.skonto_taken), "skonto_taken"),
+        Figure("skonto_lost", "Skonto verloren", euro(m.skonto_lost), "skonto_lost"),
+        Figure("offices_live", "Ämter im Echtbetrieb", charts.number(m.offices_live), "received"),
+        Figure("suppliers", "Lieferanten mit E-Rechnung", charts.number(m.suppliers), "suppliers"),
+    )
+
+
+def _week_label(week: str) -> str:
+    return "KW " + week[-2:]
+
+
+def make_charts(m: PilotMetrics, t: ExitThresholds) -> Charts:
+    labels = [_week_label(w.week) for w in m.weeks]
+    complete = m.scope.complete_weeks()
+    running = (
+        f" (laufende {_week_label(m.weeks[-1].week)} bis {m.scope.today:%d.%m.})"
+        if m.weeks and m.weeks[-1].week not in complete
+        else ""
+    )
+    channels = [c.key for c in m.by_channel]
+    volume = charts.stacked_bars(
+        labels,
+        [
+            charts.Series(channel_label(c), [w.by_channel.get(c, 0) for w in m.weeks])
+            for c in channels
+        ],
+        title="Eingang je Kalenderwoche nach Kanal" + running,
+    )
+    formats = [c.key for c in m.by_format]
+    weekly_formats = charts.stacked_bars(
+        labels,
+        [charts.Series(f, [w.by_format.get(f, 0) for w in m.weeks]) for f in formats],
+        title="Eingang je Kalenderwoche nach Format" + running,
+    )
+    shares = [
+        float(w.share_accepted) * 100 if w.share_accepted is not None else None for w in m.weeks
+    ]
+    target = float(t.min_accepted_share) * 100
+    low = min([s for s in shares if s is not None] + [target])
+    step = next((s for s in (1.0, 2.0, 2.5, 5.0, 10.0) if 100 - 4 * s <= low - 1), 25.0)
+    share_chart = charts.line_chart(
+        labels,
+        [charts.Series("Annahmequote je Woche", shares, charts.PALETTE[2])],
+        title="Annahmequote je Kalenderwoche",
+        y_min=100 - 4 * step,
+        y_max=100.0,
+        threshold=target,
+        threshold_label=f"Ziel {percent(t.min_accepted_share, 0)}",
+        value_text=lambda v: f"{charts.number(v, 1 if step < 2 else 0)} %",
+    )
+    time_chart = charts.line_chart(
+        labels,
+        [
+            charts.Series("Median", [w.median_days for w in m.weeks], charts.PALETTE[0]),
+            charts.Series("90. Perzentil", [w.p90_days for w in m.weeks], charts.PALETTE[1]),
+        ],
+        title="Tage vom Eingang bis zur Anordnung (Woche der Anordnung)",
+        threshold=float(t.max_p90_days),
+        threshold_label=f"Grenze 90 %: {days_text(t.max_p90_days)}",
+        value_text=lambda v: charts.number(v, 1),
+    )
+    return Charts(
+        weekly_volume=volume,
+        weekly_formats=weekly_formats,
+        accepted_share=share_chart,
+        time_to_order=time_chart,
+        formats=charts.horizontal_bars(
+            [(c.label, c.count) for c in m.by_format],
+            title="Formate (gesamter Zeitraum)",
+            color=charts.PALETTE[4],
+        ),
+        rejection_rules=charts.horizontal_bars(
+            [(c.label, c.count) for c in m.top_rules],
+            title="Häufigste Ablehnungsgründe (Regeln)",
+            color=charts.PALETTE[3],
+        ),
+        offices=charts.horizontal_bars(
+            [(o.name, o.invoices) for o in m.offices],
+            title="Rechnungen je Amt",
+            color=charts.PALETTE[0],
+            label_width=260,
+        ),
+    )
+
+
+# --- tracing, CSV and JSON ----------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class Trace:
+    key: str
+    invoice_ids: tuple[int, ...]
+    document_ids: tuple[int, ...]  # documents without an invoice (unreadable)
+
+    @property
+    def count(self) -> int:
+        return len(self.invoice_ids) + len(self.document_ids)
+
+
+def trace_records(found: Iterable[InvoiceRecord], key: str, scope: Scope) -> Trace:
+    try:
+        matched = select_records(found, key, scope)
+    except KeyError as exc:
+        raise ValueError(f"Unbekannte Kennzahl „{key}“.") from exc
+    return Trace(
+        key,
+        tuple(sorted(r.invoice_id for r in matched if r.invoice_id is not None)),
+        tuple(sorted(r.document_id for r in matched if r.invoice_id is None)),
+    )
+
+
+def trace(
+    source: SessionSource,
+    key: str,
+    today: date,
+    *,
+    weeks: int = DEFAULT_WEEKS,
+    context: Context | None = None,
+) -> Trace:
+    """The invoices (and unreadable documents) behind the figure ``key`` of the dashboard."""
+    parse_trace_key(key)
+    context = context or context_of(source)
+    scope = scope_for(today, weeks, context.zone)
+    return trace_records(records(source, scope), key, scope)
+
+
+CSV_HEADER = (
+    "Kalenderwoche",
+    "Wochenbeginn",
+    "Eingang gesamt",
+    "davon E-Mail",
+    "davon Upload",
+    "angenommen",
+    "Annahmequote %",
+    "Anordnungen",
+    "Median Tage bis Anordnung",
+    "90. Perzentil Tage",
+    "neue Lieferanten",
+)
+
+
+def _csv_number(value: float | Decimal | None, digits: int = 1) -> str:
+    return "" if value is None else f"{float(value):.{digits}f}".replace(".", ",")
+
+
+def metrics_csv(board: Dashboard) -> list[list[str]]:
+    """Rows for a CSV export (German headers and decimal commas; header row first)."""
+    formats = [c.key for c in board.metrics.by_format]
+    rows = [[*CSV_HEADER[:5], *(f"davon {f}" for f in formats), *CSV_HEADER[5:]]]
+    for w in board.metrics.weeks:
+        share = w.share_accepted * 100 if w.share_accepted is not None else None
+        rows.append(
+            [
+                w.week,
+                w.start.isoformat(),
+                str(w.received),
+                str(w.by_channel.get("mail", 0)),
+                str(w.by_channel.get("upload", 0)),
+                *(str(w.by_format.get(f, 0)) for f in formats),
+                str(w.accepted),
+                _csv_number(share),
+                str(w.ordered),
+                _csv_number(w.median_days),
+                _csv_number(w.p90_days),
+                str(w.new_suppliers),
+            ]
+        )
+    return rows
+
+
+def _num(value: Decimal | float | None, digits: int = 2) -> float | None:
+    return None if value is None else round(float(value), digits)
+
+
+def _money(value: Decimal) -> str:
+    return f"{value:.2f}"
+
+
+def metrics_json(board: Dashboard) -> dict[str, Any]:
+    """The dashboard's numbers as a JSON object (money as strings with two decimals)."""
+    m = board.metrics
+    return {
+        "stand": board.today.isoformat(),
+        "zeitraum": {"von": m.scope.start.isoformat(), "bis": m.scope.today.isoformat()},
+        "eingang": m.received,
+        "angenommen": m.accepted,
+        "abgelehnt": m.rejected,
+        "annahmequote": _num(m.share_accepted, 4),
+        "kanaele": {c.key: c.count for c in m.by_channel},
+        "formate": {c.key: c.count for c in m.by_format},
+        "ablehnungsregeln": [{"regel": c.key, "anzahl": c.count} for c in m.top_rules],
+        "anordnungen": m.ordered,
+        "tage_bis_anordnung": {"median": _num(m.median_days), "p90": _num(m.p90_days)},
+        "ueberfaellig": {"anzahl": m.overdue, "betrag_eur": _money(m.overdue_amount)},
+        "nach_faelligkeit_angeordnet": m.ordered_late,
+        "skonto_eur": {
+            "genutzt": _money(m.skonto_taken),
+            "verloren": _money(m.skonto_lost),
+            "noch_moeglich": _money(m.skonto_open),
+            "rechnungen": m.skonto_invoices,
+        },
+        "aemter": [
+            {
+                "amt": o.key,
+                "name": o.name,
+                "seit": o.first_received.isoformat(),
+                "rechnungen": o.invoices,
+                "angenommen": o.accepted,
+                "betrag_eur": _money(o.amount),
+                "letzte_4_wochen": o.recent,
+            }
+            for o in m.offices
+        ],
+        "lieferanten": m.suppliers,
+        "wochen": [
+            {
+                "woche": w.week,
+                "eingang": w.received,
+                "angenommen": w.accepted,
+                "kanaele": w.by_channel,
+                "formate": w.by_format,
+                "anordnungen": w.ordered,
+                "median_tage": _num(w.median_days),
+                "p90_tage": _num(w.p90_days),
+            }
+            for w in m.weeks
+        ],
+        "ausstiegskriterien": {
+            "ampel": board.exit.light.value,
+            "erfuellt": board.exit.met,
+            "wochen": list(board.exit.weeks),
+            "kriterien": [
+                {
+                    "kriterium": c.key,
+                    "bezeichnung": c.label,
+                    "grenze": c.threshold,
+                    "ist": c.actual,
+                    "ampel": c.light.value,
+                    "trend": c.trend.value,
+                    "begruendung": c.reason,
+                }
+                for c in board.exit.criteria
+            ],
+        },
+        "rechenzeit_s": round(board.seconds, 3),
+    }
+
+
+def names_in(found: Sequence[InvoiceRecord]) -> set[str]:
+    return {r.department for r in found if r.department}

@@ -1,0 +1,493 @@
+"""Read models of the workflow: a department's queue, one invoice in detail, the supplier's view.
+
+Nothing here changes anything. Deadline warnings are computed for ``today``
+(the city's local date unless given): an invoice is ``soon`` when its next
+deadline - the earliest Skonto deadline still open, else the due date - is at
+most the configured number of days away, ``overdue`` when it has passed.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from decimal import Decimal
+from typing import Any
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from einvoice.domain.approval import FINAL_STATES, Status
+from einvoice.domain.deadlines import DeadlineStatus, deadline_status
+from einvoice.domain.invoice import CREDIT_NOTE_TYPE_CODES
+from einvoice.domain.routing import RoutingConfig
+from einvoice.services.audit_trail import HistoryEntry, history
+from einvoice.services.notifications import OPEN_STATUSES
+from einvoice.services.notifications import STATUS_LABELS as NOTIFICATION_LABELS
+from einvoice.services.ports import Pipeline
+from einvoice.services.workflow_base import (
+    BadRequest,
+    NotFound,
+    aware,
+    now_local,
+    ports_of,
+    status_label_de,
+)
+from einvoice.storage.tables import (
+    Comment,
+    DeadlineRow,
+    Document,
+    ExportRecord,
+    FindingRow,
+    Invoice,
+    Message,
+    Notification,
+    RoutingDecisionRow,
+    Workflow,
+)
+
+ALL_STATUSES = tuple(s.value for s in Status)
+
+
+@dataclass(frozen=True, slots=True)
+class QueueFilters:
+    """What to show: statuses (default: the open ones), deadline stage, supplier, amounts."""
+
+    statuses: tuple[str, ...] = OPEN_STATUSES
+    deadline: str | None = None  # ok, soon, overdue, none
+    supplier: str | None = None  # part of the seller name (case-insensitive)
+    min_amount: Decimal | None = None
+    max_amount: Decimal | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class QueueItem:
+    invoice_id: int
+    number: str  # BT-1
+    supplier: str  # BT-27
+    amount: Decimal  # BT-115 from the buyer's side (credit notes negative)
+    currency: str | None
+    credit_note: bool
+    status: str
+    status_label_de: str
+    department: str | None
+    received_on: date
+    due_date: date | None
+    skonto_deadline: date | None  # the earliest Skonto deadline still open
+    skonto_discount: Decimal | None
+    next_deadline: date | None
+    deadline_status: str  # ok, soon, overdue, none
+    days_left: int | None  # to the next deadline; negative: overdue
+    leitweg_id: str | None  # BT-10
+
+
+@dataclass(frozen=True, slots=True)
+class QueueView:
+    department: str | None  # None: every department
+    department_name: str
+    today: date
+    items: tuple[QueueItem, ...]
+    counts: dict[str, int]  # per status, of the whole department (unfiltered)
+    soon: int  # shown items with a deadline near
+    overdue: int  # shown items past a deadline
+
+    @property
+    def total(self) -> Decimal:
+        return sum((i.amount for i in self.items), Decimal(0))
+
+
+_SORTS: dict[str, Callable[[QueueItem], Any]] = {
+    "due": lambda i: (i.due_date is None, i.due_date or date.max, i.invoice_id),
+    "deadline": lambda i: (i.next_deadline is None, i.next_deadline or date.max, i.invoice_id),
+    "skonto": lambda i: (i.skonto_deadline is None, i.skonto_deadline or date.max, i.invoice_id),
+    "amount": lambda i: (i.amount, i.invoice_id),
+    "supplier": lambda i: (i.supplier.casefold(), i.invoice_id),
+    "status": lambda i: (ALL_STATUSES.index(i.status), i.invoice_id),
+    "received": lambda i: (i.received_on, i.invoice_id),
+    "number": lambda i: (i.number, i.invoice_id),
+}
+SORT_KEYS = tuple(_SORTS)
+
+
+def queue(
+    pipeline: Pipeline,
+    department: str | None,
+    filters: QueueFilters | None = None,
+    sort: str = "deadline",
+    today: date | None = None,
+) -> QueueView:
+    """The invoices of a department's queue (``None``: all departments), filtered and sorted.
+
+    ``sort``: one of :data:`SORT_KEYS`, ``-`` in front for descending (``-amount``).
+    """
+    ports = ports_of(pipeline)
+    config = ports.routing()
+    filters = filters or QueueFilters()
+    key = _sort_key(sort)
+    unknown = [s for s in filters.statuses if s not in ALL_STATUSES]
+    if unknown:
+        raise BadRequest(f"Unbekannter Status {unknown[0]!r}; möglich: {', '.join(ALL_STATUSES)}.")
+    name = _department_name(config, department)
+    today = today or now_local(pipeline).date()
+    with pipeline.sessions() as session:
+        counted = select(Workflow.status, func.count()).group_by(Workflow.status)
+        query = (
+            select(Workflow, Invoice)
+            .join(Invoice, Invoice.id == Workflow.invoice_id)
+            .where(Workflow.status.in_(filters.statuses))
+        )
+        if department is not None:
+            counted = counted.where(Workflow.department == department)
+            query = query.where(Workflow.department == department)
+        counts = {status: int(n) for status, n in session.execute(counted)}
+        chosen = [(row[0], row[1]) for row in session.execute(query)]
+        deadlines = _deadlines(session, [f.invoice_id for f, _ in chosen])
+    items = [
+        _item(flow, invoice, deadlines.get(flow.invoice_id, []), today, ports.warning_days)
+        for flow, invoice in chosen
+    ]
+    items = [i for i in items if _wanted(i, filters)]
+    descending = sort.startswith("-")
+    items.sort(key=key, reverse=descending)
+    return QueueView(
+        department=department,
+        department_name=name,
+        today=today,
+        items=tuple(items),
+        counts=counts,
+        soon=sum(1 for i in items if i.deadline_status == DeadlineStatus.SOON.value),
+        overdue=sum(1 for i in items if i.deadline_status == DeadlineStatus.OVERDUE.value),
+    )
+
+
+def _sort_key(sort: str) -> Callable[[QueueItem], Any]:
+    key = _SORTS.get(sort.lstrip("-"))
+    if key is None:
+        raise BadRequest(f"Unbekannte Sortierung {sort!r}; möglich: {', '.join(SORT_KEYS)}.")
+    return key
+
+
+def _department_name(config: RoutingConfig, department: str | None) -> str:
+    if department is None:
+        return "alle Ämter"
+    dept = config.department(department)
+    if dept is None:
+        known = ", ".join(d.key for d in config.departments)
+        raise NotFound(f"Das Amt '{department}' ist nicht bekannt; bekannt: {known}.")
+    return dept.name
+
+
+def _deadlines(session: Session, invoice_ids: Sequence[int]) -> dict[int, list[DeadlineRow]]:
+    found: dict[int, list[DeadlineRow]] = {}
+    for start in range(0, len(invoice_ids), 500):
+        chunk = invoice_ids[start : start + 500]
+        for row in session.scalars(select(DeadlineRow).where(DeadlineRow.invoice_id.in_(chunk))):
+            found.setdefault(row.invoice_id, []).append(row)
+    return found
+
+
+def _is_credit_note(invoice: Invoice) -> bool:
+    return invoice.syntax == "ubl-creditnote" or (invoice.type_code or "") in CREDIT_NOTE_TYPE_CODES
+
+
+def _item(
+    flow: Workflow, invoice: Invoice, deadlines: list[DeadlineRow], today: date, soon_days: int
+) -> QueueItem:
+    credit = _is_credit_note(invoice)
+    open_skonto = sorted(
+        (d for d in deadlines if d.kind == "skonto" and d.due_on >= today), key=lambda d: d.due_on
+    )
+    due = next((d.due_on for d in deadlines if d.kind == "due"), None)
+    upcoming = open_skonto[0].due_on if open_skonto else due
+    final = Status(flow.status) in FINAL_STATES
+    stage = DeadlineStatus.NONE if final else deadline_status(upcoming, today, soon_days)
+    amount = Decimal(flow.amount)
+    return QueueItem(
+        invoice_id=flow.invoice_id,
+        number=invoice.number,
+        supplier=invoice.seller_name or "",
+        amount=-amount if credit else amount,
+        currency=flow.currency,
+        credit_note=credit,
+        status=flow.status,
+        status_label_de=status_label_de(flow.status),
+        department=flow.department,
+        received_on=flow.received_on,
+        due_date=due,
+        skonto_deadline=open_skonto[0].due_on if open_skonto else None,
+        skonto_discount=open_skonto[0].discount if open_skonto else None,
+        next_deadline=upcoming,
+        deadline_status=stage.value,
+        days_left=(upcoming - today).days if upcoming is not None else None,
+        leitweg_id=invoice.buyer_reference,
+    )
+
+
+def _wanted(item: QueueItem, filters: QueueFilters) -> bool:
+    if filters.deadline is not None and item.deadline_status != filters.deadline:
+        return False
+    if filters.supplier and filters.supplier.casefold() not in item.supplier.casefold():
+        return False
+    if filters.min_amount is not None and item.amount < filters.min_amount:
+        return False
+    return filters.max_amount is None or item.amount <= filters.max_amount
+
+
+# --- one invoice ------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class DeadlineView:
+    kind: str  # due, skonto
+    due_on: date
+    source: str  # due_date, payment_terms, legal_default, skonto
+    percent: Decimal | None
+    base_amount: Decimal | None
+    discount: Decimal | None
+    amount_to_pay: Decimal | None
+
+
+@dataclass(frozen=True, slots=True)
+class RoutingView:
+    kind: str  # route, reassign
+    department: str
+    previous_department: str | None
+    rule: str | None
+    reason_de: str
+    fallback: bool
+    actor: str
+    decided_at: datetime
+
+
+@dataclass(frozen=True, slots=True)
+class CommentView:
+    author: str
+    action: str
+    text: str
+    written_at: datetime
+
+
+@dataclass(frozen=True, slots=True)
+class FindingView:
+    rule: str
+    severity: str
+    layer: str
+    message_de: str
+    location: str
+    terms: tuple[str, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class NotificationView:
+    kind: str
+    key: str
+    recipient: str | None
+    subject: str
+    status: str
+    status_label_de: str
+    attempts: int
+    last_error: str | None
+    sent_at: datetime | None
+
+
+@dataclass(frozen=True, slots=True)
+class InvoiceDetail:
+    invoice_id: int
+    number: str  # BT-1
+    issue_date: str | None  # BT-2 (ISO)
+    type_code: str | None  # BT-3
+    credit_note: bool
+    supplier: str  # BT-27
+    amount_due: Decimal | None  # BT-115 as written
+    total_with_vat: Decimal | None  # BT-112
+    currency: str | None
+    leitweg_id: str | None  # BT-10
+    order_reference: str | None  # BT-13
+    syntax: str
+    profile: str | None
+    recommendation: str  # accept, reject
+    status: str | None  # None: not in the workflow (yet)
+    status_label_de: str
+    department: str | None
+    department_name: str | None
+    sachlich_by: str | None
+    rechnerisch_by: str | None
+    ordered_by: str | None
+    ordered_for: str | None
+    received_at: datetime
+    sender: str | None
+    original_sha256: str
+    original_filename: str
+    exported_batch: str | None
+    deadlines: tuple[DeadlineView, ...] = ()
+    routing: tuple[RoutingView, ...] = ()
+    comments: tuple[CommentView, ...] = ()
+    findings: tuple[FindingView, ...] = ()
+    notifications: tuple[NotificationView, ...] = ()
+    history: tuple[HistoryEntry, ...] = field(default=())
+
+
+def invoice_detail(pipeline: Pipeline, invoice_id: int) -> InvoiceDetail:
+    """Everything about one invoice: header, workflow, deadlines, findings, trail."""
+    config = ports_of(pipeline).routing()
+    trail = history(pipeline, invoice_id)  # NotFound when the invoice does not exist
+    with pipeline.sessions() as session:
+        invoice = session.get(Invoice, invoice_id)
+        assert invoice is not None
+        document = session.get(Document, invoice.document_id)
+        assert document is not None
+        message = session.get(Message, document.message_id)
+        assert message is not None
+        flow = session.get(Workflow, invoice_id)
+        dept = config.department(flow.department) if flow and flow.department else None
+        export = session.scalars(
+            select(ExportRecord).where(ExportRecord.invoice_id == invoice_id)
+        ).first()
+        return InvoiceDetail(
+            invoice_id=invoice.id,
+            number=invoice.number,
+            issue_date=invoice.issue_date,
+            type_code=invoice.type_code,
+            credit_note=_is_credit_note(invoice),
+            supplier=invoice.seller_name or "",
+            amount_due=invoice.amount_due,
+            total_with_vat=invoice.total_with_vat,
+            currency=invoice.currency,
+            leitweg_id=invoice.buyer_reference,
+            order_reference=invoice.order_reference,
+            syntax=invoice.syntax,
+            profile=invoice.profile,
+            recommendation=invoice.recommendation,
+            status=flow.status if flow else None,
+            status_label_de=status_label_de(flow.status if flow else None),
+            department=flow.department if flow else None,
+            department_name=dept.name if dept else None,
+            sachlich_by=flow.sachlich_by if flow else None,
+            rechnerisch_by=flow.rechnerisch_by if flow else None,
+            ordered_by=flow.ordered_by if flow else None,
+            ordered_for=flow.ordered_for if flow else None,
+            received_at=aware(message.received_at),
+            sender=message.sender,
+            original_sha256=document.sha256,
+            original_filename=document.filename,
+            exported_batch=export.batch_id if export else None,
+            deadlines=_deadline_views(session, invoice_id),
+            routing=_routing_views(session, invoice_id),
+            comments=_comment_views(session, invoice_id),
+            findings=_finding_views(session, document.id),
+            notifications=_notification_views(session, invoice_id),
+            history=trail,
+        )
+
+
+def _deadline_views(session: Session, invoice_id: int) -> tuple[DeadlineView, ...]:
+    rows = session.scalars(
+        select(DeadlineRow)
+        .where(DeadlineRow.invoice_id == invoice_id)
+        .order_by(DeadlineRow.due_on, DeadlineRow.kind)
+    )
+    return tuple(
+        DeadlineView(
+            r.kind, r.due_on, r.source, r.percent, r.base_amount, r.discount, r.amount_to_pay
+        )
+        for r in rows
+    )
+
+
+def _routing_views(session: Session, invoice_id: int) -> tuple[RoutingView, ...]:
+    rows = session.scalars(
+        select(RoutingDecisionRow)
+        .where(RoutingDecisionRow.invoice_id == invoice_id)
+        .order_by(RoutingDecisionRow.id)
+    )
+    return tuple(
+        RoutingView(
+            r.kind,
+            r.department,
+            r.previous_department,
+            r.rule,
+            r.reason_de,
+            r.fallback,
+            r.actor,
+            aware(r.decided_at),
+        )
+        for r in rows
+    )
+
+
+def _comment_views(session: Session, invoice_id: int) -> tuple[CommentView, ...]:
+    rows = session.scalars(
+        select(Comment).where(Comment.invoice_id == invoice_id).order_by(Comment.id)
+    )
+    return tuple(CommentView(r.author, r.action, r.text, aware(r.written_at)) for r in rows)
+
+
+def _finding_views(session: Session, document_id: int) -> tuple[FindingView, ...]:
+    rows = session.scalars(
+        select(FindingRow).where(FindingRow.document_id == document_id).order_by(FindingRow.id)
+    )
+    return tuple(
+        FindingView(r.rule, r.severity, r.layer, r.message_de, r.location, tuple(r.terms.split()))
+        for r in rows
+    )
+
+
+def _notification_views(session: Session, invoice_id: int) -> tuple[NotificationView, ...]:
+    rows = session.scalars(
+        select(Notification).where(Notification.invoice_id == invoice_id).order_by(Notification.id)
+    )
+    return tuple(
+        NotificationView(
+            r.kind,
+            r.key,
+            r.recipient,
+            r.subject,
+            r.status,
+            NOTIFICATION_LABELS.get(r.status, r.status),
+            r.attempts,
+            r.last_error,
+            aware(r.sent_at) if r.sent_at else None,
+        )
+        for r in rows
+    )
+
+
+# --- the supplier's view ----------------------------------------------------------------------
+
+_SUPPLIER_LABELS = {
+    Status.RECEIVED.value: "Eingegangen",
+    Status.VALIDATED.value: "In Prüfung",
+    Status.ROUTED.value: "In Prüfung",
+    Status.SACHLICH_RICHTIG.value: "In Prüfung",
+    Status.RECHNERISCH_RICHTIG.value: "In Prüfung",
+    Status.ANGEORDNET.value: "Freigegeben – zur Zahlung angewiesen",
+    Status.EXPORTED.value: "Bezahlung veranlasst – an die Stadtkasse übergeben",
+    Status.REJECTED.value: "Abgelehnt",
+    Status.RETURNED_TO_SUPPLIER.value: "Zurückgegeben",
+}
+
+
+def supplier_status(pipeline: Pipeline, invoice_id: int) -> tuple[str, str | None] | None:
+    """What a supplier may see: a label and, for rejected/returned ones, the reason given.
+
+    ``None`` when the invoice is not in the workflow (yet). Internal comments,
+    names and departments are not shown.
+    """
+    with pipeline.sessions() as session:
+        flow = session.get(Workflow, invoice_id)
+        if flow is None:
+            return None
+        label = _SUPPLIER_LABELS.get(flow.status, "In Prüfung")
+        if flow.status == Status.ROUTED.value and flow.department:
+            dept = ports_of(pipeline).routing().department(flow.department)
+            if dept is not None:
+                return label, f"Zugeordnet: {dept.name}"
+        if flow.status in (Status.REJECTED.value, Status.RETURNED_TO_SUPPLIER.value):
+            action = "reject" if flow.status == Status.REJECTED.value else "return_to_supplier"
+            reason = session.scalars(
+                select(Comment)
+                .where(Comment.invoice_id == invoice_id, Comment.action == action)
+                .order_by(Comment.id.desc())
+            ).first()
+            return label, reason.text if reason else None
+        return label, None
