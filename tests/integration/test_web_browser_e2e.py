@@ -38,7 +38,9 @@ def test_invoice_from_upload_to_approval(tmp_path: Path) -> None:
         # the supplier: an invalid invoice first, then a valid one
         _login(page, base, "hansen")
         page.goto(base + "/einreichen")
-        page.set_input_files("input[type=file]", str(SAMPLES / "invalid" / "ubl-ohne-leitweg-id.xml"))
+        page.set_input_files(
+            "input[type=file]", str(SAMPLES / "invalid" / "ubl-ohne-leitweg-id.xml")
+        )
         page.click("button:has-text('Einreichen und prüfen')")
         page.wait_for_url("**/einreichungen/*")
         assert page.locator("text=BR-DE-15").first.is_visible()
