@@ -13,7 +13,7 @@ from einvoice.services.accounts import Role, User
 from einvoice.services.status import status
 from einvoice.web.app import api_user
 from einvoice.web.pages_supplier import do_submit, read_limited, workflow_status
-from einvoice.web.security import RecordId, check_csrf, require_role
+from einvoice.web.security import STAFF, RecordId, check_csrf, require_role
 
 router = APIRouter(prefix="/api", tags=["api"])
 
@@ -156,3 +156,156 @@ def csrf(request: Request, user: Annotated[User, Depends(api_user)]) -> Csrf:
 def pipeline_status(request: Request, user: Annotated[User, Depends(api_user)]) -> Any:
     require_role(user, [Role.ADMIN])
     return status(request.app.state.container.pipeline)
+
+
+# --- staff: the department's invoices -------------------------------------------------------
+
+
+class QueueItemOut(BaseModel):
+    invoice_id: int
+    number: str
+    supplier: str
+    amount: Decimal
+    currency: str | None
+    status: str
+    status_label: str
+    received_on: str
+    due_date: str | None
+    skonto_deadline: str | None
+    deadline_status: str
+
+
+class InvoiceOut(BaseModel):
+    invoice_id: int
+    number: str
+    supplier: str
+    amount_due: Decimal | None
+    currency: str | None
+    leitweg_id: str | None
+    status: str | None
+    status_label: str
+    department: str | None
+    allowed_actions: list[str]
+    findings: list[Finding]
+
+
+class ActionIn(BaseModel):
+    action: str
+    comment: str | None = None
+    department: str | None = None
+
+
+def _staff_queue(request: Request, user: User, status: str | None, sort: str) -> Any:
+    from einvoice.services import queues
+    from einvoice.services.notifications import OPEN_STATUSES
+    from einvoice.services.workflow_base import BadRequest
+
+    require_role(user, STAFF)
+    filters = queues.QueueFilters(statuses=(status,) if status else OPEN_STATUSES)
+    try:
+        return queues.queue(request.app.state.container.pipeline, user.department, filters, sort)
+    except BadRequest as exc:
+        raise HTTPException(400, str(exc)) from exc
+
+
+@router.get("/invoices", response_model=list[QueueItemOut])
+def invoices(
+    request: Request,
+    user: Annotated[User, Depends(api_user)],
+    status: str | None = None,
+    sort: str = "deadline",
+) -> Any:
+    """Die Rechnungen im Eingang des eigenen Amts (Sachbearbeitung, Anordnung)."""
+    view = _staff_queue(request, user, status, sort)
+    return [
+        QueueItemOut(
+            invoice_id=i.invoice_id,
+            number=i.number,
+            supplier=i.supplier,
+            amount=i.amount,
+            currency=i.currency,
+            status=i.status,
+            status_label=i.status_label_de,
+            received_on=i.received_on.isoformat(),
+            due_date=i.due_date.isoformat() if i.due_date else None,
+            skonto_deadline=i.skonto_deadline.isoformat() if i.skonto_deadline else None,
+            deadline_status=i.deadline_status,
+        )
+        for i in view.items
+    ]
+
+
+@router.get("/invoices/{invoice_id}", response_model=InvoiceOut)
+def invoice(
+    request: Request, invoice_id: RecordId, user: Annotated[User, Depends(api_user)]
+) -> Any:
+    from einvoice.web.pages_staff import check_invoice_access
+
+    check_invoice_access(request, user, invoice_id)
+    return _invoice_out(request, user, invoice_id)
+
+
+def _invoice_out(request: Request, user: User, invoice_id: int) -> InvoiceOut:
+    from einvoice.services import queues, workflow
+
+    pipeline = request.app.state.container.pipeline
+    detail = queues.invoice_detail(pipeline, invoice_id)
+    actions: tuple[str, ...] = ()
+    if user.role in STAFF and detail.status is not None:
+        actions = workflow.allowed_actions_for(pipeline, invoice_id, user.username)
+    return InvoiceOut(
+        invoice_id=detail.invoice_id,
+        number=detail.number,
+        supplier=detail.supplier,
+        amount_due=detail.amount_due,
+        currency=detail.currency,
+        leitweg_id=detail.leitweg_id,
+        status=detail.status,
+        status_label=detail.status_label_de,
+        department=detail.department,
+        allowed_actions=list(actions),
+        findings=[
+            Finding(
+                rule=f.rule,
+                severity=f.severity,
+                layer=f.layer,
+                message=f.message_de,
+                location=f.location,
+                terms=list(f.terms),
+            )
+            for f in detail.findings
+        ],
+    )
+
+
+@router.post("/invoices/{invoice_id}/actions", response_model=InvoiceOut)
+def invoice_action(
+    request: Request,
+    invoice_id: RecordId,
+    body: ActionIn,
+    user: Annotated[User, Depends(api_user)],
+) -> Any:
+    """Einen Schritt ausführen (confirm_sachlich, confirm_rechnerisch, order, reject,
+    return_to_supplier, reassign, comment). CSRF-Kopfzeile ``X-CSRF-Token`` ist Pflicht;
+    nicht erlaubte Schritte: 403 mit dem Grund."""
+    from einvoice.services import workflow
+    from einvoice.services.workflow_base import Refused, WorkflowError
+    from einvoice.web.pages_staff import check_invoice_access
+
+    require_role(user, STAFF)
+    check_csrf(request, None)
+    check_invoice_access(request, user, invoice_id)
+    try:
+        workflow.act(
+            request.app.state.container.pipeline,
+            invoice_id,
+            body.action,
+            user.username,
+            comment=(body.comment or "").strip() or None,
+            department=body.department or None,
+        )
+    except Refused as exc:
+        raise HTTPException(403, exc.reason_de) from exc
+    except WorkflowError as exc:
+        raise HTTPException(400, str(exc)) from exc
+    return _invoice_out(request, user, invoice_id)
