@@ -59,6 +59,7 @@ def build_app(c: Any) -> Any:
 def web(
     host: Annotated[str, typer.Option(help="Adresse.")] = "127.0.0.1",
     port: Annotated[int, typer.Option(help="Port.")] = 8000,
+    workers: Annotated[int, typer.Option(help="Anzahl Server-Prozesse.")] = 1,
 ) -> None:
     """Die Web-Anwendung starten (Anmeldung unter /login, API unter /api/)."""
     import uvicorn
@@ -67,9 +68,20 @@ def web(
 
     c = container()
     db.upgrade(c.settings.database_url)
-    application = build_app(c)
+    secret_key(c.settings.data_dir)  # made once, before several processes would race for it
     typer.echo(f"E-Rechnung Web: http://{host}:{port}/login  (Beenden mit Strg+C)")
-    uvicorn.run(application, host=host, port=port, log_level="warning", proxy_headers=False)
+    if workers > 1:
+        uvicorn.run(
+            "einvoice.web.factory:app",
+            factory=True,
+            host=host,
+            port=port,
+            workers=workers,
+            log_level="warning",
+            proxy_headers=False,
+        )
+        return
+    uvicorn.run(build_app(c), host=host, port=port, log_level="warning", proxy_headers=False)
 
 
 @accounts_app.command("create")

@@ -131,8 +131,22 @@ def queue(
     today = today or now_local(pipeline).date()
     with pipeline.sessions() as session:
         counted = select(Workflow.status, func.count()).group_by(Workflow.status)
+        # Plain columns, not ORM entities: a queue may list thousands of invoices, and the
+        # list needs a few header columns (never the semantic JSON).
         query = (
-            select(Workflow, Invoice)
+            select(
+                Workflow.invoice_id,
+                Workflow.status,
+                Workflow.department,
+                Workflow.amount,
+                Workflow.currency,
+                Workflow.received_on,
+                Invoice.number,
+                Invoice.seller_name,
+                Invoice.type_code,
+                Invoice.syntax,
+                Invoice.buyer_reference,
+            )
             .join(Invoice, Invoice.id == Workflow.invoice_id)
             .where(Workflow.status.in_(filters.statuses))
         )
@@ -140,11 +154,11 @@ def queue(
             counted = counted.where(Workflow.department == department)
             query = query.where(Workflow.department == department)
         counts = {status: int(n) for status, n in session.execute(counted)}
-        chosen = [(row[0], row[1]) for row in session.execute(query)]
-        deadlines = _deadlines(session, [f.invoice_id for f, _ in chosen])
+        chosen = list(session.execute(query))
+        deadlines = _deadlines(session, [row.invoice_id for row in chosen])
     items = [
-        _item(flow, invoice, deadlines.get(flow.invoice_id, []), today, ports.warning_days)
-        for flow, invoice in chosen
+        _item(row, row, deadlines.get(row.invoice_id, []), today, ports.warning_days)
+        for row in chosen
     ]
     items = [i for i in items if _wanted(i, filters)]
     descending = sort.startswith("-")
@@ -177,22 +191,25 @@ def _department_name(config: RoutingConfig, department: str | None) -> str:
     return dept.name
 
 
-def _deadlines(session: Session, invoice_ids: Sequence[int]) -> dict[int, list[DeadlineRow]]:
-    found: dict[int, list[DeadlineRow]] = {}
+def _deadlines(session: Session, invoice_ids: Sequence[int]) -> dict[int, list[Any]]:
+    """Deadline columns (kind, due_on, discount) per invoice, as plain rows."""
+    found: dict[int, list[Any]] = {}
     for start in range(0, len(invoice_ids), 500):
         chunk = invoice_ids[start : start + 500]
-        for row in session.scalars(select(DeadlineRow).where(DeadlineRow.invoice_id.in_(chunk))):
+        query = select(
+            DeadlineRow.invoice_id, DeadlineRow.kind, DeadlineRow.due_on, DeadlineRow.discount
+        ).where(DeadlineRow.invoice_id.in_(chunk))
+        for row in session.execute(query):
             found.setdefault(row.invoice_id, []).append(row)
     return found
 
 
-def _is_credit_note(invoice: Invoice) -> bool:
+def _is_credit_note(invoice: Any) -> bool:
     return invoice.syntax == "ubl-creditnote" or (invoice.type_code or "") in CREDIT_NOTE_TYPE_CODES
 
 
-def _item(
-    flow: Workflow, invoice: Invoice, deadlines: list[DeadlineRow], today: date, soon_days: int
-) -> QueueItem:
+def _item(flow: Any, invoice: Any, deadlines: list[Any], today: date, soon_days: int) -> QueueItem:
+    """One queue row from ``flow`` (workflow columns) and ``invoice`` (header columns)."""
     credit = _is_credit_note(invoice)
     open_skonto = sorted(
         (d for d in deadlines if d.kind == "skonto" and d.due_on >= today), key=lambda d: d.due_on

@@ -7,7 +7,7 @@ from datetime import date
 from decimal import Decimal, InvalidOperation
 from typing import Annotated
 
-from fastapi import APIRouter, Form, HTTPException, Request
+from fastapi import APIRouter, Form, HTTPException, Query, Request
 from fastapi.responses import RedirectResponse, Response
 
 from einvoice.services.accounts import Role, User
@@ -18,6 +18,7 @@ from einvoice.web.security import STAFF, RecordId, check_csrf, require_role
 router = APIRouter(include_in_schema=False)
 
 READERS = (*STAFF, Role.STABSSTELLE)
+PAGE_SIZE = 50
 SORTS_DE = {
     "deadline": "nächste Frist",
     "due": "Fälligkeit",
@@ -57,13 +58,15 @@ def _amount(text: str | None) -> Decimal | None:
 
 
 def department_of_invoice(request: Request, invoice_id: int) -> str | None:
-    from einvoice.services import queues
+    """The department whose queue holds the invoice (one small query)."""
+    from einvoice.storage.tables import Invoice, Workflow
 
-    try:
-        detail = queues.invoice_detail(request.app.state.container.pipeline, invoice_id)
-    except LookupError as exc:
-        raise HTTPException(404, "Diese Rechnung gibt es nicht.") from exc
-    return detail.department
+    with request.app.state.container.sessions() as session:
+        if session.get(Invoice, invoice_id) is None:
+            raise HTTPException(404, "Diese Rechnung gibt es nicht.")
+        flow = session.get(Workflow, invoice_id)
+        department: str | None = flow.department if flow is not None else None
+        return department
 
 
 def check_invoice_access(request: Request, user: User, invoice_id: int) -> None:
@@ -84,6 +87,7 @@ def queue_page(
     deadline: str = "",
     min_amount: str | None = None,
     max_amount: str | None = None,
+    seite: Annotated[int, Query(ge=1, le=100_000)] = 1,
 ) -> Response:
     from einvoice.services import queues
 
@@ -103,10 +107,16 @@ def queue_page(
     view = queues.queue(
         request.app.state.container.pipeline, user.department, filters, sort, date.today()
     )
+    pages = max(1, -(-len(view.items) // PAGE_SIZE))
+    page = min(seite, pages)
+    shown = view.items[(page - 1) * PAGE_SIZE : page * PAGE_SIZE]
     return render(
         request,
         "queue.html",
         view=view,
+        shown=shown,
+        page=page,
+        pages=pages,
         listing=Listing(status, sort, supplier, deadline),
         sorts=SORTS_DE,
         statuses=STATUS_FILTERS_DE,

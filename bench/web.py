@@ -1,0 +1,235 @@
+"""Web latency with a year of a city's invoices in PostgreSQL (a benchmark, not a test).
+
+Generates ~100,000 invoices (``tests/integration/cityyear.py``, bulk insert), starts the
+real app (``einvoice web --workers 2``) on loopback and lets 20 concurrent clerks of the
+busiest office open their queue page and invoice pages for a bounded time. Prints
+p50/p95 per page. Target: p95 under 300 ms.
+
+    python bench/web.py [--invoices 100000] [--users 20] [--seconds 30] [--json]
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import os
+import random
+import re
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from collections import Counter
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from tests.integration import cityyear  # noqa: E402
+from tests.integration.services import free_port, port_open, postgres_database  # noqa: E402
+
+PASSWORD = "benchmark-Passwort-1"
+
+
+def prepare(database: str, data_dir: Path, invoices: int) -> tuple[str, list[int]]:
+    from sqlalchemy import create_engine, select, text, update
+
+    from einvoice.formats.routing_config import load_routing_config
+    from einvoice.services.accounts import Role, create_account
+    from einvoice.storage import db
+    from einvoice.storage.blobs import LocalBlobStore
+    from einvoice.storage.tables import Blob, Document, Workflow
+
+    db.upgrade(database)
+    engine = create_engine(database)
+    started = time.perf_counter()
+    year = cityyear.generate(invoices=invoices)
+    cityyear.insert_rows(engine, year)
+    print(
+        f"  {len(year.rows['invoices'])} Rechnungen erzeugt und eingefügt in "
+        f"{time.perf_counter() - started:.1f} s",
+        file=sys.stderr,
+    )
+    # every document points at one real original, so the invoice page renders it
+    original = (ROOT / "samples" / "xrechnung-ubl.xml").read_bytes()
+    sha = LocalBlobStore(data_dir / "blobs").put(original)
+    with engine.begin() as conn:
+        if conn.execute(select(Blob.sha256).where(Blob.sha256 == sha)).first() is None:
+            conn.execute(
+                Blob.__table__.insert().values(  # type: ignore[attr-defined]
+                    sha256=sha, size=len(original), stored_at=year.rows["blobs"][0]["stored_at"]
+                )
+            )
+        conn.execute(update(Document).values(sha256=sha, filename="xrechnung-ubl.xml"))
+        busiest = conn.execute(
+            select(Workflow.department)
+            .group_by(Workflow.department)
+            .order_by(text("count(*) desc"))
+            .limit(1)
+        ).scalar_one()
+        open_ids = list(
+            conn.execute(
+                select(Workflow.invoice_id).where(
+                    Workflow.department == busiest,
+                    Workflow.status.in_(("routed", "sachlich_richtig", "rechnerisch_richtig")),
+                )
+            ).scalars()
+        )
+    config = load_routing_config(ROOT / "samples" / "routing.toml")
+    department = config.department(busiest)
+    assert department is not None
+    clerk = next(m.person for m in department.members)
+    from sqlalchemy.orm import sessionmaker
+
+    create_account(sessionmaker(engine), clerk, PASSWORD, Role.CLERK, "Bench", department=busiest)
+    engine.dispose()
+    return clerk, open_ids
+
+
+async def user(
+    base: str,
+    clerk: str,
+    ids: list[int],
+    until: float,
+    timings: dict[str, list[float]],
+    statuses: Counter[int],
+    think: float = 0.0,
+) -> None:
+    import httpx
+
+    async with httpx.AsyncClient(base_url=base, timeout=30) as client:
+        page = await client.get("/login")
+        token = re.search(r'name="csrf_token" value="([^"]+)"', page.text)
+        assert token is not None
+        response = await client.post(
+            "/login", data={"username": clerk, "password": PASSWORD, "csrf_token": token.group(1)}
+        )
+        assert response.status_code == 303, response.text
+        rng = random.Random()
+        requests = 0
+        while time.monotonic() < until and requests < 10_000:
+            kind, path = (
+                ("queue", "/eingang")
+                if rng.random() < 0.4 or not ids
+                else ("invoice", f"/rechnungen/{rng.choice(ids)}")
+            )
+            started = time.perf_counter()
+            response = await client.get(path)
+            timings[kind].append((time.perf_counter() - started) * 1000)
+            statuses[response.status_code] += 1
+            requests += 1
+            if think:
+                await asyncio.sleep(rng.uniform(0.5, 1.5) * think)  # a person reading
+
+
+def percentile(values: list[float], share: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, round(share * (len(ordered) - 1)))]
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument("--invoices", type=int, default=100_000)
+    parser.add_argument("--users", type=int, default=20)
+    parser.add_argument("--seconds", type=float, default=30)
+    parser.add_argument("--workers", type=int, default=2)
+    parser.add_argument(
+        "--think", type=float, default=0.0, help="mean pause between page views, s (0: none)"
+    )
+    parser.add_argument("--json", action="store_true")
+    args = parser.parse_args()
+    with tempfile.TemporaryDirectory() as tmp, postgres_database() as database:
+        data_dir = Path(tmp) / "data"
+        clerk, ids = prepare(database, data_dir, args.invoices)
+        port = free_port()
+        env = {
+            **os.environ,
+            "EINVOICE_DATABASE_URL": database,
+            "EINVOICE_DATA_DIR": str(data_dir),
+            "EINVOICE_COOKIE_SECURE": "0",
+            "EINVOICE_SECRET_KEY": "b" * 48,
+        }
+        server = subprocess.Popen(
+            [
+                sys.executable,
+                "-m",
+                "einvoice.cli",
+                "web",
+                "--port",
+                str(port),
+                "--workers",
+                str(args.workers),
+            ],
+            env=env,
+            cwd=ROOT,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
+        try:
+            deadline = time.monotonic() + 60
+            while not port_open("127.0.0.1", port):
+                assert time.monotonic() < deadline and server.poll() is None, "server did not start"
+                time.sleep(0.1)
+            base = f"http://127.0.0.1:{port}"
+            timings: dict[str, list[float]] = {"queue": [], "invoice": []}
+            statuses: Counter[int] = Counter()
+
+            async def run() -> None:
+                # warm-up: every server process compiles its templates once
+                await asyncio.gather(
+                    *(
+                        user(
+                            base,
+                            clerk,
+                            ids,
+                            time.monotonic() + 3,
+                            {"queue": [], "invoice": []},
+                            Counter(),
+                        )
+                        for _ in range(args.workers * 2)
+                    )
+                )
+                until = time.monotonic() + args.seconds
+                await asyncio.gather(
+                    *(
+                        user(base, clerk, ids, until, timings, statuses, args.think)
+                        for _ in range(args.users)
+                    )
+                )
+
+            asyncio.run(run())
+        finally:
+            server.terminate()
+            server.wait(timeout=30)
+    result = {
+        page: {"requests": len(v), "p50_ms": statistics.median(v), "p95_ms": percentile(v, 0.95)}
+        for page, v in timings.items()
+        if v
+    }
+    result["statuses"] = dict(statuses)  # type: ignore[assignment]
+    result["open_invoices_in_queue"] = len(ids)  # type: ignore[assignment]
+    if args.json:
+        print(json.dumps(result, indent=2))
+        return 0
+    print(
+        f"{args.invoices} Rechnungen, {args.users} gleichzeitige Nutzer (Denkpause "
+        f"{args.think:.1f} s), {args.seconds:.0f} s, "
+        f"{args.workers} Server-Prozesse; offene Rechnungen im Eingang: {len(ids)}"
+    )
+    for page in ("queue", "invoice"):
+        if page in result:
+            r = result[page]
+            print(
+                f"  {'Eingangsliste' if page == 'queue' else 'Rechnungsseite'}: "
+                f"p50 {r['p50_ms']:.0f} ms, p95 {r['p95_ms']:.0f} ms ({r['requests']} Abrufe)"
+            )
+    print(f"  HTTP-Status: {dict(statuses)}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
