@@ -115,12 +115,20 @@ def create_app(
     )
     app.mount("/static", StaticFiles(directory=str(HERE / "static")), name="static")
 
-    from einvoice.web import api, pages_auth, pages_ops, pages_staff, pages_supplier
+    from einvoice.web import (
+        api,
+        pages_auth,
+        pages_ops,
+        pages_stabsstelle,
+        pages_staff,
+        pages_supplier,
+    )
 
     app.include_router(pages_auth.router)
     app.include_router(pages_supplier.router)
     app.include_router(pages_ops.router)
     app.include_router(pages_staff.router)
+    app.include_router(pages_stabsstelle.router)
     app.include_router(api.router)
 
     @app.exception_handler(LoginRequired)

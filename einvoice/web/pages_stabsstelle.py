@@ -1,0 +1,121 @@
+"""The Stabsstelle's pages: live pilot metrics of E-Rechnung, the portfolio, the paper."""
+
+from __future__ import annotations
+
+import csv
+import io
+from datetime import date
+
+from fastapi import APIRouter, HTTPException, Request
+from fastapi.responses import Response
+
+from einvoice.services.accounts import Role
+from einvoice.web.app import page_user, render
+from einvoice.web.security import require_role
+
+router = APIRouter(include_in_schema=False)
+READERS = (Role.STABSSTELLE,)
+MAX_TRACED = 500
+
+
+def _board(request: Request) -> object:
+    from einvoice.services.metrics import dashboard
+
+    return dashboard(request.app.state.container.sessions, date.today())
+
+
+@router.get("/stabsstelle")
+def dashboard_page(request: Request) -> Response:
+    user = page_user(request)
+    require_role(user, READERS)
+    board = _board(request)
+    portfolio = _portfolio(request)
+    return render(request, "stabsstelle.html", board=board, portfolio=portfolio)
+
+
+def _portfolio(request: Request) -> object | None:
+    """The ranked proposal, when a portfolio exists (else None: the page says how to seed)."""
+    from einvoice.services import portfolio
+
+    sessions = request.app.state.container.sessions
+    loaded = portfolio.load(sessions)
+    if not loaded.projects:
+        return None
+    quarters = portfolio.planning_quarters(date.today())
+    return {"portfolio": loaded, "proposal": portfolio.proposal(sessions, quarters)}
+
+
+@router.get("/stabsstelle/beleg/{key}")
+def trace_page(request: Request, key: str) -> Response:
+    """The invoices behind one figure of the dashboard (every figure is traceable)."""
+    from sqlalchemy import select
+
+    from einvoice.services.metrics import trace
+    from einvoice.storage.tables import Invoice
+
+    user = page_user(request)
+    require_role(user, READERS)
+    if len(key) > 100:
+        raise HTTPException(404, "Unbekannte Kennzahl.")
+    try:
+        found = trace(request.app.state.container.sessions, key, date.today())
+    except ValueError as exc:
+        raise HTTPException(404, str(exc)) from exc
+    ids = found.invoice_ids[:MAX_TRACED]
+    with request.app.state.container.sessions() as session:
+        rows = session.execute(
+            select(
+                Invoice.id,
+                Invoice.number,
+                Invoice.seller_name,
+                Invoice.total_with_vat,
+                Invoice.currency,
+                Invoice.issue_date,
+                Invoice.recommendation,
+            )
+            .where(Invoice.id.in_(ids))
+            .order_by(Invoice.id)
+        ).all()
+    return render(
+        request, "stabsstelle_beleg.html", key=key, trace=found, rows=rows, limit=MAX_TRACED
+    )
+
+
+@router.get("/stabsstelle/kennzahlen.csv")
+def metrics_csv(request: Request) -> Response:
+    from einvoice.services.metrics import metrics_csv as rows_of
+
+    user = page_user(request)
+    require_role(user, READERS)
+    out = io.StringIO()
+    writer = csv.writer(out, delimiter=";")
+    for row in rows_of(_board(request)):  # type: ignore[arg-type]
+        writer.writerow(row)
+    return Response(
+        "\ufeff" + out.getvalue(),
+        media_type="text/csv; charset=utf-8",
+        headers={"Content-Disposition": 'attachment; filename="e-rechnung-kennzahlen.csv"'},
+    )
+
+
+@router.get("/stabsstelle/entscheidungsvorlage.{kind}")
+def decision_paper(request: Request, kind: str) -> Response:
+    """The decision paper for the mayor, computed now (PDF printed by Chromium, or HTML)."""
+    from einvoice.formats import decision_paper as paper
+    from einvoice.formats.render.pdf import ChromiumNotFoundError
+    from einvoice.services.decision_paper import paper_data
+
+    user = page_user(request)
+    require_role(user, READERS)
+    if kind not in ("pdf", "html"):
+        raise HTTPException(404, "Nur PDF oder HTML.")
+    data = paper_data(request.app.state.container.sessions, date.today())
+    name = f"entscheidungsvorlage-{date.today():%Y-%m-%d}.{kind}"
+    disposition = {"Content-Disposition": f'attachment; filename="{name}"'}
+    if kind == "html":
+        return Response(paper.render_html(data), media_type="text/html", headers=disposition)
+    try:
+        pdf = paper.render_pdf(data)
+    except ChromiumNotFoundError as exc:
+        raise HTTPException(503, str(exc)) from exc
+    return Response(pdf, media_type="application/pdf", headers=disposition)

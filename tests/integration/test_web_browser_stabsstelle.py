@@ -1,0 +1,47 @@
+"""The Stabsstelle in a real browser: dashboard with a year of data, traced figures,
+portfolio, the decision paper; screenshots in tests/artifacts/web/."""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+
+from einvoice.services.accounts import Role
+from einvoice.services.demo_portfolio import seed_portfolio
+from tests.integration import cityyear
+from tests.integration.browser import chromium, live_server, shot
+from tests.integration.web import account, client, login, make_app
+
+
+def test_dashboard_portfolio_and_paper(tmp_path: Path) -> None:
+    application, container = make_app(tmp_path)
+    year = cityyear.generate(invoices=8000, today=date.today())
+    cityyear.insert_rows(container.engine, year)
+    seed_portfolio(container.sessions, date.today())
+    account(container, "cdo", Role.STABSSTELLE)
+    account(container, "a10.becker", Role.CLERK, department="amt-10")
+    # only the Stabsstelle: clerks get 403
+    assert login(application, "a10.becker").get("/stabsstelle").status_code == 403
+    assert client(application).get("/stabsstelle").status_code == 303
+    cdo = login(application, "cdo")
+    exported = cdo.get("/stabsstelle/kennzahlen.csv")
+    assert exported.status_code == 200 and "Kalenderwoche" in exported.text
+    with live_server(application) as base, chromium() as browser:
+        page = browser.new_page(viewport={"width": 1400, "height": 1000}, locale="de-DE")
+        page.goto(base + "/login")
+        page.fill("input[name=username]", "cdo")
+        page.fill("input[name=password]", "ein-sicheres-Passwort-1")
+        page.click("button:has-text('Anmelden')")
+        page.wait_for_url("**/stabsstelle")
+        assert page.locator("text=Ausstiegskriterien der Testphase").is_visible()
+        assert page.locator(".charts svg").count() >= 5
+        assert page.locator("text=E-Rechnung").first.is_visible()
+        shot(page, "stabsstelle-01-dashboard")
+        page.click(".tile a >> nth=0")
+        page.wait_for_url("**/stabsstelle/beleg/*")
+        assert page.locator("table.list tbody tr").count() > 0
+        shot(page, "stabsstelle-02-belege")
+    pdf = cdo.get("/stabsstelle/entscheidungsvorlage.pdf")
+    assert pdf.status_code == 200 and pdf.content[:5] == b"%PDF-"
+    html = cdo.get("/stabsstelle/entscheidungsvorlage.html")
+    assert html.status_code == 200 and "Entscheidungsvorlage" in html.text
