@@ -99,6 +99,51 @@ def demo(
     poll_source(f"maildir:{maildir}")
     run_inline(broker)
     _print_outcomes(container)
+    _seed_portfolio(container)
+    _demo_accounts(container, settings.data_dir)
+
+
+DEMO_ACCOUNTS = (
+    ("lieferant", "supplier", "Jana Hansen", None, "Bürobedarf Hansen GmbH"),
+    ("a10.becker", "clerk", "Martina Becker", "amt-10", None),
+    ("a10.schmitt", "approver", "Thomas Schmitt", "amt-10", None),
+    ("cdo", "stabsstelle", "Chief Digital Officer", None, None),
+    ("admin", "admin", "Systemverwaltung", None, None),
+)
+
+
+def _seed_portfolio(container: object) -> None:
+    from datetime import date
+
+    from einvoice.services.demo_portfolio import seed_portfolio
+
+    count = seed_portfolio(container.sessions, date.today())  # type: ignore[attr-defined]
+    typer.echo(f"Beispiel-Portfolio der Stabsstelle angelegt: {count} Projekte.")
+
+
+def _demo_accounts(container: object, data_dir: Path) -> None:
+    """Demo log-ins with random passwords (printed once, never fixed in the code)."""
+    import secrets
+
+    from einvoice.services.accounts import Role, create_account
+
+    typer.echo("\nDemo-Zugänge für die Web-Anwendung (Passwörter zufällig, nur für diese Demo):")
+    for username, role, name, department, organisation in DEMO_ACCOUNTS:
+        password = secrets.token_urlsafe(12)
+        create_account(
+            container.sessions,  # type: ignore[attr-defined]
+            username,
+            password,
+            Role(role),
+            name,
+            department=department,
+            organisation=organisation,
+        )
+        typer.echo(f"  {username:<12} {Role(role).label_de:<20} Passwort: {password}")
+    typer.echo(
+        f"Starten: EINVOICE_DATA_DIR={data_dir} "
+        ".venv/bin/einvoice web   dann http://127.0.0.1:8000/login"
+    )
 
 
 def _money(value: object) -> str:
