@@ -227,8 +227,8 @@ def _print_text(board: Any) -> None:
     for f in board.figures:
         note = f" ({f.note})" if f.note else ""
         typer.echo(f"  {f.label}: {f.value}{note}")
-    typer.echo("  Kanäle: " + ", ".join(f"{c.label} {c.count}" for c in m.by_channel))
-    typer.echo("  Formate: " + ", ".join(f"{c.label} {c.count}" for c in m.by_format))
+    typer.echo("  Kanäle: " + (", ".join(f"{c.label} {c.count}" for c in m.by_channel) or "–"))
+    typer.echo("  Formate: " + (", ".join(f"{c.label} {c.count}" for c in m.by_format) or "–"))
     typer.echo(
         "  Häufigste Ablehnungsgründe: "
         + (", ".join(f"{c.key} {c.count}" for c in m.top_rules[:5]) or "–")

@@ -22,7 +22,7 @@ with the one before: ``besser``, ``schlechter``, ``gleich`` or ``unbekannt``.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from decimal import Decimal
+from decimal import ROUND_FLOOR, Decimal
 from enum import StrEnum
 
 from einvoice.domain.pilot_metrics import PilotMetrics, WeekFigures, percentile, week_range
@@ -100,9 +100,11 @@ class ExitStatus:
 
 
 def percent(value: Decimal | None, digits: int = 1) -> str:
+    """A share as German percent, rounded down: 94,97 % shows as 94,9 %, never as 95,0 %."""
     if value is None:
         return "–"
-    return f"{value * 100:.{digits}f} %".replace(".", ",")
+    shown = (Decimal(value) * 100).quantize(Decimal(1).scaleb(-digits), rounding=ROUND_FLOOR)
+    return f"{shown:.{digits}f} %".replace(".", ",")
 
 
 def days_text(value: float | Decimal | None) -> str:
@@ -141,6 +143,9 @@ def _accepted_share(
     if len(window) < t.weeks:
         light = Light.ROT
         reason = f"erst {len(window)} vollständige Woche(n) mit Daten, {t.weeks} nötig"
+    elif pooled is None:
+        light = Light.ROT
+        reason = f"keine Rechnungen in den letzten {t.weeks} Wochen"
     elif len(meeting) == len(window):
         light = Light.GRUEN
         reason = f"in allen {t.weeks} Wochen erreicht ({weekly})"

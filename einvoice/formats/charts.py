@@ -44,7 +44,11 @@ def _nice_max(value: float) -> float:
     return 10 * exponent
 
 
-def _ticks(top: float, count: int = 4) -> list[float]:
+def _ticks(top: float) -> list[float]:
+    """Grid lines at round values: 4 steps (0, 250, 500, ...) or 5 (0, 50, ..., 250)."""
+    step = top / 4
+    exponent = 10.0 ** math.floor(math.log10(step)) if step > 0 else 1.0
+    count = 4 if round(step / exponent, 6) in (1.0, 2.0, 5.0) else 5
     return [top * i / count for i in range(count + 1)]
 
 
@@ -195,9 +199,9 @@ def line_chart(
     parts = _open(width, height, title)
     extra = [(threshold_label, "#b8433f")] if threshold is not None and threshold_label else []
     parts += _legend(series, left, 30, extra)
-    for tick in _ticks(1.0):
-        tick_value = y_min + span * tick
-        y = top + plot_h - plot_h * tick
+    for offset in _ticks(span):
+        tick_value = y_min + offset
+        y = top + plot_h - plot_h * offset / span
         parts.append(
             f"<line x1='{left:.1f}' y1='{y:.1f}' x2='{left + plot_w:.1f}' y2='{y:.1f}' "
             f"stroke='{GRID}' stroke-width='1'/>"

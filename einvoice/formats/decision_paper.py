@@ -168,6 +168,11 @@ def _decision_points(data: PaperData) -> list[str]:
             f"Zurückgestellt werden mangels Kapazität: {', '.join(waiting)}; sie werden zur "
             "nächsten Priorisierung erneut bewertet."
         )
+    if not ranked:
+        points.append(
+            "Das Portfolio enthält keine zu priorisierenden Projekte; die Ämter werden um "
+            "ihre Bedarfsmeldungen gebeten."
+        )
     pilot = data.portfolio.project(data.pilot_project)
     if pilot is not None:
         if data.exit.light is Light.GRUEN:

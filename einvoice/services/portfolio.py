@@ -178,15 +178,20 @@ def planning_quarters(today: date, count: int = 4) -> tuple[Quarter, ...]:
 
 def proposal(
     source: SessionSource,
-    quarters: Sequence[Quarter],
+    quarters: Sequence[Quarter] | date,
     chosen: Weights | None = None,
     scale: Scale | None = None,
     *,
     running_first: bool = True,
 ) -> Proposal:
-    """The ranked proposal for ``quarters`` with the stored (or the given) weights."""
+    """The ranked proposal with the stored (or the given) weights.
+
+    ``quarters``: the quarters to plan, or a day (today): then the four quarters
+    after the day's quarter (:func:`planning_quarters`).
+    """
+    planned = planning_quarters(quarters) if isinstance(quarters, date) else quarters
     return prioritise(
-        load(source), quarters, chosen or weights(source), scale, running_first=running_first
+        load(source), planned, chosen or weights(source), scale, running_first=running_first
     )
 
 

@@ -209,7 +209,11 @@ class AuditEventRow(Base):
     """One append-only audit event of an invoice, sealed into the invoice's hash chain."""
 
     __tablename__ = "audit_events"
-    __table_args__ = (UniqueConstraint("invoice_id", "sequence", name="uq_audit_event_sequence"),)
+    __table_args__ = (
+        UniqueConstraint("invoice_id", "sequence", name="uq_audit_event_sequence"),
+        # the pilot metrics read the Anordnungen by state and time
+        Index("ix_audit_events_to_state_at", "to_state", "at"),
+    )
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     invoice_id: Mapped[int] = mapped_column(ForeignKey("invoices.id"), index=True)
     sequence: Mapped[int] = mapped_column(Integer)

@@ -19,9 +19,13 @@ MAX_TRACED = 500
 
 
 def _board(request: Request) -> object:
-    from einvoice.services.metrics import dashboard
+    """The dashboard, reused while the data are unchanged (a cheap fingerprint decides)."""
+    from einvoice.services.metrics_cache import DashboardCache
 
-    return dashboard(request.app.state.container.sessions, date.today())
+    cache = getattr(request.app.state, "dashboard_cache", None)
+    if cache is None:
+        cache = request.app.state.dashboard_cache = DashboardCache(max_age=60)
+    return cache.dashboard(request.app.state.container.pipeline, date.today())
 
 
 @router.get("/stabsstelle")
@@ -58,7 +62,7 @@ def trace_page(request: Request, key: str) -> Response:
     if len(key) > 100:
         raise HTTPException(404, "Unbekannte Kennzahl.")
     try:
-        found = trace(request.app.state.container.sessions, key, date.today())
+        found = trace(request.app.state.container.pipeline, key, date.today())
     except ValueError as exc:
         raise HTTPException(404, str(exc)) from exc
     ids = found.invoice_ids[:MAX_TRACED]
@@ -109,7 +113,7 @@ def decision_paper(request: Request, kind: str) -> Response:
     require_role(user, READERS)
     if kind not in ("pdf", "html"):
         raise HTTPException(404, "Nur PDF oder HTML.")
-    data = paper_data(request.app.state.container.sessions, date.today())
+    data = paper_data(request.app.state.container.pipeline, date.today())
     name = f"entscheidungsvorlage-{date.today():%Y-%m-%d}.{kind}"
     disposition = {"Content-Disposition": f'attachment; filename="{name}"'}
     if kind == "html":
