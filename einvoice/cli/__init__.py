@@ -19,13 +19,13 @@ from einvoice.cli.app import app
 
 def main() -> None:
     """Run the command; an unexpected error is one clear line, not a traceback."""
-    import logging
     import os
     import sys
 
-    logging.basicConfig(
-        level=os.environ.get("EINVOICE_LOG_LEVEL", "WARNING").upper(),
-        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
+    from einvoice.logs import configure
+
+    configure(
+        os.environ.get("EINVOICE_LOG_LEVEL", "WARNING"), os.environ.get("EINVOICE_LOG_FORMAT")
     )
     try:
         app()

@@ -162,3 +162,34 @@ def test_corrected_resend_of_a_rejected_invoice_is_not_a_duplicate(container: Co
     assert third[0].state == states.DUPLICATE and third[0].duplicate_of == second[0].invoice_id
     counts = status(pipeline)
     assert (counts["invoices"], counts["accepted"], counts["rejected"]) == (2, 1, 1)
+
+
+def test_50_mb_attachment_ends_recorded_and_explained(container: Container) -> None:
+    """A 50 MB attachment: with the default limits the whole e-mail (base64, ~68 MB) is over
+    the message limit; with a larger message limit only the attachment is refused. Either
+    way the original is kept and the reason recorded; the other invoice goes on."""
+    big = b"%PDF-1.7\n" + random.Random(3).randbytes(50 * 1024 * 1024)
+    raw = email_with([("riesig.pdf", big), ("r.xml", invoice_xml(8))])
+    pipeline = container.pipeline
+    assert _run(pipeline, raw) == []
+    with pipeline.sessions() as session:
+        message = session.scalars(select(Message)).one()
+        assert message.state == states.REFUSED and "zu groß" in (message.reason or "")
+        assert pipeline.blobs.get(message.raw_sha256) == raw  # nothing lost
+    roomy = Pipeline(
+        pipeline.sessions,
+        pipeline.blobs,
+        pipeline.validate,
+        pipeline.extract,
+        Limits(max_message_bytes=100 * 1024 * 1024),
+        workflow=pipeline.workflow,
+    )
+    raw2 = email_with([("riesig.pdf", big), ("r.xml", invoice_xml(9))])
+    outcomes = _run(roomy, raw2)
+    assert [o.state for o in outcomes] == [states.PROCESSED]
+    with pipeline.sessions() as session:
+        too_large = session.scalars(
+            select(Document).where(Document.state == states.TOO_LARGE)
+        ).one()
+        assert too_large.filename == "riesig.pdf" and "zu groß" in (too_large.last_error or "")
+    assert status(pipeline)["pending"] == 0
