@@ -155,7 +155,11 @@ def split(pipeline: Pipeline, message_id: int) -> list[int]:
 
 def _single_file(raw: bytes, source: str, limits: mime.Limits) -> mime.MailContent:
     content = mime.MailContent()
-    name = source.rsplit("/", 1)[-1] or "upload"
+    if source.startswith("upload:"):  # upload:<account id>:<file name>
+        name = source.split(":", 2)[-1]
+    else:
+        name = source.rsplit("/", 1)[-1]
+    name = name or "upload"
     part = mime.Part(name, "application/octet-stream", raw)
     if len(raw) > limits.max_attachment_bytes:
         content.oversized.append(part)
