@@ -33,6 +33,7 @@ class MailContent:
     subject: str | None = None
     parts: list[Part] = field(default_factory=list)
     oversized: list[Part] = field(default_factory=list)  # recorded, not processed
+    undecodable: list[str] = field(default_factory=list)  # attachments that could not be read
     reason: str | None = None  # why nothing could be taken (German, for the record)
 
 
@@ -67,6 +68,7 @@ def parse(raw: bytes, limits: Limits) -> MailContent:
             continue
         data = _payload(leaf)
         if data is None:
+            content.undecodable.append(filename or ctype)
             continue
         part = Part(filename or f"anhang.{ctype.rsplit('/', 1)[-1]}", ctype, data)
         if len(data) > limits.max_attachment_bytes:
@@ -77,10 +79,15 @@ def parse(raw: bytes, limits: Limits) -> MailContent:
         body = _xml_body(leaves)
         if body is not None:
             content.parts.append(body)
+    if content.undecodable:
+        content.reason = (
+            "Anhang nicht lesbar (Kodierung fehlerhaft): " + ", ".join(content.undecodable) + "."
+        )
     if not content.parts and not content.oversized:
         defects = [str(d) for d in getattr(message, "defects", [])]
         content.reason = (
-            "Keine Rechnung gefunden: die E-Mail hat keinen XML- oder PDF-Anhang "
+            (content.reason + " " if content.reason else "")
+            + "Keine Rechnung gefunden: die E-Mail hat keinen lesbaren XML- oder PDF-Anhang "
             "und keine XML-Rechnung im Text."
             + (f" MIME-Fehler: {'; '.join(defects)}" if defects else "")
         )

@@ -155,10 +155,8 @@ def split(pipeline: Pipeline, message_id: int) -> list[int]:
 
 def _single_file(raw: bytes, source: str, limits: mime.Limits) -> mime.MailContent:
     content = mime.MailContent()
-    if source.startswith("upload:"):  # upload:<account id>:<file name>
-        name = source.split(":", 2)[-1]
-    else:
-        name = source.rsplit("/", 1)[-1]
+    # upload:<account id>:<file name>, else a path
+    name = source.split(":", 2)[-1] if source.startswith("upload:") else source.rsplit("/", 1)[-1]
     name = name or "upload"
     part = mime.Part(name, "application/octet-stream", raw)
     if len(raw) > limits.max_attachment_bytes:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal, InvalidOperation
@@ -15,6 +16,7 @@ from einvoice.services.notifications import OPEN_STATUSES
 from einvoice.web.app import page_user, render
 from einvoice.web.security import STAFF, RecordId, check_csrf, require_role
 
+log = logging.getLogger(__name__)
 router = APIRouter(include_in_schema=False)
 
 READERS = (*STAFF, Role.STABSSTELLE)
@@ -156,6 +158,7 @@ def _rendering(request: Request, sha256: str, filename: str) -> str | None:
     try:
         invoice = extract(pipeline.blobs.get(sha256), filename)
     except Exception:  # an unreadable original: the page shows the findings instead
+        log.warning("invoice original %s cannot be rendered", sha256[:12], exc_info=True)
         return None
     html: str = render_html(invoice, embed=True, inline_css=False)
     return html
