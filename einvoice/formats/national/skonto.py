@@ -22,6 +22,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from einvoice.domain.findings import Syntax
+from einvoice.domain.skonto import SkontoTerm  # one term type for validation and model
 from einvoice.formats.national.model import compile_xpath, elements
 from einvoice.formats.national.values import normalize_space, text_of
 from einvoice.formats.xmldoc import XmlDocument
@@ -35,15 +36,6 @@ _LINE_BREAK = re.compile(r"\r?\n")
 _ENTRY = re.compile(r"#[^\r\n]+#")
 # What must follow the last entry: optional whitespace, then a line feed.
 _TAIL_OK = re.compile(r"[ \t\r\n]*\n")
-
-
-@dataclass(frozen=True, slots=True)
-class SkontoTerm:
-    """One cash discount: ``percent`` % off when paid within ``days`` days."""
-
-    days: int
-    percent: Decimal
-    base_amount: Decimal | None = None  # None: the amount due (BT-115) is the base
 
 
 @dataclass(frozen=True, slots=True)
