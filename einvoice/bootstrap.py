@@ -17,7 +17,7 @@ from einvoice import config
 from einvoice.domain.routing import RoutingConfig
 from einvoice.services.ports import Mailer, Pipeline, WorkflowPorts
 from einvoice.storage import db
-from einvoice.storage.blobs import LocalBlobStore
+from einvoice.storage.blobs import LocalBlobStore, ManagedBlobStore
 
 
 @dataclass(frozen=True)
@@ -42,13 +42,26 @@ def build(settings: config.Settings | None = None) -> Container:
 
     pipeline = Pipeline(
         sessions=sessions,
-        blobs=LocalBlobStore(settings.blob_dir),
+        blobs=make_blob_store(settings, engine),
         validate=validate,
         extract=extract_semantic,
         limits=settings.limits,
         workflow=workflow_ports(settings.workflow),
     )
     return Container(settings, engine, sessions, pipeline)
+
+
+def make_blob_store(settings: config.Settings, engine: Engine | None = None) -> ManagedBlobStore:
+    """The blob store EINVOICE_BLOB_STORE selects: a folder, the database or S3."""
+    if settings.blob_store == "database":
+        from einvoice.storage.blobs_db import DatabaseBlobStore
+
+        return DatabaseBlobStore(engine or db.make_engine(settings.database_url))
+    if settings.s3 is not None:
+        from einvoice.storage.blobs_s3 import S3BlobStore
+
+        return S3BlobStore(settings.s3)
+    return LocalBlobStore(settings.blob_dir)
 
 
 def workflow_ports(settings: config.WorkflowSettings) -> WorkflowPorts:

@@ -15,6 +15,7 @@ from einvoice.errors import ConfigurationError
 from einvoice.formats.safexml import DEFAULT_MAX_BYTES
 from einvoice.formats.validation import NOT_INVOICE_PROFILES, ValidationPolicy
 from einvoice.mailbox.mime import Limits
+from einvoice.storage.blobs_s3 import S3Location, parse_s3_url
 
 #: The shipped example configuration of a mid-size city (used by the demo and by default).
 SAMPLE_ROUTING_CONFIG = Path(__file__).resolve().parents[1] / "samples" / "routing.toml"
@@ -45,6 +46,9 @@ class Settings:
     sweep_after: float  # seconds a document may stay in an intermediate state
     metrics_port: int | None = None  # Prometheus: workers on it, database gauges on +1
     workflow: WorkflowSettings = field(default_factory=WorkflowSettings)
+    blob_store: str = "local"  # EINVOICE_BLOB_STORE: local, database or s3://bucket/prefix
+    s3: S3Location | None = None  # EINVOICE_S3_*: endpoint and keys of the s3:// store
+    retention_years: int = 8  # EINVOICE_RETENTION_YEARS: § 147 AO / § 257 HGB Buchungsbelege
 
     @property
     def blob_dir(self) -> Path:
@@ -154,4 +158,22 @@ def load(env: Mapping[str, str] | None = None) -> Settings:
         if env.get("EINVOICE_METRICS_PORT")
         else None,
         workflow=_workflow(env),
+        blob_store=_blob_store(env),
+        s3=_s3(env),
+        retention_years=_int(env, "EINVOICE_RETENTION_YEARS", 8),
     )
+
+
+def _blob_store(env: Mapping[str, str]) -> str:
+    store = (env.get("EINVOICE_BLOB_STORE") or "local").strip()
+    if store not in ("local", "database") and not store.startswith("s3://"):
+        raise ConfigurationError(
+            f"EINVOICE_BLOB_STORE {store!r}: erwartet local (Ordner DATA_DIR/blobs), "
+            "database (in der Datenbank, z. B. PostgreSQL) oder s3://bucket/präfix"
+        )
+    return store
+
+
+def _s3(env: Mapping[str, str]) -> S3Location | None:
+    store = _blob_store(env)
+    return parse_s3_url(store, env) if store.startswith("s3://") else None

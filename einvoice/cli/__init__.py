@@ -5,6 +5,7 @@ from __future__ import annotations
 from einvoice.cli import (  # noqa: F401  (each module registers its commands)
     demo,
     extract,
+    ops,
     pipeline,
     portfolio,
     render,

@@ -16,14 +16,26 @@ def fail(message: str, code: int = 2) -> NoReturn:
     raise typer.Exit(code)
 
 
-def container() -> Any:
-    """The composition root's container, with a clear message on bad settings."""
+def container(ready: bool = True) -> Any:
+    """The composition root's container, with a clear message on bad settings.
+
+    With ``ready`` (every command that reads or writes the database) the schema is
+    checked first: the embedded SQLite default is created and upgraded on first use,
+    any other database not upgraded gives a German message saying what to run.
+    """
     from einvoice import bootstrap
+    from einvoice.storage.schema_state import DatabaseNotReady, ensure_ready
 
     try:
-        return bootstrap.container()
+        built = bootstrap.container()
     except ConfigurationError as exc:
         fail(f"Konfigurationsfehler: {exc}")
+    if ready:
+        try:
+            ensure_ready(built.engine, built.settings.database_url, built.settings.data_dir)
+        except DatabaseNotReady as exc:
+            fail(str(exc))
+    return built
 
 
 def print_json(value: Any) -> None:

@@ -100,7 +100,8 @@ def demo(
     run_inline(broker)
     _print_outcomes(container)
     _seed_portfolio(container)
-    _demo_accounts(container, settings.data_dir)
+    _demo_accounts(container)
+    _print_hints(container, settings.data_dir)
 
 
 DEMO_ACCOUNTS = (
@@ -121,7 +122,66 @@ def _seed_portfolio(container: object) -> None:
     typer.echo(f"Beispiel-Portfolio der Stabsstelle angelegt: {count} Projekte.")
 
 
-def _demo_accounts(container: object, data_dir: Path) -> None:
+def _command_prefix(data_dir: Path) -> str:
+    """``EINVOICE_DATA_DIR=... einvoice`` as the user can type it from here."""
+    import os
+    import shlex
+    import shutil
+    import sys
+
+    here = Path.cwd()
+
+    def short(path: Path) -> str:
+        try:
+            return str(path.relative_to(here))
+        except ValueError:
+            return str(path)
+
+    program = Path(sys.argv[0])
+    if program.name == "einvoice" and program.is_file():
+        on_path = shutil.which("einvoice")
+        if on_path and Path(on_path).resolve() == program.resolve():
+            exe = "einvoice"
+        else:
+            exe = short(program.resolve())
+            exe = exe if os.sep in exe else f".{os.sep}{exe}"
+    else:  # python -m einvoice
+        exe = f"{shlex.quote(sys.executable)} -m einvoice.cli"
+    return f"EINVOICE_DATA_DIR={shlex.quote(short(data_dir))} {exe}"
+
+
+def _print_hints(container: object, data_dir: Path) -> None:
+    """Next steps, each line working as printed (the demo's data folder is on every line)."""
+    from sqlalchemy import select
+
+    from einvoice.storage.tables import Invoice, Workflow
+
+    with container.sessions() as session:  # type: ignore[attr-defined]
+        first = session.scalars(
+            select(Invoice.id)
+            .join(Workflow, Workflow.invoice_id == Invoice.id)
+            .where(Workflow.department == "amt-10")
+            .order_by(Invoice.id)
+        ).first()
+    run = _command_prefix(data_dir)
+    typer.echo("\nWeiter (jede Zeile so ausführbar; die Einstellung zeigt auf die Demo-Daten):")
+    hints = [
+        f"{run} status",
+        f"{run} validate samples/",
+        f"{run} failures list",
+        f"{run} queue list amt-10",
+    ]
+    if first is not None:
+        hints.append(f"{run} invoice show {first} --as a10.becker")
+    hints += [
+        f"{run} doctor",
+        f"{run} web   # dann http://127.0.0.1:8000/login",
+    ]
+    for hint in hints:
+        typer.echo(f"  {hint}")
+
+
+def _demo_accounts(container: object) -> None:
     """Demo log-ins with random passwords (printed once, never fixed in the code)."""
     import secrets
 
@@ -140,10 +200,6 @@ def _demo_accounts(container: object, data_dir: Path) -> None:
             organisation=organisation,
         )
         typer.echo(f"  {username:<12} {Role(role).label_de:<20} Passwort: {password}")
-    typer.echo(
-        f"Starten: EINVOICE_DATA_DIR={data_dir} "
-        ".venv/bin/einvoice web   dann http://127.0.0.1:8000/login"
-    )
 
 
 def _money(value: object) -> str:
@@ -222,8 +278,6 @@ def _print_outcomes(container: object) -> None:
         f"{counts['no_invoice']} E-Mail(s) ohne Rechnung, {counts['failed']} fehlgeschlagen, "
         f"{counts['pending']} offen."
     )
-    typer.echo("Weiter: einvoice status | einvoice validate samples/ | einvoice failures list")
-    typer.echo("        einvoice queue list amt-10 | einvoice invoice show 1 --as a10.becker")
 
 
 def _workflow_line(session: object, container: object, invoice_id: int) -> str:

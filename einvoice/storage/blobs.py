@@ -9,6 +9,7 @@ from __future__ import annotations
 import hashlib
 import os
 import tempfile
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Protocol
 
@@ -21,6 +22,22 @@ class BlobStore(Protocol):
     def get(self, sha256: str) -> bytes: ...
 
     def exists(self, sha256: str) -> bool: ...
+
+
+class ManagedBlobStore(BlobStore, Protocol):
+    """What operations need beyond the pipeline: list (backup, fsck), delete (retention)."""
+
+    def digests(self) -> Iterator[str]: ...
+
+    def delete(self, sha256: str) -> bool: ...
+
+    def describe(self) -> str: ...
+
+
+def check_digest(sha256: str) -> str:
+    if len(sha256) != 64 or any(c not in "0123456789abcdef" for c in sha256):
+        raise ValueError(f"not a SHA-256 hex digest: {sha256!r}")
+    return sha256
 
 
 class BlobCorrupted(PermanentError):
@@ -38,9 +55,31 @@ class LocalBlobStore:
         self.root = root
 
     def path(self, sha256: str) -> Path:
-        if len(sha256) != 64 or any(c not in "0123456789abcdef" for c in sha256):
-            raise ValueError(f"not a SHA-256 hex digest: {sha256!r}")
+        check_digest(sha256)
         return self.root / sha256[:2] / sha256[2:4] / sha256
+
+    def describe(self) -> str:
+        return f"Ordner {self.root}"
+
+    def digests(self) -> Iterator[str]:
+        """Every stored blob (temporary files of an interrupted write are skipped)."""
+        if not self.root.is_dir():
+            return
+        for path in sorted(self.root.glob("??/??/*")):
+            name = path.name
+            if len(name) == 64 and not name.startswith(".") and path.is_file():
+                yield name
+
+    def delete(self, sha256: str) -> bool:
+        """Remove a blob (retention only); False if it was not there."""
+        path = self.path(sha256)
+        try:
+            path.unlink()
+        except FileNotFoundError:
+            return False
+        except OSError as exc:
+            raise TransientError(f"cannot delete blob {sha256}: {exc}") from exc
+        return True
 
     def exists(self, sha256: str) -> bool:
         return self.path(sha256).is_file()

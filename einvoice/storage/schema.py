@@ -1,5 +1,6 @@
 """The complete table metadata (all table modules imported), for Alembic and checks."""
 
+import einvoice.storage.ops_tables
 import einvoice.storage.portfolio_tables  # noqa: F401  (registers its tables)
 from einvoice.storage import accounts  # noqa: F401  (registers its tables)
 from einvoice.storage.tables import Base

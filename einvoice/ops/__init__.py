@@ -1,0 +1,1 @@
+"""Operations: installation check (doctor), backup and restore, health of a running set-up."""
