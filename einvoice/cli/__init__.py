@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 from einvoice.cli import (  # noqa: F401  (each module registers its commands)
+    backup,
     demo,
     extract,
     ops,
     pipeline,
     portfolio,
     render,
+    retention,
     routing,
     rules,
     validate,

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import Date, DateTime, ForeignKey, Integer, LargeBinary, String, Text
+from sqlalchemy import Date, DateTime, ForeignKey, Integer, LargeBinary, Select, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from einvoice.storage.tables import Base
@@ -62,3 +62,22 @@ class DeletedBlob(Base):
     sha256: Mapped[str] = mapped_column(ForeignKey("blobs.sha256"), primary_key=True)
     tombstone_id: Mapped[int] = mapped_column(ForeignKey("retention_tombstones.id"), index=True)
     deleted_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+
+
+def erased_digests_query() -> Select[str]:
+    """Blobs retention deleted that no live message or document refers to again.
+
+    (A supplier may send the very same bytes again after retention: that copy is live.)
+    """
+    from sqlalchemy import exists, select
+
+    from einvoice.storage.tables import Document, Message
+
+    tombstoned = select(RetentionTombstone.message_id)
+    live_message = exists().where(
+        Message.raw_sha256 == DeletedBlob.sha256, Message.id.not_in(tombstoned)
+    )
+    live_document = exists().where(
+        Document.sha256 == DeletedBlob.sha256, Document.message_id.not_in(tombstoned)
+    )
+    return select(DeletedBlob.sha256).where(~live_message, ~live_document)

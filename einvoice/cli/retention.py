@@ -1,0 +1,123 @@
+"""``einvoice retention``: statutory retention, legal holds, deletion with tombstones."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Annotated
+
+import typer
+
+from einvoice.cli.app import app
+from einvoice.cli.common import container, fail, print_json
+
+retention_app = typer.Typer(
+    help="Aufbewahrungsfristen: fällige Löschungen ansehen und ausführen, Sperren setzen.",
+    no_args_is_help=True,
+)
+app.add_typer(retention_app, name="retention")
+
+
+def _today() -> date:
+    from einvoice.services.workflow_base import now_local
+
+    return now_local(container().pipeline).date()
+
+
+def _years() -> int:
+    years: int = container().settings.retention_years
+    return years
+
+
+@retention_app.command("plan")
+def plan(output: Annotated[str, typer.Option("--format", help="text oder json.")] = "text") -> None:
+    """Was nach Ablauf der Frist (EINVOICE_RETENTION_YEARS, Standard 8 Jahre ab Jahresende)
+    gelöscht werden darf; gesperrte Rechnungen sind markiert."""
+    from einvoice.services.retention import plan as run
+
+    items = run(container().pipeline, _today(), _years())
+    if output == "json":
+        print_json(
+            [
+                {
+                    "message": i.message_id,
+                    "received_on": i.received_on.isoformat(),
+                    "retained_until": i.retained_until.isoformat(),
+                    "invoices": list(i.invoice_ids),
+                    "held": i.held,
+                    "reason": i.reason_de,
+                }
+                for i in items
+            ]
+        )
+        return
+    held = sum(i.held for i in items)
+    typer.echo(
+        f"Aufbewahrung {_years()} Jahre ab Ende des Eingangsjahres: {len(items) - held} "
+        f"Eingang/Eingänge fällig zur Löschung, {held} gesperrt."
+    )
+    for item in items:
+        invoices = ", ".join(str(i) for i in item.invoice_ids) or "keine Rechnung"
+        mark = "GESPERRT " if item.held else ""
+        typer.echo(
+            f"  {mark}Eingang {item.message_id} vom {item.received_on:%d.%m.%Y} "
+            f"(Rechnungen: {invoices}): {item.reason_de}"
+        )
+
+
+@retention_app.command("apply")
+def apply(
+    actor: Annotated[str, typer.Option("--as", help="Wer löscht (für die Prüfspur).")],
+    yes: Annotated[bool, typer.Option("--yes", help="Ohne Rückfrage löschen.")] = False,
+) -> None:
+    """Originale und personenbezogene Daten nach Ablauf der Frist löschen.
+
+    Bleibt: ein Grabstein je Eingang (wann, wer, welche Hashes), die Eckdaten der
+    Rechnung für die Bücher und ein Ereignis in der Prüfspur jeder Rechnung.
+    """
+    from einvoice.services.retention import apply as run
+    from einvoice.services.retention import plan as planned
+
+    c = container()
+    items = planned(c.pipeline, _today(), _years())
+    due = sum(not i.held for i in items)
+    if due == 0:
+        typer.echo("Nichts fällig.")
+        return
+    if not yes and not typer.confirm(f"{due} Eingang/Eingänge endgültig löschen?"):
+        fail("Abgebrochen, nichts gelöscht.", 1)
+    result = run(c.pipeline, _today(), _years(), actor, c.pipeline.blobs.delete)
+    typer.echo(
+        f"Gelöscht: {result.deleted_messages} Eingänge, {result.deleted_blobs} Originale; "
+        f"{result.tombstone_events} Grabstein-Ereignisse in der Prüfspur; "
+        f"{result.held} gesperrt und behalten; {result.kept_shared_blobs} Originale behalten, "
+        "weil ein jüngerer Eingang sie ebenfalls enthält.\n"
+        "Prüfen: einvoice audit verify"
+    )
+
+
+@retention_app.command("hold")
+def hold(
+    invoice_id: Annotated[int, typer.Argument(help="Rechnungs-Id.")],
+    reason: Annotated[str, typer.Option("--reason", help="Grund, z. B. Betriebsprüfung 2027.")],
+    actor: Annotated[str, typer.Option("--as", help="Wer sperrt.")],
+) -> None:
+    """Eine Rechnung über die Frist hinaus aufbewahren (Sperre, englisch legal hold)."""
+    from einvoice.services.retention import RetentionError, place_hold
+
+    try:
+        number = place_hold(container().pipeline, invoice_id, reason, actor)
+    except RetentionError as exc:
+        fail(str(exc), 1)
+    typer.echo(f"Sperre {number} für Rechnung {invoice_id} gesetzt: {reason}")
+
+
+@retention_app.command("release")
+def release(
+    invoice_id: Annotated[int, typer.Argument(help="Rechnungs-Id.")],
+    actor: Annotated[str, typer.Option("--as", help="Wer die Sperre aufhebt.")],
+) -> None:
+    """Die Sperren einer Rechnung aufheben."""
+    from einvoice.services.retention import release_hold
+
+    count = release_hold(container().pipeline, invoice_id, actor)
+    typer.echo(f"{count} Sperre(n) der Rechnung {invoice_id} aufgehoben.")
