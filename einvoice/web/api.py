@@ -11,8 +11,13 @@ from pydantic import BaseModel
 from einvoice.services import submissions, upload
 from einvoice.services.accounts import Role, User
 from einvoice.services.status import status
-from einvoice.web.app import api_user
-from einvoice.web.pages_supplier import do_submit, read_limited, workflow_status
+from einvoice.web.deps import (
+    api_user,
+    check_invoice_access,
+    do_submit,
+    read_limited,
+    workflow_status,
+)
 from einvoice.web.security import STAFF, RecordId, check_csrf, require_role
 
 router = APIRouter(prefix="/api", tags=["api"])
@@ -239,8 +244,6 @@ def invoices(
 def invoice(
     request: Request, invoice_id: RecordId, user: Annotated[User, Depends(api_user)]
 ) -> Any:
-    from einvoice.web.pages_staff import check_invoice_access
-
     check_invoice_access(request, user, invoice_id)
     return _invoice_out(request, user, invoice_id)
 
@@ -290,7 +293,6 @@ def invoice_action(
     nicht erlaubte Schritte: 403 mit dem Grund."""
     from einvoice.services import workflow
     from einvoice.services.workflow_base import Refused, WorkflowError
-    from einvoice.web.pages_staff import check_invoice_access
 
     require_role(user, STAFF)
     check_csrf(request, None)

@@ -8,7 +8,7 @@ from fastapi import APIRouter, Form, Request
 from fastapi.responses import RedirectResponse, Response
 
 from einvoice.services.accounts import AccountError, Role, authenticate, create_account
-from einvoice.web.app import optional_user, render
+from einvoice.web.deps import optional_user, render
 from einvoice.web.security import check_csrf, csrf_token
 
 router = APIRouter(include_in_schema=False)

@@ -10,7 +10,7 @@ from fastapi.responses import RedirectResponse, Response
 from einvoice.services import process
 from einvoice.services.accounts import Role
 from einvoice.services.status import failures, status
-from einvoice.web.app import page_user, render
+from einvoice.web.deps import page_user, render
 from einvoice.web.security import RecordId, check_csrf, require_role
 
 router = APIRouter(include_in_schema=False)

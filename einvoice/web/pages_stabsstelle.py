@@ -10,7 +10,7 @@ from fastapi import APIRouter, HTTPException, Request
 from fastapi.responses import Response
 
 from einvoice.services.accounts import Role
-from einvoice.web.app import page_user, render
+from einvoice.web.deps import page_user, render
 from einvoice.web.security import require_role
 
 router = APIRouter(include_in_schema=False)

@@ -11,15 +11,13 @@ from typing import Annotated
 from fastapi import APIRouter, Form, HTTPException, Query, Request
 from fastapi.responses import RedirectResponse, Response
 
-from einvoice.services.accounts import Role, User
 from einvoice.services.notifications import OPEN_STATUSES
-from einvoice.web.app import page_user, render
+from einvoice.web.deps import check_invoice_access, page_user, render
 from einvoice.web.security import STAFF, RecordId, check_csrf, require_role
 
 log = logging.getLogger(__name__)
 router = APIRouter(include_in_schema=False)
 
-READERS = (*STAFF, Role.STABSSTELLE)
 PAGE_SIZE = 50
 SORTS_DE = {
     "deadline": "nächste Frist",
@@ -57,27 +55,6 @@ def _amount(text: str | None) -> Decimal | None:
         return Decimal(text.replace(".", "").replace(",", "."))
     except InvalidOperation as exc:
         raise HTTPException(400, f"Betrag {text!r} ist keine Zahl.") from exc
-
-
-def department_of_invoice(request: Request, invoice_id: int) -> str | None:
-    """The department whose queue holds the invoice (one small query)."""
-    from einvoice.storage.tables import Invoice, Workflow
-
-    with request.app.state.container.sessions() as session:
-        if session.get(Invoice, invoice_id) is None:
-            raise HTTPException(404, "Diese Rechnung gibt es nicht.")
-        flow = session.get(Workflow, invoice_id)
-        department: str | None = flow.department if flow is not None else None
-        return department
-
-
-def check_invoice_access(request: Request, user: User, invoice_id: int) -> None:
-    """Staff see only their department's invoices; the Stabsstelle reads all."""
-    require_role(user, READERS)
-    if user.role is Role.STABSSTELLE:
-        return
-    if department_of_invoice(request, invoice_id) != user.department:
-        raise HTTPException(403, "Diese Rechnung gehört nicht zu Ihrem Amt.")
 
 
 @router.get("/eingang")

@@ -8,35 +8,11 @@ from fastapi import APIRouter, File, Form, HTTPException, Request, UploadFile
 from fastapi.responses import RedirectResponse, Response
 
 from einvoice.services import submissions, upload
-from einvoice.services.accounts import Role, User
-from einvoice.web.app import page_user, render
+from einvoice.services.accounts import Role
+from einvoice.web.deps import do_submit, page_user, read_limited, render, workflow_status
 from einvoice.web.security import RecordId, check_csrf, require_role
 
 router = APIRouter(include_in_schema=False)
-
-
-def workflow_status(request: Request) -> submissions.WorkflowStatus | None:
-    status: submissions.WorkflowStatus | None = getattr(request.app.state, "workflow_status", None)
-    return status
-
-
-async def read_limited(file: UploadFile, limit: int) -> bytes:
-    """Read at most ``limit`` bytes; a larger upload is refused, not truncated."""
-    chunks: list[bytes] = []
-    size = 0
-    while True:
-        chunk = await file.read(1024 * 1024)
-        if not chunk:
-            break
-        size += len(chunk)
-        if size > limit:
-            raise HTTPException(
-                413,
-                f"Die Datei ist zu groß (mehr als {limit // (1024 * 1024)} MB). "
-                "Bitte eine kleinere Datei einreichen.",
-            )
-        chunks.append(chunk)
-    return b"".join(chunks)
 
 
 @router.get("/einreichen")
@@ -74,11 +50,6 @@ async def upload_file(
     if not result.new:
         target += "?erneut=1"
     return RedirectResponse(target, status_code=303)
-
-
-def do_submit(request: Request, user: User, data: bytes, filename: str) -> upload.Submission:
-    pipeline = request.app.state.container.pipeline
-    return upload.submit(pipeline, data, filename, user.id, request.app.state.on_invoice)
 
 
 @router.get("/einreichungen/{message_id}")

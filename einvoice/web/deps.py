@@ -1,0 +1,106 @@
+"""What every router needs from a request: the current user, access checks, rendering.
+
+The routers (``pages_*``, ``api``) import from here and from ``security`` (CSRF, roles);
+``app`` only assembles them. Nothing here imports a router.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fastapi import HTTPException, Request, UploadFile
+from fastapi.responses import Response
+
+from einvoice.services import submissions, upload
+from einvoice.services.accounts import Role, User, get_user
+from einvoice.web.security import STAFF, require_role
+
+# Who may read an invoice page: the department's staff, and the Stabsstelle (all departments).
+READERS = (*STAFF, Role.STABSSTELLE)
+
+
+class LoginRequired(Exception):
+    pass
+
+
+def optional_user(request: Request) -> User | None:
+    user_id = request.session.get("uid")
+    if not isinstance(user_id, int):
+        return None
+    user: User | None = get_user(request.app.state.container.sessions, user_id)
+    return user
+
+
+def page_user(request: Request) -> User:
+    """The logged-in user of an HTML page (else redirect to the login page)."""
+    user = optional_user(request)
+    if user is None:
+        raise LoginRequired()
+    return user
+
+
+def api_user(request: Request) -> User:
+    """The logged-in user of an API call (else 401)."""
+    user = optional_user(request)
+    if user is None:
+        raise HTTPException(401, "Anmeldung erforderlich.")
+    return user
+
+
+def render(request: Request, template: str, status_code: int = 200, **context: Any) -> Response:
+    context.setdefault("user", optional_user(request))
+    response: Response = request.app.state.templates.TemplateResponse(
+        request, template, context, status_code=status_code
+    )
+    return response
+
+
+def department_of_invoice(request: Request, invoice_id: int) -> str | None:
+    """The department whose queue holds the invoice (one small query)."""
+    from einvoice.storage.tables import Invoice, Workflow
+
+    with request.app.state.container.sessions() as session:
+        if session.get(Invoice, invoice_id) is None:
+            raise HTTPException(404, "Diese Rechnung gibt es nicht.")
+        flow = session.get(Workflow, invoice_id)
+        department: str | None = flow.department if flow is not None else None
+        return department
+
+
+def check_invoice_access(request: Request, user: User, invoice_id: int) -> None:
+    """Staff see only their department's invoices; the Stabsstelle reads all."""
+    require_role(user, READERS)
+    if user.role is Role.STABSSTELLE:
+        return
+    if department_of_invoice(request, invoice_id) != user.department:
+        raise HTTPException(403, "Diese Rechnung gehört nicht zu Ihrem Amt.")
+
+
+def workflow_status(request: Request) -> submissions.WorkflowStatus | None:
+    status: submissions.WorkflowStatus | None = getattr(request.app.state, "workflow_status", None)
+    return status
+
+
+async def read_limited(file: UploadFile, limit: int) -> bytes:
+    """Read at most ``limit`` bytes; a larger upload is refused, not truncated."""
+    chunks: list[bytes] = []
+    size = 0
+    while True:
+        chunk = await file.read(1024 * 1024)
+        if not chunk:
+            break
+        size += len(chunk)
+        if size > limit:
+            raise HTTPException(
+                413,
+                f"Die Datei ist zu groß (mehr als {limit // (1024 * 1024)} MB). "
+                "Bitte eine kleinere Datei einreichen.",
+            )
+        chunks.append(chunk)
+    return b"".join(chunks)
+
+
+def do_submit(request: Request, user: User, data: bytes, filename: str) -> upload.Submission:
+    """A supplier's upload, from the page or the API: stored, checked, reported."""
+    pipeline = request.app.state.container.pipeline
+    return upload.submit(pipeline, data, filename, user.id, request.app.state.on_invoice)
