@@ -118,3 +118,19 @@ def test_imports_point_inward(inner: str, outer: str) -> None:
         if target == outer or target.startswith(outer + ".")
     )
     assert wrong == []
+
+
+def test_every_data_file_of_the_package_ships_in_the_wheel() -> None:
+    """Templates, static files and the rule text catalogues are package data in pyproject."""
+    import tomllib
+
+    pyproject = tomllib.loads((PACKAGE.parent / "pyproject.toml").read_text(encoding="utf-8"))
+    patterns = pyproject["tool"]["setuptools"]["package-data"]["einvoice"]
+    data_files = [
+        path.relative_to(PACKAGE)
+        for path in PACKAGE.rglob("*")
+        if path.is_file() and path.suffix not in (".py", ".pyc") and "__pycache__" not in path.parts
+    ]
+    assert any(path.suffix == ".toml" for path in data_files)
+    unshipped = sorted(str(path) for path in data_files if not any(path.match(p) for p in patterns))
+    assert unshipped == []

@@ -109,3 +109,38 @@ def test_unused_element_text() -> None:
 @pytest.mark.parametrize("unknown", ["BR-999", "BR-DE-01", "PEPPOL-EN16931-R001", "", "XYZ"])
 def test_explain_unknown(unknown: str) -> None:
     assert explain(unknown) is None
+
+
+def test_every_rule_the_engine_can_emit_has_a_german_and_an_english_text() -> None:
+    from einvoice.formats.catalogue import entries
+
+    rules = entries()
+    assert len(rules) > 400
+    missing = sorted(e.rule for e in rules if not (e.message_de.strip() and e.message_en.strip()))
+    assert missing == []
+
+
+def test_the_catalogues_are_data_files_read_once() -> None:
+    from einvoice.formats import rule_texts
+
+    folder = Path(rule_texts.__file__).parent
+    for name in ("rule_texts.de.toml", "rule_texts.en.toml", "rule_terms.toml"):
+        assert (folder / name).is_file(), name
+    assert rule_texts._catalogue() is rule_texts._catalogue()
+    assert RULE_TEXTS is rule_texts._catalogue()[0]
+
+
+def test_a_broken_catalogue_is_an_error_not_silence(monkeypatch: pytest.MonkeyPatch) -> None:
+    from einvoice.formats import rule_texts
+
+    real = rule_texts._read
+
+    def without_one_english_text(name: str) -> dict[str, object]:
+        data = real(name)
+        if name == "rule_texts.en.toml":
+            del data["rules"]["BR-01"]
+        return data
+
+    monkeypatch.setattr(rule_texts, "_read", without_one_english_text)
+    with pytest.raises(rule_texts.RuleTextCatalogueError, match="BR-01"):
+        rule_texts._load()
