@@ -170,6 +170,8 @@ class ImapSource:
                 if status != "OK":
                     raise TransientError(f"IMAP FETCH {uid!r} failed")
                 raw = b"".join(p[1] for p in parts if isinstance(p, tuple))
+                if not raw:  # gone since SEARCH: another poller (machine) took it
+                    continue
                 yield RawItem(uid.decode(), raw, "mail", f"imap uid {uid.decode()}")
         except (OSError, imaplib.IMAP4.error) as exc:
             self.close()

@@ -9,6 +9,7 @@ from email.parser import BytesHeaderParser
 from email.policy import default as default_policy
 
 from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
 
 from einvoice.mailbox import mime
 from einvoice.services import states
@@ -40,12 +41,16 @@ def message_key(raw: bytes, channel: str) -> str:
 
 
 def _ensure_blob(session: object, sha: str, size: int, pipeline: Pipeline) -> None:
+    """Record the blob once, also when another machine records it at the same moment."""
+    from sqlalchemy.dialects import postgresql, sqlite
     from sqlalchemy.orm import Session
 
     assert isinstance(session, Session)
-    if session.get(Blob, sha) is None:
-        session.add(Blob(sha256=sha, size=size, stored_at=pipeline.clock()))
-        session.flush()
+    if session.get(Blob, sha) is not None:
+        return
+    dialect = postgresql if session.get_bind().dialect.name == "postgresql" else sqlite
+    values = {"sha256": sha, "size": size, "stored_at": pipeline.clock()}
+    session.execute(dialect.insert(Blob).values(**values).on_conflict_do_nothing())
 
 
 def receive(pipeline: Pipeline, raw: bytes, channel: str, source: str) -> Received:
@@ -85,7 +90,11 @@ def receive(pipeline: Pipeline, raw: bytes, channel: str, source: str) -> Receiv
             updated_at=now,
         )
         session.add(message)
-        session.commit()
+        try:
+            session.commit()
+        except IntegrityError:  # recorded at the same moment by another poller: a re-delivery
+            session.rollback()
+            return receive(pipeline, raw, channel, source)
         return Received(message.id, True)
 
 

@@ -228,6 +228,8 @@ def dovecot(tmp: Path) -> Iterator[Imap]:
     finally:
         subprocess.run(
             [binary, "-c", str(conf), "stop"],
-            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, timeout=30,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+            timeout=30,
         )
         shutil.rmtree(base, ignore_errors=True)

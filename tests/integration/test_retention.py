@@ -94,9 +94,7 @@ def test_retention_apply_on_generated_data(container: Container) -> None:
             m.sender is None and m.subject is None
             for m in session.scalars(select(Message).where(Message.id.in_(message_ids)))
         )
-        notes = session.scalars(
-            select(Notification).where(Notification.invoice_id == old[1])
-        ).all()
+        notes = session.scalars(select(Notification).where(Notification.invoice_id == old[1])).all()
         assert notes and all(n.recipient is None for n in notes)
 
     report = audit_trail.verify(s.pipeline)

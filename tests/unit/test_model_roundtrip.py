@@ -18,13 +18,17 @@ from einvoice.samplegen.ubl import to_ubl
 
 # XML 1.0 text: no control characters, no surrogates; leading/trailing blanks are
 # not significant in the syntaxes, so they are not generated.
-text = st.text(
-    alphabet=st.characters(
-        blacklist_categories=("Cc", "Cs", "Zl", "Zp"), blacklist_characters="\x85"
-    ),
-    min_size=1,
-    max_size=40,
-).map(str.strip).filter(bool)
+text = (
+    st.text(
+        alphabet=st.characters(
+            blacklist_categories=("Cc", "Cs", "Zl", "Zp"), blacklist_characters="\x85"
+        ),
+        min_size=1,
+        max_size=40,
+    )
+    .map(str.strip)
+    .filter(bool)
+)
 identifier = st.from_regex(r"[A-Z]{1,4}-[0-9]{1,8}(/[0-9]{1,3})?", fullmatch=True)
 quantity = st.decimals(min_value=Decimal("0.01"), max_value=Decimal("9999"), places=2)
 price = st.decimals(min_value=Decimal("0.01"), max_value=Decimal("99999"), places=2)
