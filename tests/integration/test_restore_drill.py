@@ -111,7 +111,7 @@ def test_restore_drill_on_postgresql(tmp_path: Path) -> None:
         if "No such command 'fsck'" in fsck.stderr:  # issue 15 brings it; until then: loud
             import warnings
 
-            warnings.warn("einvoice fsck is not available yet: drill checked without it")
+            warnings.warn("einvoice fsck is not available yet", stacklevel=1)
         else:
             assert fsck.returncode == 0, fsck.stdout + fsck.stderr
         print(

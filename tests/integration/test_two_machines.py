@@ -57,7 +57,7 @@ def test_two_machines_process_one_mailbox_exactly_once(tmp_path: Path) -> None:
                 for env in machines.values()
             ]
             for poll in polls:
-                out, err = poll.communicate(timeout=300)
+                _out, err = poll.communicate(timeout=300)
                 assert poll.returncode == 0, err
 
             def finished() -> bool:
