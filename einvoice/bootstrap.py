@@ -78,6 +78,7 @@ def workflow_ports(settings: config.WorkflowSettings) -> WorkflowPorts:
         mailer=make_mailer(settings),
         warning_days=settings.deadline_warning_days,
         zone=ZoneInfo(settings.timezone),
+        land=settings.land,
     )
 
 

@@ -32,6 +32,7 @@ class WorkflowSettings:
     deadline_warning_days: int = 5  # EINVOICE_DEADLINE_WARNING_DAYS
     deadline_scan_interval: float = 3600.0  # EINVOICE_DEADLINE_SCAN_INTERVAL (seconds)
     timezone: str = "Europe/Berlin"  # EINVOICE_TIMEZONE: the city's local dates
+    land: str = "TH"  # EINVOICE_LAND: Bundesland (ISO 3166-2:DE) whose holidays move deadlines
 
 
 @dataclass(frozen=True, slots=True)
@@ -113,6 +114,13 @@ def _workflow(env: Mapping[str, str]) -> WorkflowSettings:
         ZoneInfo(zone)
     except (ValueError, KeyError, OSError) as exc:
         raise ConfigurationError(f"EINVOICE_TIMEZONE {zone!r} ist keine bekannte Zeitzone") from exc
+    land = (env.get("EINVOICE_LAND") or "TH").strip().upper().removeprefix("DE-")
+    from einvoice.domain.holidays_de import LANDS
+
+    if land not in LANDS:
+        raise ConfigurationError(
+            f"EINVOICE_LAND {land!r} ist kein Bundesland; möglich: {', '.join(sorted(LANDS))}"
+        )
     return WorkflowSettings(
         routing_config=Path(routing).resolve(),
         smtp_url=smtp_url,
@@ -121,6 +129,7 @@ def _workflow(env: Mapping[str, str]) -> WorkflowSettings:
         deadline_warning_days=_int(env, "EINVOICE_DEADLINE_WARNING_DAYS", 5),
         deadline_scan_interval=_float(env, "EINVOICE_DEADLINE_SCAN_INTERVAL", 3600.0),
         timezone=zone,
+        land=land,
     )
 
 

@@ -58,9 +58,12 @@ class Status(StrEnum):
     EXPORTED = "exported"
     REJECTED = "rejected"
     RETURNED_TO_SUPPLIER = "returned_to_supplier"
+    REPLACED = "replaced"  # a corrected version arrived (see einvoice.domain.correction)
 
 
-FINAL_STATES = frozenset({Status.EXPORTED, Status.REJECTED, Status.RETURNED_TO_SUPPLIER})
+FINAL_STATES = frozenset(
+    {Status.EXPORTED, Status.REJECTED, Status.RETURNED_TO_SUPPLIER, Status.REPLACED}
+)
 
 STATUS_LABELS_DE: dict[Status, str] = {
     Status.RECEIVED: "eingegangen",
@@ -72,6 +75,7 @@ STATUS_LABELS_DE: dict[Status, str] = {
     Status.EXPORTED: "an die Kasse übergeben",
     Status.REJECTED: "abgelehnt",
     Status.RETURNED_TO_SUPPLIER: "an den Lieferanten zurückgegeben",
+    Status.REPLACED: "ersetzt",
 }
 
 
@@ -85,6 +89,7 @@ class ActionKind(StrEnum):
     EXPORT = "export"
     REJECT = "reject"
     RETURN_TO_SUPPLIER = "return_to_supplier"
+    REPLACE = "replace"  # the supplier's corrected version replaces this one (system)
 
 
 ACTION_LABELS_DE: dict[ActionKind, str] = {
@@ -97,6 +102,7 @@ ACTION_LABELS_DE: dict[ActionKind, str] = {
     ActionKind.EXPORT: "an die Kasse übergeben",
     ActionKind.REJECT: "ablehnen",
     ActionKind.RETURN_TO_SUPPLIER: "an den Lieferanten zurückgeben",
+    ActionKind.REPLACE: "durch die korrigierte Fassung ersetzen",
 }
 
 _REVIEW = frozenset({Status.ROUTED, Status.SACHLICH_RICHTIG, Status.RECHNERISCH_RICHTIG})
@@ -118,6 +124,11 @@ MOVES: dict[ActionKind, tuple[frozenset[Status], Status | None]] = {
         Status.REJECTED,
     ),
     ActionKind.RETURN_TO_SUPPLIER: (_REVIEW, Status.RETURNED_TO_SUPPLIER),
+    # from final states: only einvoice.domain.correction.replace() takes this step
+    ActionKind.REPLACE: (
+        frozenset({Status.REJECTED, Status.RETURNED_TO_SUPPLIER}),
+        Status.REPLACED,
+    ),
 }
 
 _PEOPLE = frozenset({Role.CLERK, Role.APPROVER, Role.DEPARTMENT_ADMIN})
@@ -132,6 +143,7 @@ ALLOWED_ROLES: dict[ActionKind, frozenset[Role]] = {
     ActionKind.EXPORT: frozenset({Role.SYSTEM}),
     ActionKind.REJECT: _PEOPLE,
     ActionKind.RETURN_TO_SUPPLIER: _PEOPLE,
+    ActionKind.REPLACE: frozenset({Role.SYSTEM}),
 }
 _SYSTEM_REJECT_STATES = frozenset({Status.RECEIVED, Status.VALIDATED})
 _COMMENT_REQUIRED = frozenset(

@@ -75,6 +75,7 @@ class WorkflowPorts:
     warning_days: int = DEFAULT_SOON_DAYS  # deadlines this close count as "soon"
     legal_payment_days: int = LEGAL_PAYMENT_DAYS
     zone: tzinfo = field(default_factory=lambda: ZoneInfo("Europe/Berlin"))  # local dates
+    land: str = "TH"  # the city's Land: its public holidays move deadlines (§ 193 BGB)
 
 
 def utcnow() -> datetime:

@@ -11,10 +11,13 @@ from typing import Any
 from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
 
+from einvoice.domain.approval import STATUS_LABELS_DE, Status
+from einvoice.domain.correction import REPLACEABLE, duplicate_advice_de
 from einvoice.domain.findings import Report
 from einvoice.services import states
 from einvoice.services.ports import Pipeline
-from einvoice.storage.tables import Document, DuplicateRecord, FindingRow, Invoice
+from einvoice.services.search import search_text
+from einvoice.storage.tables import Document, DuplicateRecord, FindingRow, Invoice, Workflow
 
 log = logging.getLogger(__name__)
 
@@ -119,6 +122,11 @@ def _record(
     with pipeline.sessions() as session:
         original: Invoice | None = None
         key = duplicate_key(semantic) if semantic is not None else None
+        predecessor = _predecessor(session, semantic) if semantic is not None else None
+        if predecessor is not None and predecessor.duplicate_key is not None:
+            # the correction loop: the returned/rejected version gives up its key
+            predecessor.duplicate_key = None
+            session.flush()
         if key is not None:
             original = session.scalars(select(Invoice).where(Invoice.duplicate_key == key)).first()
         new_state = states.DUPLICATE if original is not None else states.PROCESSED
@@ -158,12 +166,15 @@ def _record(
                     kind="invoice",
                     document_id=document_id,
                     original_invoice_id=original.id,
-                    detail=f"Rechnung {original.number} wurde bereits empfangen",
+                    detail=_duplicate_detail(session, original),
                     recorded_at=now,
                 )
             )
         elif semantic is not None and key is not None:
             invoice = _invoice_row(document_id, key, report, semantic, now)
+            if predecessor is not None:
+                invoice.replaces_id = predecessor.id
+                invoice.version = predecessor.version + 1
             session.add(invoice)
             session.flush()
             invoice_id = invoice.id
@@ -171,6 +182,31 @@ def _record(
         return Outcome(
             document_id, new_state, invoice_id, original.id if original is not None else None
         )
+
+
+def _predecessor(session: Any, semantic: dict[str, Any]) -> Invoice | None:
+    """The latest version of this invoice (same seller and BT-1) that may be replaced, if any."""
+    number = str(semantic.get("BT-1") or "")[:250]
+    if not number:
+        return None
+    latest = session.execute(
+        select(Invoice, Workflow.status)
+        .outerjoin(Workflow, Workflow.invoice_id == Invoice.id)
+        .where(Invoice.seller_key == seller_key(semantic)[:250], Invoice.number == number)
+        .order_by(Invoice.id.desc())
+        .limit(1)
+    ).first()
+    if latest is None:
+        return None
+    invoice, status = latest
+    replaceable = status in {s.value for s in REPLACEABLE}
+    return invoice if replaceable else None
+
+
+def _duplicate_detail(session: Any, original: Invoice) -> str:
+    status = session.scalar(select(Workflow.status).where(Workflow.invoice_id == original.id))
+    label = STATUS_LABELS_DE.get(Status(status), status) if status else ""
+    return duplicate_advice_de(original.number, status, label)
 
 
 def _invoice_row(
@@ -201,6 +237,7 @@ def _invoice_row(
         recommendation=report.recommendation.value,
         state=states.VALIDATED if report.valid else states.REJECTED,
         semantic=semantic,
+        search_text=search_text(semantic),
         created_at=now,
     )
 

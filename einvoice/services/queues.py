@@ -342,6 +342,9 @@ class InvoiceDetail:
     findings: tuple[FindingView, ...] = ()
     notifications: tuple[NotificationView, ...] = ()
     history: tuple[HistoryEntry, ...] = field(default=())
+    version: int = 1  # the correction loop: 2 and up replace a returned/rejected version
+    replaces_id: int | None = None
+    replaced_by_id: int | None = None
 
 
 def invoice_detail(pipeline: Pipeline, invoice_id: int) -> InvoiceDetail:
@@ -394,6 +397,11 @@ def invoice_detail(pipeline: Pipeline, invoice_id: int) -> InvoiceDetail:
             findings=_finding_views(session, document.id),
             notifications=_notification_views(session, invoice_id),
             history=trail,
+            version=invoice.version,
+            replaces_id=invoice.replaces_id,
+            replaced_by_id=session.scalar(
+                select(Invoice.id).where(Invoice.replaces_id == invoice_id).limit(1)
+            ),
         )
 
 
@@ -480,8 +488,13 @@ _SUPPLIER_LABELS = {
     Status.ANGEORDNET.value: "Freigegeben – zur Zahlung angewiesen",
     Status.EXPORTED.value: "Bezahlung veranlasst – an die Stadtkasse übergeben",
     Status.REJECTED.value: "Abgelehnt",
-    Status.RETURNED_TO_SUPPLIER.value: "Zurückgegeben",
+    Status.RETURNED_TO_SUPPLIER.value: "Zurückgegeben – bitte korrigieren",
+    Status.REPLACED.value: "Ersetzt durch die korrigierte Fassung",
 }
+CORRECTION_HINT_DE = (
+    "Bitte senden Sie die korrigierte Rechnung unter derselben Rechnungsnummer erneut "
+    "(E-Mail oder Hochladen); sie ersetzt dann diese Fassung."
+)
 
 
 def supplier_status(pipeline: Pipeline, invoice_id: int) -> tuple[str, str | None] | None:
@@ -506,5 +519,6 @@ def supplier_status(pipeline: Pipeline, invoice_id: int) -> tuple[str, str | Non
                 .where(Comment.invoice_id == invoice_id, Comment.action == action)
                 .order_by(Comment.id.desc())
             ).first()
-            return label, reason.text if reason else None
+            text = f"{reason.text} – " if reason else ""
+            return label, text + CORRECTION_HINT_DE
         return label, None

@@ -11,7 +11,7 @@ from sqlalchemy import select
 
 from einvoice.services import states
 from einvoice.services.ports import Pipeline
-from einvoice.storage.tables import Document, FindingRow, Invoice, Message
+from einvoice.storage.tables import Document, DuplicateRecord, FindingRow, Invoice, Message
 
 # Filled in by the workflow: invoice id -> (status label, reason) for approval states.
 WorkflowStatus = Callable[[int], tuple[str, str | None] | None]
@@ -68,7 +68,7 @@ def _status(
     if document.state == states.STORED:
         return "Eingegangen", None
     if document.state == states.DUPLICATE:
-        return "Duplikat", "Diese Rechnung wurde bereits eingereicht."
+        return "Duplikat", "Diese Rechnung wurde bereits eingereicht."  # detail: see _documents
     if document.state in (states.FAILED, states.TOO_LARGE):
         return "Nicht verarbeitet", document.last_error
     if document.recommendation == "reject":
@@ -90,6 +90,11 @@ def _documents(
     for document in sorted(message.documents, key=lambda d: d.id):
         invoice = session.scalars(select(Invoice).where(Invoice.document_id == document.id)).first()
         label, reason = _status(document, invoice, workflow)
+        if document.state == states.DUPLICATE:
+            detail = session.scalar(
+                select(DuplicateRecord.detail).where(DuplicateRecord.document_id == document.id)
+            )
+            reason = detail or reason
         findings = []
         if with_findings:
             rows = session.scalars(

@@ -41,7 +41,9 @@ from einvoice.domain.approval import (
     Transition,
 )
 from einvoice.domain.audit import AuditEntry
-from einvoice.domain.deadlines import Deadlines, deadlines_for_invoice, nationwide_holiday
+from einvoice.domain.correction import replace as replace_version
+from einvoice.domain.deadlines import Deadlines, deadlines_for_invoice
+from einvoice.domain.holidays_de import land_holidays
 from einvoice.domain.invoice import Invoice as InvoiceModel
 from einvoice.domain.routing import RoutingConfig, RoutingDecision, facts_from_invoice
 from einvoice.domain.routing import route as decide_route
@@ -189,7 +191,7 @@ def route(pipeline: Pipeline, invoice_id: int) -> RouteResult:
             model,
             received_on,
             legal_days=ports.legal_payment_days,
-            is_holiday=nationwide_holiday,
+            is_holiday=land_holidays(ports.land),
         )
     with pipeline.sessions() as session:
         row = _new_row(invoice_id, model, received_on, deadlines, at)
@@ -200,6 +202,7 @@ def route(pipeline: Pipeline, invoice_id: int) -> RouteResult:
             previous = append_event(session, row, step.event, previous)
         if decision is not None:
             session.add(_decision_row(invoice_id, decision, config, at))
+        _close_replaced(session, invoice_id, at)
         if deadlines is not None:
             session.add_all(_deadline_rows(invoice_id, deadlines))
         if stored.rejected:
@@ -226,6 +229,23 @@ def route(pipeline: Pipeline, invoice_id: int) -> RouteResult:
     if stored.rejected:
         deliver(pipeline, invoice_id)
     return result
+
+
+def _close_replaced(session: Session, invoice_id: int, at: datetime) -> None:
+    """The correction loop: the version this invoice replaces is closed as ``replaced``."""
+    invoice = session.get(Invoice, invoice_id)
+    if invoice is None or invoice.replaces_id is None:
+        return
+    old = session.get(Workflow, invoice.replaces_id)
+    if old is None:
+        return
+    outcome = replace_version(state_of(old), str(invoice_id), invoice.version, at)
+    if isinstance(outcome, Refusal):  # already replaced (a second corrected copy): leave it
+        log.info(
+            "invoice %s: version %s not replaced: %s", invoice_id, old.invoice_id, outcome.reason_de
+        )
+        return
+    store_transition(session, old, outcome)
 
 
 def _stored(session: Session, invoice_id: int) -> _Stored:

@@ -86,6 +86,15 @@ class Invoice(Base):
     __table_args__ = (
         UniqueConstraint("duplicate_key", name="uq_invoice_duplicate_key"),
         Index("ix_invoices_seller_number", "seller_key", "number"),
+        # the clerks' search (issue 14): a trigram GIN index on PostgreSQL (LIKE '%...%');
+        # on SQLite a plain index of the same name (a scan does the search there)
+        Index(
+            "ix_invoices_search_text_trgm",
+            "search_text",
+            postgresql_using="gin",
+            postgresql_ops={"search_text": "gin_trgm_ops"},
+        ),
+        Index("ix_invoices_issue_date", "issue_date"),
     )
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     document_id: Mapped[int] = mapped_column(ForeignKey("documents.id"), unique=True)
@@ -112,6 +121,11 @@ class Invoice(Base):
     state: Mapped[str] = mapped_column(String(32), index=True)
     semantic: Mapped[dict[str, Any]] = mapped_column(JSON)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    # the correction loop (issue 14): this invoice replaces a returned/rejected version
+    replaces_id: Mapped[int | None] = mapped_column(ForeignKey("invoices.id"), index=True)
+    version: Mapped[int] = mapped_column(Integer, default=1, server_default="1")
+    # lower-case words to search: BT-1, seller, VAT ids, IBANs, Leitweg-ID, order, lines
+    search_text: Mapped[str] = mapped_column(Text, default="", server_default="")
 
 
 class FindingRow(Base):
@@ -162,6 +176,7 @@ class Workflow(Base):
     """
 
     __tablename__ = "workflows"
+    __table_args__ = (Index("ix_workflows_department_status", "department", "status"),)
     invoice_id: Mapped[int] = mapped_column(ForeignKey("invoices.id"), primary_key=True)
     status: Mapped[str] = mapped_column(String(32), index=True)  # approval.Status
     department: Mapped[str | None] = mapped_column(String(64), index=True)  # Department.key

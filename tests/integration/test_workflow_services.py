@@ -108,7 +108,8 @@ def test_rejected_invoice_is_reported_to_the_supplier_once(container: Container)
     assert "abgelehnt" in mail.subject
     assert "BR-DE-15" in mail.body and "BT-10 Käuferreferenz" in mail.body
     assert "Bitte berichtigen Sie die Rechnung" in mail.body
-    assert workflow.supplier_status(s.pipeline, invoice_id) == ("Abgelehnt", None)
+    label, hint = workflow.supplier_status(s.pipeline, invoice_id) or ("", None)
+    assert label == "Abgelehnt" and hint is not None and "derselben Rechnungsnummer" in hint
     detail = workflow.invoice_detail(s.pipeline, invoice_id)
     assert [n.status for n in detail.notifications] == ["sent"]
     assert [e.action for e in detail.history] == ["receive", "reject"]
@@ -215,7 +216,9 @@ def test_reject_return_reassign_and_comments(container: Container) -> None:
     workflow.act(s.pipeline, first, "reject", "a10.becker", "Leistung nicht erbracht.")
     assert s.mailer.sent[-1].subject.endswith("wurde abgelehnt")
     assert "Leistung nicht erbracht." in s.mailer.sent[-1].body
-    assert workflow.supplier_status(s.pipeline, first) == ("Abgelehnt", "Leistung nicht erbracht.")
+    label, reason = workflow.supplier_status(s.pipeline, first) or ("", None)
+    assert label == "Abgelehnt" and reason is not None
+    assert reason.startswith("Leistung nicht erbracht.") and "derselben Rechnungsnummer" in reason
 
     returned = workflow.act(
         s.pipeline, second, "return_to_supplier", "a10.becker", "Bestellnummer fehlt."

@@ -317,3 +317,25 @@ def test_deadlines_for_invoice_without_due_date() -> None:
     result = deadlines_for_invoice(invoice(due_date=None), received_on=MON)
     assert result.source is DueDateSource.LEGAL_DEFAULT
     assert result.due_date == date(2025, 4, 16)
+
+
+def test_thuringia_holidays_move_deadlines() -> None:
+    """Issue 14: Weltkindertag and Reformationstag are holidays in Thüringen, not nationwide."""
+    from einvoice.domain.holidays_de import land_holidays, shift_reason_de
+
+    thuringia = land_holidays("TH")
+    assert thuringia(date(2025, 9, 20)) and not nationwide_holiday(date(2025, 9, 20))
+    assert thuringia(date(2025, 10, 31)) and not nationwide_holiday(date(2025, 10, 31))
+    assert not land_holidays("BE")(date(2025, 10, 31))
+    # Friday 31 October 2025 (Reformationstag) -> Monday 3 November
+    assert next_business_day(date(2025, 10, 31), thuringia) == date(2025, 11, 3)
+    reason = shift_reason_de(date(2025, 10, 31), date(2025, 11, 3), "TH")
+    assert reason is not None and "Reformationstag" in reason and "§ 193 BGB" in reason
+    assert shift_reason_de(date(2025, 11, 3), date(2025, 11, 3)) is None
+
+
+def test_unknown_land_is_refused() -> None:
+    from einvoice.domain.holidays_de import UnknownLand, land_holidays
+
+    with pytest.raises(UnknownLand):
+        land_holidays("XX")

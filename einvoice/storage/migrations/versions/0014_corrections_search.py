@@ -1,0 +1,90 @@
+"""corrections (replaces_id, version) and the clerks' search (search_text, indexes)
+
+Revision ID: 0014_corrections_search
+Revises: 0004
+Create Date: 2026-12-01 08:50:00
+"""
+
+import json
+
+import sqlalchemy as sa
+from alembic import op
+
+revision = "0014_corrections_search"
+down_revision = "0004"
+branch_labels = None
+depends_on = None
+
+_BATCH = 1000
+
+
+def upgrade() -> None:
+    postgres = op.get_bind().dialect.name == "postgresql"
+    with op.batch_alter_table("invoices", schema=None) as batch_op:
+        batch_op.add_column(sa.Column("replaces_id", sa.Integer(), nullable=True))
+        batch_op.add_column(sa.Column("version", sa.Integer(), server_default="1", nullable=False))
+        batch_op.add_column(sa.Column("search_text", sa.Text(), server_default="", nullable=False))
+        batch_op.create_index("ix_invoices_replaces_id", ["replaces_id"], unique=False)
+        batch_op.create_index("ix_invoices_issue_date", ["issue_date"], unique=False)
+        batch_op.create_foreign_key(
+            "fk_invoices_replaces_id_invoices", "invoices", ["replaces_id"], ["id"]
+        )
+    with op.batch_alter_table("workflows", schema=None) as batch_op:
+        batch_op.create_index(
+            "ix_workflows_department_status", ["department", "status"], unique=False
+        )
+    _backfill()
+    if postgres:
+        op.execute("CREATE EXTENSION IF NOT EXISTS pg_trgm")
+    op.create_index(
+        "ix_invoices_search_text_trgm",
+        "invoices",
+        ["search_text"],
+        postgresql_using="gin",
+        postgresql_ops={"search_text": "gin_trgm_ops"},
+    )
+
+
+def _backfill() -> None:
+    from einvoice.services.search import search_text
+
+    bind = op.get_bind()
+    invoices = sa.table(
+        "invoices",
+        sa.column("id", sa.Integer),
+        sa.column("semantic", sa.JSON),
+        sa.column("search_text", sa.Text),
+    )
+    last = 0
+    while True:
+        rows = bind.execute(
+            sa.select(invoices.c.id, invoices.c.semantic)
+            .where(invoices.c.id > last)
+            .order_by(invoices.c.id)
+            .limit(_BATCH)
+        ).all()
+        if not rows:
+            return
+        for row in rows:
+            semantic = (
+                row.semantic if not isinstance(row.semantic, str) else json.loads(row.semantic)
+            )
+            bind.execute(
+                invoices.update()
+                .where(invoices.c.id == row.id)
+                .values(search_text=search_text(semantic or {}))
+            )
+        last = rows[-1].id
+
+
+def downgrade() -> None:
+    op.drop_index("ix_invoices_search_text_trgm", table_name="invoices")
+    with op.batch_alter_table("workflows", schema=None) as batch_op:
+        batch_op.drop_index("ix_workflows_department_status")
+    with op.batch_alter_table("invoices", schema=None) as batch_op:
+        batch_op.drop_constraint("fk_invoices_replaces_id_invoices", type_="foreignkey")
+        batch_op.drop_index("ix_invoices_issue_date")
+        batch_op.drop_index("ix_invoices_replaces_id")
+        batch_op.drop_column("search_text")
+        batch_op.drop_column("version")
+        batch_op.drop_column("replaces_id")
