@@ -1,7 +1,7 @@
 """corrections (replaces_id, version) and the clerks' search (search_text, indexes)
 
 Revision ID: 0014_corrections_search
-Revises: 0004
+Revises: 0017_operations
 Create Date: 2026-12-01 08:50:00
 """
 
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0014_corrections_search"
-down_revision = "0004"
+down_revision = "0017_operations"
 branch_labels = None
 depends_on = None
 
