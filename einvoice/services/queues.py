@@ -8,19 +8,20 @@ most the configured number of days away, ``overdue`` when it has passed.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import case, func, select
 from sqlalchemy.orm import Session
 
 from einvoice.domain.approval import FINAL_STATES, Status
 from einvoice.domain.deadlines import DeadlineStatus, deadline_status
 from einvoice.domain.invoice import CREDIT_NOTE_TYPE_CODES
 from einvoice.domain.routing import RoutingConfig
+from einvoice.services import worklist
 from einvoice.services.audit_trail import HistoryEntry, history
 from einvoice.services.notifications import OPEN_STATUSES
 from einvoice.services.notifications import STATUS_LABELS as NOTIFICATION_LABELS
@@ -46,7 +47,7 @@ from einvoice.storage.tables import (
     Workflow,
 )
 
-ALL_STATUSES = tuple(s.value for s in Status)
+ALL_STATUSES = worklist.ALL_STATUSES
 
 
 @dataclass(frozen=True, slots=True)
@@ -55,9 +56,11 @@ class QueueFilters:
 
     statuses: tuple[str, ...] = OPEN_STATUSES
     deadline: str | None = None  # ok, soon, overdue, none
-    supplier: str | None = None  # part of the seller name (case-insensitive)
+    supplier: str | None = None  # part of the seller name or of its VAT id / registration
     min_amount: Decimal | None = None
     max_amount: Decimal | None = None
+    search: str | None = None  # number, VAT id, IBAN, amount, Leitweg-ID, line texts
+    waiting_for: str | None = None  # person id: only invoices this person can act on now
 
 
 @dataclass(frozen=True, slots=True)
@@ -79,6 +82,8 @@ class QueueItem:
     deadline_status: str  # ok, soon, overdue, none
     days_left: int | None  # to the next deadline; negative: overdue
     leitweg_id: str | None  # BT-10
+    issue_date: date | None = None  # BT-2
+    version: int = 1  # > 1: a corrected version (correction loop)
 
 
 @dataclass(frozen=True, slots=True)
@@ -86,27 +91,32 @@ class QueueView:
     department: str | None  # None: every department
     department_name: str
     today: date
-    items: tuple[QueueItem, ...]
+    items: tuple[QueueItem, ...]  # the page shown (all of them without paging)
     counts: dict[str, int]  # per status, of the whole department (unfiltered)
-    soon: int  # shown items with a deadline near
-    overdue: int  # shown items past a deadline
+    soon: int  # filtered invoices with a deadline near
+    overdue: int  # filtered invoices past a deadline
+    matched: int = 0  # filtered invoices (all pages)
+    total_amount: Decimal = Decimal(0)  # of the filtered invoices (all pages)
+    page: int = 1
+    pages: int = 1
 
     @property
     def total(self) -> Decimal:
-        return sum((i.amount for i in self.items), Decimal(0))
+        return self.total_amount
 
 
-_SORTS: dict[str, Callable[[QueueItem], Any]] = {
-    "due": lambda i: (i.due_date is None, i.due_date or date.max, i.invoice_id),
-    "deadline": lambda i: (i.next_deadline is None, i.next_deadline or date.max, i.invoice_id),
-    "skonto": lambda i: (i.skonto_deadline is None, i.skonto_deadline or date.max, i.invoice_id),
-    "amount": lambda i: (i.amount, i.invoice_id),
-    "supplier": lambda i: (i.supplier.casefold(), i.invoice_id),
-    "status": lambda i: (ALL_STATUSES.index(i.status), i.invoice_id),
-    "received": lambda i: (i.received_on, i.invoice_id),
-    "number": lambda i: (i.number, i.invoice_id),
-}
-SORT_KEYS = tuple(_SORTS)
+SORT_KEYS = (
+    "due",
+    "deadline",
+    "skonto",
+    "amount",
+    "supplier",
+    "status",
+    "received",
+    "issued",
+    "number",
+)
+MAX_PAGE_SIZE = 500
 
 
 def queue(
@@ -115,70 +125,110 @@ def queue(
     filters: QueueFilters | None = None,
     sort: str = "deadline",
     today: date | None = None,
+    *,
+    page: int = 1,
+    page_size: int | None = None,
 ) -> QueueView:
     """The invoices of a department's queue (``None``: all departments), filtered and sorted.
 
     ``sort``: one of :data:`SORT_KEYS`, ``-`` in front for descending (``-amount``).
+    Filtering, sorting and paging happen in the database (:mod:`worklist`);
+    ``page_size=None`` returns every matching invoice.
     """
     ports = ports_of(pipeline)
     config = ports.routing()
     filters = filters or QueueFilters()
-    key = _sort_key(sort)
+    if sort.lstrip("-") not in SORT_KEYS:
+        raise BadRequest(f"Unbekannte Sortierung {sort!r}; möglich: {', '.join(SORT_KEYS)}.")
     unknown = [s for s in filters.statuses if s not in ALL_STATUSES]
     if unknown:
         raise BadRequest(f"Unbekannter Status {unknown[0]!r}; möglich: {', '.join(ALL_STATUSES)}.")
+    if filters.deadline not in (None, "ok", "soon", "overdue", "none"):
+        raise BadRequest(f"Unbekannter Fristfilter {filters.deadline!r}.")
+    if page < 1 or (page_size is not None and not 1 <= page_size <= MAX_PAGE_SIZE):
+        raise BadRequest("Seite und Seitengröße müssen positiv sein (höchstens 500 je Seite).")
     name = _department_name(config, department)
     today = today or now_local(pipeline).date()
+    soon_days = ports.warning_days
+    conditions = _conditions(config, department, filters, today, soon_days)
     with pipeline.sessions() as session:
         counted = select(Workflow.status, func.count()).group_by(Workflow.status)
-        # Plain columns, not ORM entities: a queue may list thousands of invoices, and the
-        # list needs a few header columns (never the semantic JSON).
-        query = (
-            select(
-                Workflow.invoice_id,
-                Workflow.status,
-                Workflow.department,
-                Workflow.amount,
-                Workflow.currency,
-                Workflow.received_on,
-                Invoice.number,
-                Invoice.seller_name,
-                Invoice.type_code,
-                Invoice.syntax,
-                Invoice.buyer_reference,
-            )
-            .join(Invoice, Invoice.id == Workflow.invoice_id)
-            .where(Workflow.status.in_(filters.statuses))
-        )
         if department is not None:
             counted = counted.where(Workflow.department == department)
-            query = query.where(Workflow.department == department)
         counts = {status: int(n) for status, n in session.execute(counted)}
+        summary = session.execute(
+            select(
+                func.count(),
+                func.coalesce(func.sum(worklist.signed_amount()), 0),
+                func.coalesce(
+                    func.sum(case((worklist.deadline_stage("soon", today, soon_days), 1), else_=0)),
+                    0,
+                ),
+                func.coalesce(
+                    func.sum(
+                        case((worklist.deadline_stage("overdue", today, soon_days), 1), else_=0)
+                    ),
+                    0,
+                ),
+            )
+            .select_from(Workflow)
+            .join(Invoice, Invoice.id == Workflow.invoice_id)
+            .where(*conditions)
+        ).one()
+        matched = int(summary[0])
+        pages = max(1, -(-matched // page_size)) if page_size else 1
+        page = min(page, pages)
+        query = worklist.columns().where(*conditions)
+        query = query.order_by(
+            *worklist.order_by(worklist.Sorting(sort.lstrip("-"), sort.startswith("-")), today)
+        )
+        if page_size:
+            query = query.limit(page_size).offset((page - 1) * page_size)
         chosen = list(session.execute(query))
         deadlines = _deadlines(session, [row.invoice_id for row in chosen])
-    items = [
-        _item(row, row, deadlines.get(row.invoice_id, []), today, ports.warning_days)
-        for row in chosen
-    ]
-    items = [i for i in items if _wanted(i, filters)]
-    descending = sort.startswith("-")
-    items.sort(key=key, reverse=descending)
+    items = tuple(
+        _item(row, row, deadlines.get(row.invoice_id, []), today, soon_days) for row in chosen
+    )
     return QueueView(
         department=department,
         department_name=name,
         today=today,
-        items=tuple(items),
+        items=items,
         counts=counts,
-        soon=sum(1 for i in items if i.deadline_status == DeadlineStatus.SOON.value),
-        overdue=sum(1 for i in items if i.deadline_status == DeadlineStatus.OVERDUE.value),
+        soon=int(summary[2]),
+        overdue=int(summary[3]),
+        matched=matched,
+        total_amount=Decimal(summary[1]),
+        page=page,
+        pages=pages,
     )
 
 
-def _sort_key(sort: str) -> Callable[[QueueItem], Any]:
-    key = _SORTS.get(sort.lstrip("-"))
-    if key is None:
-        raise BadRequest(f"Unbekannte Sortierung {sort!r}; möglich: {', '.join(SORT_KEYS)}.")
-    return key
+def _conditions(
+    config: RoutingConfig,
+    department: str | None,
+    filters: QueueFilters,
+    today: date,
+    soon_days: int,
+) -> list[Any]:
+    found: list[Any] = [Workflow.status.in_(filters.statuses)]
+    if department is not None:
+        found.append(Workflow.department == department)
+    if filters.deadline is not None:
+        found.append(worklist.deadline_stage(filters.deadline, today, soon_days))
+    if filters.supplier:
+        found.append(worklist.supplier_matches(filters.supplier))
+    if filters.search:
+        matches = worklist.search_matches(filters.search)
+        if matches is not None:
+            found.append(matches)
+    if filters.min_amount is not None:
+        found.append(worklist.signed_amount() >= filters.min_amount)
+    if filters.max_amount is not None:
+        found.append(worklist.signed_amount() <= filters.max_amount)
+    if filters.waiting_for:
+        found.append(worklist.waiting_for(config, filters.waiting_for, today))
+    return found
 
 
 def _department_name(config: RoutingConfig, department: str | None) -> str:
@@ -237,17 +287,16 @@ def _item(flow: Any, invoice: Any, deadlines: list[Any], today: date, soon_days:
         deadline_status=stage.value,
         days_left=(upcoming - today).days if upcoming is not None else None,
         leitweg_id=invoice.buyer_reference,
+        issue_date=_iso_date(getattr(invoice, "issue_date", None)),
+        version=getattr(invoice, "version", 1) or 1,
     )
 
 
-def _wanted(item: QueueItem, filters: QueueFilters) -> bool:
-    if filters.deadline is not None and item.deadline_status != filters.deadline:
-        return False
-    if filters.supplier and filters.supplier.casefold() not in item.supplier.casefold():
-        return False
-    if filters.min_amount is not None and item.amount < filters.min_amount:
-        return False
-    return filters.max_amount is None or item.amount <= filters.max_amount
+def _iso_date(text: str | None) -> date | None:
+    try:
+        return date.fromisoformat(text) if text else None
+    except ValueError:
+        return None
 
 
 # --- one invoice ------------------------------------------------------------------------------

@@ -1,0 +1,204 @@
+"""A department's queue as one SQL query: filters, search, sorting and paging in the database.
+
+Only the shown page is read into Python; counts, the sum of amounts and the
+number of invoices near or past a deadline are aggregates over the whole
+filtered list. The next deadline of an invoice is the earliest Skonto deadline
+still open, else its due date (as in :mod:`einvoice.services.queues`).
+
+"Wartet auf mich" (:attr:`QueueFilters.waiting_for`) selects the invoices the
+person could take the next step on: *sachlich* / *rechnerisch richtig* where
+they are clerk or approver, the *Anordnung* where they are approver, did not
+sign themselves (four eyes) and the amount is within their limit and level.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, timedelta
+from decimal import Decimal
+from typing import Any
+
+from sqlalchemy import (
+    ColumnElement,
+    and_,
+    case,
+    false,
+    func,
+    or_,
+    select,
+)
+
+from einvoice.domain.approval import FINAL_STATES, Status
+from einvoice.domain.invoice import CREDIT_NOTE_TYPE_CODES
+from einvoice.domain.routing import Role, RoutingConfig
+from einvoice.services import search
+from einvoice.storage.tables import DeadlineRow, Invoice, Workflow
+
+ALL_STATUSES = tuple(s.value for s in Status)
+_FINAL = tuple(s.value for s in FINAL_STATES)
+_REVIEWERS = frozenset({Role.CLERK, Role.APPROVER})
+
+
+def credit_note() -> ColumnElement[bool]:
+    return or_(
+        Invoice.syntax == "ubl-creditnote",
+        Invoice.type_code.in_(sorted(CREDIT_NOTE_TYPE_CODES)),
+    )
+
+
+def signed_amount() -> ColumnElement[Any]:
+    """BT-115 from the buyer's side: credit notes count negative."""
+    return case((credit_note(), -Workflow.amount), else_=Workflow.amount)
+
+
+def next_skonto(today: date) -> Any:
+    return (
+        select(func.min(DeadlineRow.due_on))
+        .where(
+            DeadlineRow.invoice_id == Workflow.invoice_id,
+            DeadlineRow.kind == "skonto",
+            DeadlineRow.due_on >= today,
+        )
+        .correlate(Workflow)
+        .scalar_subquery()
+    )
+
+
+def next_deadline(today: date) -> ColumnElement[Any]:
+    return func.coalesce(next_skonto(today), Workflow.due_date)
+
+
+def deadline_stage(stage: str, today: date, soon_days: int) -> ColumnElement[bool]:
+    """Invoices whose deadline stage (ok, soon, overdue, none) is ``stage``."""
+    upcoming = next_deadline(today)
+    open_ = Workflow.status.notin_(_FINAL)
+    if stage == "none":
+        return or_(Workflow.status.in_(_FINAL), upcoming.is_(None))
+    if stage == "overdue":
+        return and_(open_, upcoming < today)
+    if stage == "soon":
+        return and_(open_, upcoming >= today, upcoming <= today + timedelta(days=soon_days))
+    return and_(open_, upcoming > today + timedelta(days=soon_days))
+
+
+def waiting_for(config: RoutingConfig, person: str, today: date) -> ColumnElement[bool]:
+    """Invoices on which ``person`` could take the next step (deputyships of today included)."""
+    clauses: list[ColumnElement[bool]] = []
+    for dept in config.departments:
+        authorities = dept.authorities(person, today)
+        if not authorities:
+            continue
+        roles = frozenset().union(*(a.membership.roles for a in authorities))
+        in_dept = Workflow.department == dept.key
+        if roles & _REVIEWERS:
+            clauses.append(
+                and_(
+                    in_dept,
+                    Workflow.status.in_((Status.ROUTED.value, Status.SACHLICH_RICHTIG.value)),
+                )
+            )
+        caps = [
+            _order_cap(config, a.membership.limit, a.membership.level)
+            for a in authorities
+            if Role.APPROVER in a.membership.roles
+        ]
+        if caps:
+            clauses.append(
+                and_(
+                    in_dept,
+                    Workflow.status == Status.RECHNERISCH_RICHTIG.value,
+                    func.coalesce(Workflow.sachlich_by, "") != person,
+                    func.coalesce(Workflow.rechnerisch_by, "") != person,
+                    func.abs(Workflow.amount) <= max(caps),
+                )
+            )
+    return or_(*clauses) if clauses else false()
+
+
+def _order_cap(config: RoutingConfig, limit: Decimal, level: int) -> Decimal:
+    """The highest amount an approver with ``limit`` and ``level`` may order."""
+    above = [t.above for t in config.thresholds if t.level > level]
+    return min([limit, *above])
+
+
+@dataclass(frozen=True, slots=True)
+class Sorting:
+    key: str
+    descending: bool
+
+
+def order_by(sorting: Sorting, today: date) -> list[Any]:
+    key = sorting.key
+    expression: Any
+    if key == "due":
+        expression = Workflow.due_date
+    elif key == "deadline":
+        expression = next_deadline(today)
+    elif key == "skonto":
+        expression = next_skonto(today)
+    elif key == "amount":
+        expression = signed_amount()
+    elif key == "supplier":
+        expression = func.lower(func.coalesce(Invoice.seller_name, ""))
+    elif key == "status":
+        expression = case(
+            *((Workflow.status == s, n) for n, s in enumerate(ALL_STATUSES)), else_=99
+        )
+    elif key == "received":
+        expression = Workflow.received_on
+    elif key == "issued":
+        expression = Invoice.issue_date
+    else:  # number
+        expression = Invoice.number
+    if sorting.descending:
+        return [expression.is_(None), expression.desc(), Workflow.invoice_id.desc()]
+    return [expression.is_(None), expression.asc(), Workflow.invoice_id.asc()]
+
+
+def columns() -> Any:
+    """The header columns a queue row needs (never the semantic JSON)."""
+    query = select(
+        Workflow.invoice_id,
+        Workflow.status,
+        Workflow.department,
+        Workflow.amount,
+        Workflow.currency,
+        Workflow.received_on,
+        Invoice.number,
+        Invoice.seller_name,
+        Invoice.type_code,
+        Invoice.syntax,
+        Invoice.buyer_reference,
+        Invoice.issue_date,
+        Invoice.version,
+    ).join(Invoice, Invoice.id == Workflow.invoice_id)
+    return query
+
+
+def supplier_matches(text: str) -> ColumnElement[bool]:
+    """The seller's name, or an identifier of the seller (VAT id, registration)."""
+    return or_(
+        func.lower(func.coalesce(Invoice.seller_name, "")).contains(text.lower(), autoescape=True),
+        func.lower(Invoice.seller_key).contains(text.lower(), autoescape=True),
+    )
+
+
+def search_matches(text: str) -> ColumnElement[bool] | None:
+    query = search.parse_query(text)
+    return None if query.empty else search.condition(query)
+
+
+__all__ = [
+    "ALL_STATUSES",
+    "Sorting",
+    "columns",
+    "credit_note",
+    "deadline_stage",
+    "next_deadline",
+    "next_skonto",
+    "order_by",
+    "search_matches",
+    "signed_amount",
+    "supplier_matches",
+    "waiting_for",
+]

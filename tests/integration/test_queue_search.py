@@ -1,0 +1,73 @@
+"""The queue in SQL (issue 14): search by number, VAT id, IBAN, amount, Leitweg-ID and line
+text; paging; sorting by invoice date; "wartet auf mich" (four eyes and limits respected)."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from einvoice.bootstrap import Container
+from einvoice.services import workflow
+from einvoice.services.queues import QueueFilters
+from einvoice.services.search import parse_query
+from einvoice.storage.tables import Invoice
+from tests.integration.workflow_setup import big_sample, receive, sample, setup
+
+
+def _ids(view: workflow.QueueView) -> list[int]:
+    return [i.invoice_id for i in view.items]
+
+
+def test_search_paging_sorting_and_waiting_for_me(container: Container) -> None:
+    s = setup(container)
+    small = receive(s.pipeline, sample(31))
+    large = receive(s.pipeline, big_sample(32, "2000.00"))
+    huge = receive(s.pipeline, big_sample(33, "20000.00"))
+    for invoice_id in (small, large, huge):
+        workflow.route(s.pipeline, invoice_id)
+    with s.pipeline.sessions() as session:
+        first = session.get(Invoice, small)
+        assert first is not None
+        number, text = first.number, first.search_text
+        vat = first.semantic["BG-4"]["BT-31"]
+        iban = first.semantic["BG-16"]["BG-17"][0]["BT-84"]
+        line = first.semantic["BG-25"][0]["BG-31"]["BT-153"]
+        amount = Decimal(str(first.semantic["BG-22"]["BT-115"]))
+    assert number.lower() in text and vat.lower() in text
+
+    def found(query: str) -> list[int]:
+        return _ids(workflow.queue(s.pipeline, "amt-10", QueueFilters(search=query)))
+
+    assert found(number) == [small]
+    assert small in found(vat.lower())
+    spaced = " ".join(iban[i : i + 4] for i in range(0, len(iban), 4))  # as printed
+    assert small in found(spaced)
+    assert small in found(line.split()[0].upper())
+    german = f"{amount:,.2f}".replace(",", "X").replace(".", ",").replace("X", ".")
+    assert found(german) == [small]
+    assert found("gibt-es-nicht-4711") == []
+    assert set(found("04011000-1234512345-06")) == {small, large, huge}  # Leitweg-ID (BT-10)
+    assert parse_query("100%_").words == ("100%_",)  # LIKE wildcards are escaped
+    assert found("%") == []
+
+    everything = workflow.queue(s.pipeline, "amt-10", sort="-amount")
+    amounts = [i.amount for i in everything.items]
+    assert amounts == sorted(amounts, reverse=True) and len(amounts) == 3
+    paged = workflow.queue(s.pipeline, "amt-10", sort="-amount", page=2, page_size=2)
+    last = everything.items[-1].invoice_id
+    assert (paged.matched, paged.pages, paged.page, _ids(paged)) == (3, 2, 2, [last])
+    assert paged.total == sum(i.amount for i in workflow.queue(s.pipeline, "amt-10").items)
+    issued = workflow.queue(s.pipeline, "amt-10", sort="issued")
+    assert [i.issue_date for i in issued.items] == sorted(i.issue_date for i in issued.items)
+
+    # wartet auf mich: the clerk confirms; the approver orders within limit, not own signature
+    mine = QueueFilters(waiting_for="a10.becker")
+    assert set(_ids(workflow.queue(s.pipeline, "amt-10", mine))) == {small, large, huge}
+    for invoice_id in (small, large, huge):
+        workflow.act(s.pipeline, invoice_id, "confirm_sachlich", "a10.becker")
+        workflow.act(s.pipeline, invoice_id, "confirm_rechnerisch", "a10.becker")
+    assert _ids(workflow.queue(s.pipeline, "amt-10", mine)) == []
+    schmitt = QueueFilters(waiting_for="a10.schmitt")  # limit 10,000 EUR
+    assert set(_ids(workflow.queue(s.pipeline, "amt-10", schmitt))) == {small, large}
+    neumann = QueueFilters(waiting_for="a10.neumann")  # limit 250,000 EUR, level 2
+    assert set(_ids(workflow.queue(s.pipeline, "amt-10", neumann))) == {small, large, huge}
+    assert _ids(workflow.queue(s.pipeline, "amt-10", QueueFilters(waiting_for="a66.braun"))) == []
