@@ -86,6 +86,7 @@ def extract(data: bytes) -> PdfExtraction:
         result.findings.append(_broken(exc))
         return result
     _pick_invoice_xml(attachments, result)
+    _check_active_content(reader, attachments, result)
     try:
         _check_xmp(reader, result)
     except Exception as exc:
@@ -97,6 +98,19 @@ def extract(data: bytes) -> PdfExtraction:
             )
         )
     return result
+
+
+def _check_active_content(
+    reader: object, attachments: list[Attachment], result: PdfExtraction
+) -> None:
+    from einvoice.formats import pdf_active
+
+    try:
+        found = pdf_active.findings(reader, [(a.name, a.content) for a in attachments])
+    except Exception as exc:  # never a silent pass: the clerk is told it was not checked
+        log.warning("PDF active-content check failed", exc_info=True)
+        found = [pdf_active.unchecked(exc)]
+    result.findings.extend(found)
 
 
 def _broken(exc: Exception) -> Finding:

@@ -1,0 +1,285 @@
+"""Supplier self-registration with e-mail verification, password reset and change.
+
+Registration never tells whether an address is taken: the page always says "we sent
+you an e-mail"; the owner of a taken address gets a note pointing to "forgot password"
+instead of a verification link. Suppliers sign in with their e-mail address; staff
+names never contain ``@``, so the two namespaces cannot meet.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from dataclasses import dataclass
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session, sessionmaker
+
+from einvoice.services import passwords, tokens, web_sessions
+from einvoice.services import security_log as sec
+from einvoice.services.accounts import (
+    AccountError,
+    Role,
+    User,
+    _user,
+    create_account,
+    hash_password,
+    verify_password,
+)
+from einvoice.services.ports import Mailer, OutgoingMail, utcnow
+from einvoice.storage.accounts import Account
+
+log = logging.getLogger(__name__)
+
+# An address a mail server accepts: one @, a dot in the domain, no spaces or controls.
+EMAIL = re.compile(r"^[^@\s\x00-\x1f\x7f]{1,64}@[a-z0-9](?:[a-z0-9-]{0,62}\.)+[a-z]{2,63}$")
+
+
+@dataclass(frozen=True, slots=True)
+class MailLinks:
+    """What the e-mails need: the mailer, the signer and the app's public address."""
+
+    mailer: Mailer | None
+    signer: tokens.Signer
+    base_url: str  # e.g. https://rechnung.stadt.example (no trailing slash)
+
+    def send(self, mail: OutgoingMail) -> None:
+        if self.mailer is None:
+            log.error("e-mail to a user cannot be sent: EINVOICE_SMTP_URL is not set")
+            raise AccountError(
+                "Der E-Mail-Versand ist nicht eingerichtet. Bitte wenden Sie sich an den "
+                "Rechnungseingang der Stadt."
+            )
+        self.mailer.send(mail)
+
+
+def normalise_email(text: str) -> str:
+    email = text.strip().lower()
+    if not EMAIL.match(email) or len(email) > 254:
+        raise AccountError("Bitte eine gültige E-Mail-Adresse angeben (z. B. name@firma.de).")
+    return email
+
+
+def register_supplier(
+    sessions: sessionmaker[Session],
+    links: MailLinks,
+    *,
+    email: str,
+    password: str,
+    organisation: str,
+    display_name: str,
+    address: str = "",
+) -> None:
+    """Register (unverified) and send the link; for a taken address send a note instead.
+    The caller shows the same page either way."""
+    email = normalise_email(email)
+    if not organisation.strip():
+        raise AccountError("Bitte den Namen Ihrer Firma angeben.")
+    reason = passwords.problem(password, username=email, email=email, names=(display_name,))
+    if reason:
+        raise AccountError(reason)
+    with sessions() as session:
+        taken = session.scalars(select(Account).where(Account.username == email)).first()
+    if taken is not None:
+        hash_password(password)  # the same work as a new registration
+        sec.record(
+            sessions,
+            sec.Kind.REGISTRATION,
+            username=email,
+            address=address,
+            account_id=taken.id,
+            detail="address already registered: note sent",
+        )
+        links.send(
+            OutgoingMail(
+                to=email,
+                subject="Ihre Registrierung beim Rechnungseingang",
+                body=(
+                    "Guten Tag,\n\nfür diese E-Mail-Adresse besteht bereits ein Zugang zum "
+                    "Rechnungseingang der Stadt. Falls Sie Ihr Passwort vergessen haben, "
+                    f"setzen Sie es hier zurück:\n\n{links.base_url}/passwort-vergessen\n\n"
+                    "Wenn Sie sich nicht registrieren wollten, können Sie diese E-Mail "
+                    "ignorieren.\n"
+                ),
+            )
+        )
+        return
+    user = create_account(
+        sessions,
+        email,
+        password,
+        Role.SUPPLIER,
+        display_name or organisation,
+        organisation=organisation,
+        email=email,
+        verified=False,
+    )
+    sec.record(sessions, sec.Kind.REGISTRATION, username=email, address=address, account_id=user.id)
+    send_verification(sessions, links, user.id)
+
+
+def send_verification(sessions: sessionmaker[Session], links: MailLinks, account_id: int) -> None:
+    with sessions() as session:
+        account = session.get(Account, account_id)
+        if account is None or not account.email:
+            raise AccountError("Dieser Zugang hat keine E-Mail-Adresse.")
+        email = account.email
+    token = links.signer.make(tokens.VERIFY_EMAIL, {"a": account_id, "e": email})
+    links.send(
+        OutgoingMail(
+            to=email,
+            subject="Bitte bestätigen Sie Ihre E-Mail-Adresse",
+            body=(
+                "Guten Tag,\n\nbitte bestätigen Sie Ihre E-Mail-Adresse für den "
+                "Rechnungseingang der Stadt mit diesem Link (gültig 3 Tage):\n\n"
+                f"{links.base_url}/email-bestaetigen?token={token}\n\n"
+                "Wenn Sie sich nicht registriert haben, ignorieren Sie diese E-Mail.\n"
+            ),
+        )
+    )
+
+
+def verify_email(sessions: sessionmaker[Session], signer: tokens.Signer, token: str) -> User:
+    payload = signer.read(tokens.VERIFY_EMAIL, token)
+    with sessions() as session:
+        account = session.get(Account, int(payload.get("a", 0)))
+        if account is None or account.email != payload.get("e") or not account.active:
+            raise tokens.TokenError("Der Link ist ungültig.")
+        if account.email_verified_at is None:
+            account.email_verified_at = utcnow()
+            session.commit()
+            sec.record(
+                sessions, sec.Kind.EMAIL_VERIFIED, username=account.username, account_id=account.id
+            )
+        return _user(account)
+
+
+def request_reset(
+    sessions: sessionmaker[Session], links: MailLinks, email: str, address: str = ""
+) -> None:
+    """Send a reset link if the address belongs to an active local account; the caller
+    always shows the same page."""
+    try:
+        email = normalise_email(email)
+    except AccountError:
+        return
+    with sessions() as session:
+        account = session.scalars(
+            select(Account).where(Account.email == email, Account.active.is_(True))
+        ).first()
+        if account is None or not account.password_hash:
+            sec.record(
+                sessions,
+                sec.Kind.PASSWORD_RESET_REQUESTED,
+                username=email,
+                address=address,
+                detail="no such local account: nothing sent",
+            )
+            return
+        account_id, fp = account.id, tokens.fingerprint(account.password_hash)
+    token = links.signer.make(tokens.RESET_PASSWORD, {"a": account_id, "p": fp})
+    sec.record(
+        sessions,
+        sec.Kind.PASSWORD_RESET_REQUESTED,
+        username=email,
+        address=address,
+        account_id=account_id,
+    )
+    links.send(
+        OutgoingMail(
+            to=email,
+            subject="Passwort zurücksetzen",
+            body=(
+                "Guten Tag,\n\nSie können Ihr Passwort für den Rechnungseingang der Stadt mit "
+                "diesem Link neu setzen (gültig 1 Stunde, nur einmal verwendbar):\n\n"
+                f"{links.base_url}/passwort-neu?token={token}\n\n"
+                "Wenn Sie das nicht angefordert haben, ignorieren Sie diese E-Mail; Ihr "
+                "Passwort bleibt unverändert.\n"
+            ),
+        )
+    )
+
+
+def check_reset_token(sessions: sessionmaker[Session], signer: tokens.Signer, token: str) -> int:
+    payload = signer.read(tokens.RESET_PASSWORD, token)
+    with sessions() as session:
+        account = session.get(Account, int(payload.get("a", 0)))
+        if (
+            account is None
+            or not account.active
+            or tokens.fingerprint(account.password_hash) != payload.get("p")
+        ):
+            raise tokens.TokenError(
+                "Der Link wurde schon verwendet oder ist ungültig. Bitte fordern Sie einen "
+                "neuen an."
+            )
+        return account.id
+
+
+def reset_password(
+    sessions: sessionmaker[Session], signer: tokens.Signer, token: str, new_password: str
+) -> User:
+    """Set the new password, mark the address verified, end every session."""
+    account_id = check_reset_token(sessions, signer, token)
+    user = _set_password(sessions, account_id, new_password, reason="password_reset")
+    with sessions() as session:
+        account = session.get(Account, account_id)
+        if account is not None and account.email_verified_at is None:
+            account.email_verified_at = utcnow()  # the link reached the mailbox
+            session.commit()
+    return user
+
+
+def change_password(
+    sessions: sessionmaker[Session],
+    account_id: int,
+    current: str,
+    new_password: str,
+    *,
+    keep_session: str | None = None,
+) -> User:
+    with sessions() as session:
+        account = session.get(Account, account_id)
+        if account is None or not account.password_hash:
+            raise AccountError("Für diesen Zugang gibt es kein lokales Passwort.")
+        known = account.password_hash
+    if not verify_password(known, current):
+        raise AccountError("Das bisherige Passwort ist nicht richtig.")
+    return _set_password(
+        sessions, account_id, new_password, reason="password_changed", keep=keep_session
+    )
+
+
+def _set_password(
+    sessions: sessionmaker[Session],
+    account_id: int,
+    new_password: str,
+    *,
+    reason: str,
+    keep: str | None = None,
+) -> User:
+    with sessions() as session:
+        account = session.get(Account, account_id)
+        if account is None:
+            raise AccountError("Diesen Zugang gibt es nicht.")
+        problem = passwords.problem(
+            new_password,
+            username=account.username,
+            email=account.email or "",
+            names=(account.display_name,),
+        )
+        if problem:
+            raise AccountError(problem)
+        account.password_hash = hash_password(new_password)
+        account.password_changed_at = utcnow()
+        session.commit()
+        user = _user(account)
+    ended = web_sessions.revoke_all(sessions, account_id, reason, keep=keep)
+    sec.record(
+        sessions,
+        sec.Kind.PASSWORD_CHANGED,
+        username=user.username,
+        account_id=user.id,
+        detail=f"{reason}; {ended} other session(s) ended",
+    )
+    return user
