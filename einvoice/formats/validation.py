@@ -15,8 +15,8 @@ from dataclasses import dataclass
 
 from lxml import etree
 
-from einvoice.domain.findings import Finding, Layer, Report, Scenario, Severity
-from einvoice.formats import artefacts, overrides, pdf, schematron, xsd
+from einvoice.domain.findings import Finding, Layer, Report, Scenario, Severity, Syntax
+from einvoice.formats import artefacts, cii_schema, overrides, pdf, schematron, xsd
 from einvoice.formats.detect import Container, container_of, detect_xml
 from einvoice.formats.safexml import DEFAULT_MAX_BYTES, syntax_error
 from einvoice.formats.scenario import ScenarioChoice, choose
@@ -80,7 +80,7 @@ def validate(data: bytes, name: str = "", policy: ValidationPolicy = DEFAULT_POL
 def _rule_layers(doc: XmlDocument, choice: ScenarioChoice) -> list[Finding]:
     findings: list[Finding] = []
     scenario = choice.scenario
-    findings += _guarded(Layer.SCHEMA, "XML Schema", lambda: _schema(doc, scenario))
+    findings += _guarded(Layer.SCHEMA, "XML Schema", lambda: check_schema(doc, scenario))
     xml_text: str | None = None
 
     def text() -> str:
@@ -105,7 +105,10 @@ def _rule_layers(doc: XmlDocument, choice: ScenarioChoice) -> list[Finding]:
     return findings
 
 
-def _schema(doc: XmlDocument, scenario: Scenario) -> list[Finding]:
+def check_schema(doc: XmlDocument, scenario: Scenario) -> list[Finding]:
+    if doc.syntax is Syntax.CII and not scenario.is_facturx_profile:
+        # XRechnung, plain EN 16931 and unknown BT-24: the official UN/CEFACT D16B schema.
+        return xsd.check(doc.root, cii_schema.schema(), cii_schema.MAIN)
     return xsd.validate(doc.root, artefacts.xsd_path(doc.syntax, scenario))
 
 

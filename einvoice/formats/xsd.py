@@ -29,7 +29,11 @@ def schema(path: Path) -> etree.XMLSchema:
 
 
 def validate(root: etree._Element, path: Path) -> list[Finding]:
-    xml_schema = schema(path)
+    return check(root, schema(path), path.name)
+
+
+def check(root: etree._Element, xml_schema: etree.XMLSchema, name: str) -> list[Finding]:
+    """Validate ``root`` against a loaded schema; ``name`` names it in the messages."""
     if xml_schema.validate(root):
         return []
     findings: list[Finding] = []
@@ -51,9 +55,9 @@ def validate(root: etree._Element, path: Path) -> list[Finding]:
                 "XSD",
                 Severity.ERROR,
                 Layer.SCHEMA,
-                f"Das Dokument entspricht nicht dem XML-Schema ({path.name}), Zeile "
+                f"Das Dokument entspricht nicht dem XML-Schema ({name}), Zeile "
                 f"{error.line}: {message}",
-                f"The document does not conform to the XML Schema ({path.name}), line "
+                f"The document does not conform to the XML Schema ({name}), line "
                 f"{error.line}: {message}",
                 error.path or f"Zeile {error.line}",
             )

@@ -529,7 +529,7 @@ def test_official_severities() -> None:
     assert severity("BR-DE-TMP-32") is Severity.INFO
     assert severity("BR-TMP-2") is Severity.WARNING
     assert severity("BR-TMP-3", Syntax.CII) is Severity.ERROR
-    assert severity("PEPPOL-EN16931-R120") is Severity.ERROR
+    assert severity("PEPPOL-EN16931-R120") is Severity.WARNING  # official flag in UBL too
     assert severity("PEPPOL-EN16931-R120", Syntax.CII) is Severity.WARNING
     assert severity("PEPPOL-EN16931-R010", Syntax.CII) is Severity.ERROR
 

@@ -1,8 +1,8 @@
 """The Peppol BIS Billing 3.0 rules that XRechnung 3.0 adopts (PEPPOL-EN16931-R*).
 
 KoSIT merges a selection of the Peppol rules into the XRechnung Schematron.
-In UBL they keep their Peppol flag (fatal); in CII they are fatal as well,
-except R120, which KoSIT added to CII later as a warning. R043 is split into
+They keep their Peppol flag (fatal), except R120 (line net amount), which
+the XRechnung configuration runs as a warning in UBL and CII. R043 is split into
 two ids in CII (document/line allowances ``-1``, price allowances ``-2``).
 """
 
@@ -803,7 +803,7 @@ RULES: list[Rule] = [
     ),
     Rule(
         "PEPPOL-EN16931-R120",
-        ERROR,
+        WARNING,  # the XRechnung Schematron runs it as a warning in UBL and CII
         ALL,
         ("BT-131", "BT-129", "BT-146", "BT-149", "BT-136", "BT-141"),
         "Der Nettobetrag einer Position (BT-131) ist nicht Menge (BT-129) mal Nettopreis "
@@ -814,7 +814,6 @@ RULES: list[Rule] = [
         "0.02, in HUF 0.5). Recalculate the line.",
         ubl=each(U_LINES, _line_amount_wrong(_U_LINE)),
         cii=each("//ram:IncludedSupplyChainTradeLineItem", _line_amount_wrong(_C_LINE)),
-        cii_severity=WARNING,
     ),
     Rule(
         "PEPPOL-EN16931-R121",
