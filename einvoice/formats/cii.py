@@ -220,8 +220,9 @@ def _indicator(el: Element) -> bool:
 def _notes(document: Element | None) -> Iterator[InvoiceNote]:
     for note in children(document, R + "IncludedNote"):
         text = joined(value(c) for c in note.iterchildren(R + "Content"))
-        if text is not None:
-            yield InvoiceNote(text, text_of(note, R + "SubjectCode"))
+        subject = text_of(note, R + "SubjectCode")
+        if text is not None or subject is not None:  # a note with only BT-21 is kept
+            yield InvoiceNote(text or "", subject)
 
 
 def _preceding(settlement: Element | None) -> Iterator[PrecedingInvoiceReference]:
@@ -499,7 +500,10 @@ def _totals(
     vat_total = vat_total_accounting = None
     for el in children(summation, R + "TaxTotalAmount"):
         amount_currency = el.get("currencyID")
-        if (
+        if vat_total is not None and tax_currency is not None and tax_currency == currency:
+            # Tax currency equal to the invoice currency: the second amount is BT-111.
+            vat_total_accounting = decimal_of(el, "BT-111")
+        elif (
             tax_currency is not None
             and tax_currency != currency
             and amount_currency == tax_currency
@@ -622,10 +626,13 @@ def _price(agreement: dict[str, Element]) -> PriceDetails | None:
     gross, net = kids(gross_el), kids(net_el)
     discount = None
     if R + "AppliedTradeAllowanceCharge" in gross:
+        # BT-147 is the sum of the price allowances (CII EXTENDED allows several;
+        # price charges are not discounts).
         for ac in children(gross_el, R + "AppliedTradeAllowanceCharge"):
             if not _indicator(ac):
-                discount = decimal_of(child(ac, R + "ActualAmount"), "BT-147")
-                break
+                amount = decimal_of(child(ac, R + "ActualAmount"), "BT-147")
+                if amount is not None:
+                    discount = amount if discount is None else discount + amount
     base_quantity = net.get(R + "BasisQuantity")
     if base_quantity is None:
         base_quantity = gross.get(R + "BasisQuantity")

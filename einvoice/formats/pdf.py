@@ -151,6 +151,34 @@ def _is_invoice_xml(content: bytes) -> bool:
     return namespace in (ns.CII_RSM, ns.UBL_INVOICE, ns.UBL_CREDIT_NOTE, ns.ZUGFERD_1_RSM)
 
 
+def _namespace(content: bytes) -> str | None:
+    parsed = parse(content)
+    return None if parsed.root is None else etree.QName(parsed.root).namespace
+
+
+def _prefer_en16931(named: list[Attachment], result: PdfExtraction) -> list[Attachment]:
+    """A ZUGFeRD 1.0 XML beside one EN 16931 invoice (CII/UBL): the EN 16931 one counts."""
+    spaces = [_namespace(a.content) for a in named]
+    current = [a for a, space in zip(named, spaces, strict=True) if space in EN16931_NAMESPACES]
+    old = [a for a, space in zip(named, spaces, strict=True) if space == ns.ZUGFERD_1_RSM]
+    if len(current) != 1 or len(current) + len(old) != len(named):
+        return named
+    ignored = ", ".join(a.name for a in old)
+    result.findings.append(
+        _warning(
+            "PDF-ZUGFERD1-IGNORED",
+            f"Die PDF-Datei enthält neben der Rechnung '{current[0].name}' eine ZUGFeRD-1.0-XML "
+            f"({ignored}); gelesen wird '{current[0].name}'.",
+            f"Besides the invoice '{current[0].name}' the PDF contains a ZUGFeRD 1.0 XML "
+            f"({ignored}); '{current[0].name}' is read.",
+        )
+    )
+    return current
+
+
+EN16931_NAMESPACES = (ns.CII_RSM, ns.UBL_INVOICE, ns.UBL_CREDIT_NOTE)
+
+
 def _pick_invoice_xml(attachments: list[Attachment], result: PdfExtraction) -> None:
     named = [a for a in attachments if a.name.lower() in INVOICE_NAMES]
     if not named:
@@ -182,6 +210,8 @@ def _pick_invoice_xml(attachments: list[Attachment], result: PdfExtraction) -> N
             )
         )
         return
+    if len(named) > 1:
+        named = _prefer_en16931(named, result)
     if len(named) > 1:
         names = ", ".join(a.name for a in named)
         result.findings.append(

@@ -75,8 +75,28 @@ def specification_identifier(doc: XmlDocument) -> str | None:
     return (hits[0].text or "").strip()
 
 
+def _raw_specification_identifier(doc: XmlDocument) -> str | None:
+    path = BT24_XPATH.get(doc.syntax)
+    hits = doc.xpath(path) if path is not None else []
+    return None if not hits else (hits[0].text or "")
+
+
 def choose(doc: XmlDocument) -> ScenarioChoice:
     bt24 = specification_identifier(doc)
+    raw = _raw_specification_identifier(doc)
+    if bt24 and raw != bt24:
+        # The official configuration compares the text exactly: blanks or line
+        # breaks around the identifier match no scenario.
+        return ScenarioChoice(
+            Scenario.NONE,
+            bt24,
+            None,
+            f"Die Spezifikationskennung (BT-24) '{bt24}' ist von Leerzeichen oder "
+            "Zeilenumbrüchen umgeben; sie muss ohne diese angegeben werden, sonst passt "
+            "kein Prüfszenario.",
+            f"The specification identifier (BT-24) '{bt24}' is surrounded by blanks or line "
+            "breaks; it must be given without them, otherwise no scenario matches.",
+        )
     if bt24 is None or bt24 == "":
         what_de = "fehlt" if bt24 is None else "ist leer"
         what_en = "is missing" if bt24 is None else "is empty"

@@ -191,7 +191,7 @@ class _UblReader:
         return Invoice(
             number=required(self.text(B + "ID"), "BT-1", "Rechnungsnummer"),
             issue_date=required(issue_date, "BT-2", "Rechnungsdatum"),
-            type_code=required(self.text(type_tag), "BT-3", "Rechnungsart"),
+            type_code=self.type_code(type_tag),
             currency_code=required(currency, "BT-5", "Rechnungswährung"),
             syntax=syntax,
             vat_accounting_currency_code=tax_currency,
@@ -431,20 +431,33 @@ class _UblReader:
             )
         return tuple(allowances), tuple(charges)
 
+    def type_code(self, tag: str) -> str:
+        """BT-3. A UBL CreditNote without it is still a credit note (381); the
+        validation reports the missing code (BR-04), the invoice stays readable."""
+        code = self.text(tag)
+        if code is None and self.credit_note:
+            return CREDIT_NOTE_TYPE_CODE
+        return required(code, "BT-3", "Rechnungsart")
+
     def totals(
         self, currency: str | None, tax_currency: str | None
     ) -> tuple[DocumentTotals, tuple[VatBreakdown, ...]]:
         vat_total = vat_total_accounting = None
         breakdown: list[VatBreakdown] = []
+        with_breakdown = sum(
+            1 for t in self.all(A + "TaxTotal") if child(t, A + "TaxSubtotal") is not None
+        )
         for tax_total in self.all(A + "TaxTotal"):
             amount_el = child(tax_total, B + "TaxAmount")
             amount_currency = amount_el.get("currencyID") if amount_el is not None else None
             subtotals = list(children(tax_total, A + "TaxSubtotal"))
+            # BT-111: the tax total without breakdown in the tax currency, also
+            # when the tax currency equals the invoice currency (BR-53).
             is_accounting = (
                 tax_currency is not None
-                and tax_currency != currency
                 and amount_currency == tax_currency
                 and not subtotals
+                and (tax_currency != currency or with_breakdown > 0)
             )
             if is_accounting:
                 vat_total_accounting = decimal_of(amount_el, "BT-111")
@@ -537,6 +550,9 @@ class _UblReader:
 # --------------------------------------------------------------------------
 # Group builders
 # --------------------------------------------------------------------------
+
+
+CREDIT_NOTE_TYPE_CODE = "381"
 
 
 def required(value: T | None, term: str, label: str) -> T:
@@ -640,7 +656,9 @@ def _price(el: Element | None) -> PriceDetails | None:
     allowance = k.get(A + "AllowanceCharge")
     if allowance is not None:
         ak = kids(allowance)
-        discount = decimal_of(ak.get(B + "Amount"), "BT-147")
+        # Only a price allowance is the item price discount (BT-147), not a charge.
+        if (value(ak.get(B + "ChargeIndicator")) or "").lower() != "true":
+            discount = decimal_of(ak.get(B + "Amount"), "BT-147")
         gross = decimal_of(ak.get(B + "BaseAmount"), "BT-148")
     return PriceDetails(
         net_price=decimal_of(k.get(B + "PriceAmount"), "BT-146"),

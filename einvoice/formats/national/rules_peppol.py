@@ -43,7 +43,6 @@ from einvoice.formats.national.values import (
     norm,
     round_half_up_2,
     text_of,
-    to_decimal,
     within,
 )
 
@@ -194,37 +193,58 @@ _C_TAX_TOTALS = compile_xpath(
     "ram:SpecifiedTradeSettlementHeaderMonetarySummation/ram:TaxTotalAmount"
 )
 _C_TAX_CURRENCY = compile_xpath("ram:TaxCurrencyCode")
-_C_INVOICE_CURRENCY = compile_xpath("ram:InvoiceCurrencyCode")
+# The official rules compare with the document-wide parameters $documentCurrencyCode
+# and $taxCurrencyCode: node sequences, compared as strings by XPath 2.0 general
+# comparison (true if any pair matches; never true against an empty sequence).
+_C_DOCUMENT_CURRENCIES = compile_xpath(
+    "/rsm:CrossIndustryInvoice/rsm:SupplyChainTradeTransaction"
+    "/ram:ApplicableHeaderTradeSettlement/ram:InvoiceCurrencyCode"
+)
+_C_TAX_CURRENCIES = compile_xpath(
+    "/rsm:CrossIndustryInvoice/rsm:SupplyChainTradeTransaction"
+    "/ram:ApplicableHeaderTradeSettlement/ram:TaxCurrencyCode"
+)
 
 
-def _cii_currencies(settlement: etree._Element) -> tuple[str, str | None]:
-    document = text_of(first(_C_INVOICE_CURRENCY, settlement))
-    tax_node = first(_C_TAX_CURRENCY, settlement)
-    return document, (text_of(tax_node) if tax_node is not None else None)
+def _cii_currencies(settlement: etree._Element) -> tuple[list[str], list[str]]:
+    """The string values of $documentCurrencyCode and $taxCurrencyCode."""
+    return (
+        [text_of(n) for n in elements(_C_DOCUMENT_CURRENCIES(settlement))],
+        [text_of(n) for n in elements(_C_TAX_CURRENCIES(settlement))],
+    )
+
+
+def _equal(attribute: str | None, values: list[str]) -> bool:
+    """``@currencyID = $values`` (XPath 2.0 general comparison)."""
+    return attribute is not None and any(attribute == v for v in values)
+
+
+def _unequal(attribute: str | None, values: list[str]) -> bool:
+    """``@currencyID != $values`` (XPath 2.0 general comparison)."""
+    return attribute is not None and any(attribute != v for v in values)
 
 
 def _cii_r053(doc: Doc, settlement: etree._Element) -> bool:
     document, _ = _cii_currencies(settlement)
     totals = elements(_C_TAX_TOTALS(settlement))
-    return sum(1 for t in totals if t.get("currencyID") == document) > 1
+    return sum(1 for t in totals if _equal(t.get("currencyID"), document)) > 1
 
 
 def _cii_r054(doc: Doc, settlement: etree._Element) -> bool:
-    document, tax = _cii_currencies(settlement)
+    document, _ = _cii_currencies(settlement)
     totals = elements(_C_TAX_TOTALS(settlement))
-    others = sum(1 for t in totals if t.get("currencyID") != document)
-    return others != (1 if tax is not None else 0)
+    others = sum(1 for t in totals if _unequal(t.get("currencyID"), document))
+    return others != (1 if first(_C_TAX_CURRENCY, settlement) is not None else 0)
 
 
 def _cii_r055(doc: Doc, settlement: etree._Element) -> bool:
     document, tax = _cii_currencies(settlement)
-    if tax is None:
-        return False
     totals = elements(_C_TAX_TOTALS(settlement))
-    in_tax = _numbers([t for t in totals if t.get("currencyID") == tax])
-    in_doc = _numbers([t for t in totals if t.get("currencyID") == document])
-    if not in_tax or not in_doc:
+    in_doc_nodes = [t for t in totals if _equal(t.get("currencyID"), document)]
+    if not tax or not in_doc_nodes:
         return False
+    in_tax = _numbers([t for t in totals if _equal(t.get("currencyID"), tax)])
+    in_doc = _numbers(in_doc_nodes)
     both_negative = any(v < 0 for v in in_tax) and any(v < 0 for v in in_doc)
     both_not_negative = any(v >= 0 for v in in_tax) and any(v >= 0 for v in in_doc)
     return not (both_negative or both_not_negative)
@@ -276,18 +296,15 @@ _C_DATE_STRING = compile_xpath("udt:DateTimeString")
 def _cii_line_date_outside(
     header: etree.XPath, later: bool
 ) -> Callable[[Doc, etree._Element], bool]:
-    """Compare the date strings as numbers (CCYYMMDD), as the official rule does."""
+    """Compare the date strings as strings, as the official rule does: both sides are
+    untyped in XPath 2.0, so ``>=`` compares them as strings (any pair may satisfy it)."""
 
     def check(doc: Doc, line_date: etree._Element) -> bool:
-        mine = [to_decimal(text_of(node)) for node in elements(_C_DATE_STRING(line_date))]
-        bounds = [to_decimal(text_of(node)) for node in elements(header(line_date))]
+        mine = [text_of(node) for node in elements(_C_DATE_STRING(line_date))]
+        bounds = [text_of(node) for node in elements(header(line_date))]
         for value in mine:
             for bound in bounds:
-                if (
-                    value is not None
-                    and bound is not None
-                    and (value >= bound if later else value <= bound)
-                ):
+                if value >= bound if later else value <= bound:
                     return False
         return True
 
