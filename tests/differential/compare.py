@@ -35,6 +35,9 @@ class Tally:
     verdict_agree: int = 0
     rules_agree: int = 0
     aborted: list[tuple[Mutant, str]] = field(default_factory=list)
+    # Aborted official runs that the project nevertheless accepts (should be none:
+    # the official validator cannot accept a document its rules abort on).
+    aborted_accepted: list[Mutant] = field(default_factory=list)
     disagreements: list[Disagreement] = field(default_factory=list)
     oracle_invalid: int = 0
 
@@ -67,6 +70,8 @@ def compare(mutant: Mutant, oracle: Oracle, tally: Tally) -> None:
     official = oracle.check(mutant.data)
     if official.aborted:
         tally.aborted.append((mutant, official.aborted))
+        if validate(mutant.data).valid:
+            tally.aborted_accepted.append(mutant)
         return
     valid, errors = project_errors(mutant.data)
     tally.compared += 1

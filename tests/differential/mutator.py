@@ -136,7 +136,7 @@ def _elements(root: etree._Element) -> list[etree._Element]:
 
 
 def _path(element: etree._Element) -> str:
-    return element.getroottree().getpath(element)
+    return str(element.getroottree().getpath(element))
 
 
 def _pick(rng: random.Random, items: list[etree._Element]) -> etree._Element | None:
@@ -148,7 +148,9 @@ def delete(rng: random.Random, root: etree._Element) -> str | None:
     if element is None:
         return None
     where = _path(element)
-    element.getparent().remove(element)  # type: ignore[union-attr]
+    parent = element.getparent()
+    assert parent is not None
+    parent.remove(element)
     return f"delete {where}"
 
 

@@ -102,8 +102,9 @@ class Oracle:
         """The XML Schema and the Schematron XSLTs the scenario runs."""
         ubl = root_ns in (UBL_INVOICE, UBL_CREDIT_NOTE)
         if scenario in FACTURX_ARTEFACTS:
-            folder, xsd, xslt = FACTURX_ARTEFACTS[scenario]
-            return self.facturx / folder / xsd, [self.facturx / folder / xslt]
+            folder, xsd_name, xslt = FACTURX_ARTEFACTS[scenario]
+            return self.facturx / folder / xsd_name, [self.facturx / folder / xslt]
+        xsd: Path
         if ubl:
             main = "UBL-Invoice-2.1.xsd" if root_ns == UBL_INVOICE else "UBL-CreditNote-2.1.xsd"
             xsd = self.facturx / "ubl-2.1" / "maindoc" / main
@@ -190,6 +191,10 @@ class Oracle:
         return self._processor.parse_xml(xml_text=text)
 
     def _levels(self, ns: str, scenario: str) -> dict[str, str]:
+        if scenario == "none":
+            # No official scenario: rejected, and (project policy, validation-notes)
+            # still checked as the XRechnung 3.0 standard scenario checks, with its levels.
+            scenario = "standard"
         if scenario not in ("standard", "extension", "cvd"):
             return {}
         syntax = {UBL_INVOICE: "UBL Invoice", UBL_CREDIT_NOTE: "UBL CreditNote", CII: "CII"}[ns]

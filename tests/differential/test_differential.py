@@ -41,6 +41,7 @@ def test_project_agrees_with_the_official_configuration_on_mutants() -> None:
     assert tally.oracle_invalid >= 0.3 * tally.compared  # the mutants really bite
     assert [d for d in tally.disagreements if d.project_valid != d.oracle_valid] == [], report
     assert tally.rules_rate >= 0.99, report
+    assert [m.id for m in tally.aborted_accepted] == []
 
 
 @pytest.mark.conformance
