@@ -36,7 +36,7 @@ PASSWORD = "benchmark-Passwort-1"
 def prepare(database: str, data_dir: Path, invoices: int) -> tuple[str, list[int]]:
     from sqlalchemy import create_engine, select, text, update
 
-    from einvoice.formats.routing_config import load_routing_config
+    from einvoice.routing_config import load_routing_config
     from einvoice.services.accounts import Role, create_account
     from einvoice.storage import db
     from einvoice.storage.blobs import LocalBlobStore

@@ -68,8 +68,8 @@ def workflow_ports(settings: config.WorkflowSettings) -> WorkflowPorts:
     """Routing configuration (read on first use), invoice reader, HKR writer, SMTP."""
     from zoneinfo import ZoneInfo
 
+    from einvoice.export.hkr import write_bookings
     from einvoice.formats.extract import extract
-    from einvoice.formats.hkr import write_bookings
 
     return WorkflowPorts(
         routing=_routing_loader(settings.routing_config),
@@ -90,7 +90,7 @@ def _routing_loader(path: Any) -> Any:
     def routing() -> RoutingConfig:
         with lock:
             if not loaded:
-                from einvoice.formats.routing_config import load_routing_config
+                from einvoice.routing_config import load_routing_config
 
                 loaded.append(load_routing_config(path))
             return loaded[0]

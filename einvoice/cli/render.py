@@ -44,7 +44,7 @@ def render(
     """
     from einvoice.errors import PermanentError
     from einvoice.formats.extract import extract as read_invoice
-    from einvoice.formats.render import RenderError, render_html, render_pdf
+    from einvoice.presentation.render import RenderError, render_html, render_pdf
 
     if output is RenderFormat.pdf and out is None and sys.stdout.isatty():
         _fail("PDF wird nicht ins Terminal geschrieben: bitte mit --out eine Zieldatei angeben.")

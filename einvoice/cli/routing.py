@@ -63,7 +63,7 @@ def routing_check(
 
     Exit-Code 0: gültig; 1: fehlerhaft (die Probleme werden mit Fundstelle genannt).
     """
-    from einvoice.formats.routing_config import check_routing_config
+    from einvoice.routing_config import check_routing_config
 
     config, problems = check_routing_config(file)
     if config is None or problems:

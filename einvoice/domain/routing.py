@@ -1,7 +1,7 @@
 """Routing: which department's approval queue an invoice goes to, and who may approve there.
 
 The configuration (:class:`RoutingConfig`, read from TOML by
-``einvoice.formats.routing_config``) names the city's departments (Ämter), the
+``einvoice.routing_config``) names the city's departments (Ämter), the
 people working in them with their roles and amount limits, deputies
 (Vertretung) with date ranges, the thresholds above which a higher level must
 order the payment, the routing rules and the central fallback queue

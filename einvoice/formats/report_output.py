@@ -84,7 +84,7 @@ def to_html(reports: Sequence[Report], lang: str = "de") -> str:
     from jinja2 import Environment, PackageLoader, select_autoescape
 
     env = Environment(
-        loader=PackageLoader("einvoice", "templates"),
+        loader=PackageLoader("einvoice.formats", "templates"),
         autoescape=select_autoescape(default=True, default_for_string=True),
     )
     template = env.get_template("validation_report.html")

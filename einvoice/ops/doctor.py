@@ -151,7 +151,7 @@ def _rule_artefacts() -> Iterator[Check]:
 
 def _chromium() -> Check:
     from einvoice.errors import EinvoiceError
-    from einvoice.formats.render.pdf import find_chromium
+    from einvoice.presentation.render.pdf import find_chromium
 
     try:
         found = find_chromium(os.environ.get("EINVOICE_CHROMIUM") or None)

@@ -1,7 +1,7 @@
 """Assemble the Entscheidungsvorlage: portfolio, prioritisation and live pilot metrics.
 
 :func:`paper_data` reads everything the paper shows; :func:`render` turns it into
-HTML or PDF bytes (PDF printed by Chromium, see :mod:`einvoice.formats.decision_paper`).
+HTML or PDF bytes (PDF printed by Chromium, see :mod:`einvoice.presentation.decision_paper`).
 """
 
 from __future__ import annotations
@@ -12,7 +12,7 @@ from datetime import date
 from einvoice.domain.pilot_exit import ExitThresholds
 from einvoice.domain.portfolio import Quarter
 from einvoice.domain.prioritisation import Scale, Weights
-from einvoice.formats import decision_paper
+from einvoice.presentation import decision_paper
 from einvoice.services import metrics, portfolio
 from einvoice.services.metrics import Context, SessionSource
 

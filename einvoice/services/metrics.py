@@ -42,7 +42,7 @@ from einvoice.domain.pilot_metrics import (
 from einvoice.domain.pilot_metrics import (
     select as select_records,
 )
-from einvoice.formats import charts
+from einvoice.presentation import charts
 from einvoice.services.ports import Pipeline
 from einvoice.storage.tables import (
     AuditEventRow,

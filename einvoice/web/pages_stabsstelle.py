@@ -105,8 +105,8 @@ def metrics_csv(request: Request) -> Response:
 @router.get("/stabsstelle/entscheidungsvorlage.{kind}")
 def decision_paper(request: Request, kind: str) -> Response:
     """The decision paper for the mayor, computed now (PDF printed by Chromium, or HTML)."""
-    from einvoice.formats import decision_paper as paper
-    from einvoice.formats.render.pdf import ChromiumNotFoundError
+    from einvoice.presentation import decision_paper as paper
+    from einvoice.presentation.render.pdf import ChromiumNotFoundError
     from einvoice.services.decision_paper import paper_data
 
     user = page_user(request)

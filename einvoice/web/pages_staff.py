@@ -129,7 +129,7 @@ def invoice_page(request: Request, invoice_id: RecordId) -> Response:
 def _rendering(request: Request, sha256: str, filename: str) -> str | None:
     """The readable rendering (escaped HTML fragment of the project's renderer)."""
     from einvoice.formats.extract import extract
-    from einvoice.formats.render import render_html
+    from einvoice.presentation.render import render_html
 
     pipeline = request.app.state.container.pipeline
     try:
@@ -202,6 +202,6 @@ def original(request: Request, invoice_id: RecordId) -> Response:
 
 @router.get("/darstellung/rechnung.css", include_in_schema=False)
 def invoice_css() -> Response:
-    from einvoice.formats.render import invoice_css as css
+    from einvoice.presentation.render import invoice_css as css
 
     return Response(css(), media_type="text/css")

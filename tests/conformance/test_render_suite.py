@@ -20,7 +20,7 @@ from markupsafe import escape
 
 from einvoice.domain.invoice import Invoice
 from einvoice.formats.extract import extract
-from einvoice.formats.render import render_html
+from einvoice.presentation.render import render_html
 from tests.helpers import CONFORMANCE, require_conformance
 
 SUITE = "xrechnung-testsuite"

@@ -16,7 +16,7 @@ import pytest
 from einvoice.domain.leitweg import LeitwegProblemKind
 from einvoice.domain.routing import RoutingConfig, facts_from_invoice, route
 from einvoice.formats.extract import extract
-from einvoice.formats.routing_config import load_routing_config
+from einvoice.routing_config import load_routing_config
 from tests.helpers import CONFORMANCE, ROOT, require_conformance
 
 SUITE = "xrechnung-testsuite/"

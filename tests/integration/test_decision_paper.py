@@ -20,8 +20,8 @@ import pytest
 from pypdf import PdfReader
 from sqlalchemy.orm import Session, sessionmaker
 
-from einvoice.formats import decision_paper as paper_format
-from einvoice.formats.render.pdf import ChromiumNotFoundError
+from einvoice.presentation import decision_paper as paper_format
+from einvoice.presentation.render.pdf import ChromiumNotFoundError
 from einvoice.services import decision_paper, metrics
 from einvoice.services.demo_portfolio import ROUTING_OFFICES, seed_portfolio
 from einvoice.storage import db

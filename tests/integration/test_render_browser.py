@@ -20,7 +20,7 @@ from typing import Any, NoReturn
 import pytest
 
 from einvoice.formats.extract import extract
-from einvoice.formats.render import render_html, render_pdf
+from einvoice.presentation.render import render_html, render_pdf
 from tests.helpers import IN_CI, ROOT
 
 CHROMIUM = Path("/usr/bin/chromium")

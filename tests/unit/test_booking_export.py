@@ -12,8 +12,8 @@ from decimal import Decimal
 import pytest
 
 from einvoice.domain.booking import BOOKING_TEXT_LENGTH, booking_record
+from einvoice.export.hkr import ExportFormatError, write_bookings
 from einvoice.formats.extract import extract
-from einvoice.formats.hkr import ExportFormatError, write_bookings
 from einvoice.samplegen.cii import to_cii
 from einvoice.samplegen.spec import example
 from einvoice.samplegen.ubl import to_ubl

@@ -104,6 +104,14 @@ def test_no_import_cycle_between_modules() -> None:
         ("einvoice.domain", "einvoice.web"),
         ("einvoice.formats", "einvoice.services"),
         ("einvoice.formats", "einvoice.web"),
+        ("einvoice.formats", "einvoice.presentation"),
+        ("einvoice.formats", "einvoice.export"),
+        ("einvoice.formats", "einvoice.routing_config"),
+        ("einvoice.presentation", "einvoice.services"),
+        ("einvoice.presentation", "einvoice.web"),
+        ("einvoice.presentation", "einvoice.cli"),
+        ("einvoice.export", "einvoice.services"),
+        ("einvoice.routing_config", "einvoice.services"),
         ("einvoice.services", "einvoice.web"),
         ("einvoice.services", "einvoice.cli"),
     ],
@@ -134,3 +142,15 @@ def test_every_data_file_of_the_package_ships_in_the_wheel() -> None:
     assert any(path.suffix == ".toml" for path in data_files)
     unshipped = sorted(str(path) for path in data_files if not any(path.match(p) for p in patterns))
     assert unshipped == []
+
+
+def test_the_readme_map_names_every_package_folder() -> None:
+    readme = (PACKAGE.parent / "README.md").read_text(encoding="utf-8")
+    aufbau = readme.split("## Aufbau", 1)[1].split("\n## ", 1)[0]
+    folders = sorted(
+        path.name
+        for path in PACKAGE.iterdir()
+        if path.is_dir() and (path / "__init__.py").is_file()
+    )
+    assert len(folders) > 5
+    assert [name for name in folders if f"  {name}/" not in aufbau] == []

@@ -23,7 +23,7 @@ from einvoice.domain.pilot_metrics import (
     skonto_outcome,
     weeks_between,
 )
-from einvoice.formats import charts
+from einvoice.presentation import charts
 
 BERLIN = ZoneInfo("Europe/Berlin")
 TODAY = date(2026, 11, 24)  # Tuesday of 2026-W48

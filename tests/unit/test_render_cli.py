@@ -9,7 +9,7 @@ from typer.testing import CliRunner
 
 import einvoice.cli.render  # noqa: F401  (registers the command until the lead wires it in)
 from einvoice.cli.app import app
-from einvoice.formats.render import pdf
+from einvoice.presentation.render import pdf
 from tests.helpers import ROOT
 
 SAMPLE = ROOT / "samples" / "xrechnung-ubl.xml"

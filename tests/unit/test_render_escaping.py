@@ -23,7 +23,7 @@ from markupsafe import escape
 from einvoice.domain.findings import Syntax
 from einvoice.domain.invoice import EmbeddedDocument, Invoice
 from einvoice.formats.extract import extract
-from einvoice.formats.render import render_html
+from einvoice.presentation.render import render_html
 from tests.helpers import ROOT
 
 #: Text fields that are deliberately not shown (the base64 content of an attachment).

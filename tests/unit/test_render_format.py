@@ -7,7 +7,7 @@ from decimal import Decimal
 
 import pytest
 
-from einvoice.formats.render import codes, german
+from einvoice.presentation.render import codes, german
 
 NBSP = "\u00a0"
 

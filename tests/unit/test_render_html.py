@@ -18,7 +18,7 @@ from einvoice.domain.invoice import (
     SupportingDocument,
 )
 from einvoice.formats.extract import extract
-from einvoice.formats.render import invoice_css, render_html
+from einvoice.presentation.render import invoice_css, render_html
 from tests.helpers import ROOT
 
 NBSP = "\u00a0"

@@ -9,8 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from einvoice.formats.render import ChromiumNotFoundError, RenderError
-from einvoice.formats.render.pdf import html_to_pdf
+from einvoice.presentation.render import ChromiumNotFoundError, RenderError
+from einvoice.presentation.render.pdf import html_to_pdf
 
 PAGE = "<!doctype html><title>t</title><p>Rechnung</p>"
 

@@ -30,7 +30,7 @@ from einvoice.domain.routing import (
     facts_from_invoice,
     route,
 )
-from einvoice.formats.routing_config import (
+from einvoice.routing_config import (
     SCHEMA_PATH,
     RoutingConfigError,
     check_routing_text,

@@ -8,8 +8,8 @@ system's headless Chromium.
 
 from __future__ import annotations
 
-from einvoice.formats.render.html import invoice_css, render_html
-from einvoice.formats.render.pdf import ChromiumNotFoundError, RenderError, render_pdf
+from einvoice.presentation.render.html import invoice_css, render_html
+from einvoice.presentation.render.pdf import ChromiumNotFoundError, RenderError, render_pdf
 
 __all__ = [
     "ChromiumNotFoundError",

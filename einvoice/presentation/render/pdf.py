@@ -18,7 +18,7 @@ from pathlib import Path
 
 from einvoice.domain.invoice import Invoice
 from einvoice.errors import PermanentError
-from einvoice.formats.render.html import render_html
+from einvoice.presentation.render.html import render_html
 
 log = logging.getLogger(__name__)
 

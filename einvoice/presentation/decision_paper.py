@@ -4,7 +4,7 @@
 from the portfolio, the prioritisation and the live pilot metrics);
 :func:`render_html` writes one standalone page with inline CSS and inline SVG
 charts (nothing is loaded from outside), :func:`render_pdf` prints it with the
-system's headless Chromium (see :mod:`einvoice.formats.render.pdf`).
+system's headless Chromium (see :mod:`einvoice.presentation.render.pdf`).
 """
 
 from __future__ import annotations
@@ -25,7 +25,7 @@ from einvoice.domain.pilot_exit import ExitStatus, ExitThresholds, Light, days_t
 from einvoice.domain.pilot_metrics import PilotMetrics, channel_label
 from einvoice.domain.portfolio import CRITERION_LABELS_DE, Portfolio, Project, Quarter
 from einvoice.domain.prioritisation import Proposal, Verdict
-from einvoice.formats import charts
+from einvoice.presentation import charts
 
 TEMPLATE = "decision_paper.html"
 AUTHOR = "Stabsstelle Zentrale Steuerung und Verwaltungsdigitalisierung"
@@ -83,7 +83,7 @@ def german_date(value: date | None) -> str:
 @cache
 def environment() -> Environment:
     env = Environment(
-        loader=PackageLoader("einvoice", "templates"),
+        loader=PackageLoader("einvoice.presentation", "templates"),
         autoescape=True,
         undefined=StrictUndefined,
         trim_blocks=True,
@@ -251,7 +251,7 @@ def render_pdf(
     timeout: float = 90.0,
 ) -> bytes:
     """The decision paper printed to PDF (A4) by headless Chromium."""
-    from einvoice.formats.render.pdf import ChromiumNotFoundError, html_to_pdf
+    from einvoice.presentation.render.pdf import ChromiumNotFoundError, html_to_pdf
 
     html = render_html(data)
     try:

@@ -15,7 +15,7 @@ from jinja2 import Environment, PackageLoader, StrictUndefined
 
 from einvoice.domain.invoice import Invoice
 from einvoice.domain.terms import TERMS
-from einvoice.formats.render import codes, german, view
+from einvoice.presentation.render import codes, german, view
 
 PAGE_TEMPLATE = "invoice.html"
 FRAGMENT_TEMPLATE = "invoice_body.html"
@@ -26,7 +26,7 @@ CSS_TEMPLATE = "invoice_css.html"
 def environment() -> Environment:
     """The Jinja environment for invoice templates (autoescape always on)."""
     env = Environment(
-        loader=PackageLoader("einvoice", "templates"),
+        loader=PackageLoader("einvoice.presentation", "templates"),
         autoescape=True,
         undefined=StrictUndefined,
         trim_blocks=True,

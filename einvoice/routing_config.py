@@ -43,7 +43,7 @@ from einvoice.domain.routing import (
 )
 from einvoice.errors import ConfigurationError
 
-SCHEMA_PATH = Path(__file__).resolve().parents[2] / "schemas" / "routing-config.schema.json"
+SCHEMA_PATH = Path(__file__).resolve().parents[1] / "schemas" / "routing-config.schema.json"
 SUPPORTED_VERSION = 1
 
 

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from einvoice.domain.invoice import Invoice, InvoiceLine, SupportingDocument
 from einvoice.domain.skonto import skonto_terms
 from einvoice.domain.values import InvalidValueError
-from einvoice.formats.render.codes import document_kind
+from einvoice.presentation.render.codes import document_kind
 
 #: CII line status (ram:LineStatusReasonCode) of sub-lines, in German.
 LINE_STATUS = {"DETAIL": "Detail", "GROUP": "Gruppe", "INFORMATION": "nur zur Information"}

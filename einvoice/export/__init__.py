@@ -1,0 +1,1 @@
+"""Export files for the city's systems: booking records for the budget and cash system (HKR)."""
