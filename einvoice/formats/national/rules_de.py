@@ -229,17 +229,20 @@ def _duplicate_filenames_ubl(doc: Doc) -> Hit | None:
 
 
 def _duplicate_filenames_cii(doc: Doc) -> Hit | None:
-    names_by_parent: dict[int, list[str]] = {}
+    """As the official test: a document reference whose attachment file name equals one
+    of a *preceding sibling* reference (several names inside one reference do not count)."""
+    earlier_by_parent: dict[int, set[str]] = {}
     for reference in elements(_C_ADDITIONAL_DOCS(doc.root)):
-        parent = reference.getparent()
-        for attachment in elements(_C_ATTACHMENT(reference)):
-            name = attachment.get("filename")
-            if name is not None:
-                names_by_parent.setdefault(id(parent), []).append(name)
-    for names in names_by_parent.values():
-        hit = _duplicates_hit(doc.root, names)
-        if hit is not None:
-            return hit
+        earlier = earlier_by_parent.setdefault(id(reference.getparent()), set())
+        names = [
+            name
+            for attachment in elements(_C_ATTACHMENT(reference))
+            if (name := attachment.get("filename")) is not None
+        ]
+        for name in names:
+            if name in earlier:
+                return Hit(doc.root, f"Doppelt: '{name}'.", f"Duplicate: '{name}'.")
+        earlier.update(names)
     return None
 
 
