@@ -7,6 +7,7 @@ from einvoice.cli import (  # noqa: F401  (each module registers its commands)
     demo,
     extract,
     ops,
+    fsck,
     pipeline,
     portfolio,
     render,

@@ -10,10 +10,12 @@ from email.policy import default as default_policy
 
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
 
 from einvoice.mailbox import mime
 from einvoice.services import states
 from einvoice.services.ports import Pipeline
+from einvoice.storage.blobs import sha256_of
 from einvoice.storage.tables import Blob, Document, DuplicateRecord, Message
 
 log = logging.getLogger(__name__)
@@ -40,12 +42,9 @@ def message_key(raw: bytes, channel: str) -> str:
     return "sha256:" + hashlib.sha256(raw).hexdigest()
 
 
-def _ensure_blob(session: object, sha: str, size: int, pipeline: Pipeline) -> None:
+def _ensure_blob(session: Session, sha: str, size: int, pipeline: Pipeline) -> None:
     """Record the blob once, also when another machine records it at the same moment."""
     from sqlalchemy.dialects import postgresql, sqlite
-    from sqlalchemy.orm import Session
-
-    assert isinstance(session, Session)
     if session.get(Blob, sha) is not None:
         return
     dialect = postgresql if session.get_bind().dialect.name == "postgresql" else sqlite
@@ -54,27 +53,23 @@ def _ensure_blob(session: object, sha: str, size: int, pipeline: Pipeline) -> No
 
 
 def receive(pipeline: Pipeline, raw: bytes, channel: str, source: str) -> Received:
-    """Store the original unaltered and record the message (idempotent)."""
+    """Store the original unaltered and record the message (idempotent).
+
+    A second delivery of the same message stores nothing new when its bytes are the
+    first delivery's; different bytes (another relay's headers) are kept and the
+    duplicate record refers to them: no blob is ever left without a row referring to it.
+    """
     if channel not in CHANNELS:
         raise ValueError(f"unknown channel {channel!r}")
     key = message_key(raw, channel)
-    sha = pipeline.blobs.put(raw)  # content-addressed: storing twice changes nothing
-    now = pipeline.clock()
+    sha = sha256_of(raw)
     with pipeline.sessions() as session:
         existing = session.scalars(select(Message).where(Message.message_key == key)).first()
         if existing is not None:
-            existing.deliveries += 1
-            existing.updated_at = now
-            session.add(
-                DuplicateRecord(
-                    kind="message",
-                    message_id=existing.id,
-                    detail=f"erneut zugestellt über {channel} ({source})",
-                    recorded_at=now,
-                )
-            )
-            session.commit()
-            return Received(existing.id, False)
+            return _redelivered(pipeline, session, existing, raw, sha, channel, source)
+    pipeline.blobs.put(raw)  # content-addressed: storing twice changes nothing
+    now = pipeline.clock()
+    with pipeline.sessions() as session:
         _ensure_blob(session, sha, len(raw), pipeline)
         headers = _headers(raw) if channel == "mail" else {}
         message = Message(
@@ -92,10 +87,40 @@ def receive(pipeline: Pipeline, raw: bytes, channel: str, source: str) -> Receiv
         session.add(message)
         try:
             session.commit()
-        except IntegrityError:  # recorded at the same moment by another poller: a re-delivery
+        except IntegrityError:  # the same message recorded concurrently: a re-delivery
             session.rollback()
-            return receive(pipeline, raw, channel, source)
+            existing = session.scalars(select(Message).where(Message.message_key == key)).one()
+            return _redelivered(pipeline, session, existing, raw, sha, channel, source)
         return Received(message.id, True)
+
+
+def _redelivered(
+    pipeline: Pipeline,
+    session: Session,
+    existing: Message,
+    raw: bytes,
+    sha: str,
+    channel: str,
+    source: str,
+) -> Received:
+    now = pipeline.clock()
+    other_bytes = sha != existing.raw_sha256
+    if other_bytes:
+        pipeline.blobs.put(raw)
+        _ensure_blob(session, sha, len(raw), pipeline)
+    existing.deliveries += 1
+    existing.updated_at = now
+    session.add(
+        DuplicateRecord(
+            kind="message",
+            message_id=existing.id,
+            raw_sha256=sha if other_bytes else None,
+            detail=f"erneut zugestellt über {channel} ({source})",
+            recorded_at=now,
+        )
+    )
+    session.commit()
+    return Received(existing.id, False)
 
 
 def _headers(raw: bytes) -> dict[str, str]:

@@ -357,13 +357,17 @@ def _record(
     return row
 
 
-def deliver(pipeline: Pipeline, invoice_id: int | None = None) -> Delivery:
-    """Send the pending e-mails (of one invoice, or all); each is claimed before sending."""
+def deliver(
+    pipeline: Pipeline, invoice_id: int | None = None, document_id: int | None = None
+) -> Delivery:
+    """Send the pending e-mails (of one invoice or document, or all); each claimed first."""
     mailer = ports_of(pipeline).mailer
     with pipeline.sessions() as session:
         query = select(Notification.id).where(Notification.status == PENDING)
         if invoice_id is not None:
             query = query.where(Notification.invoice_id == invoice_id)
+        if document_id is not None:
+            query = query.where(Notification.document_id == document_id)
         ids = list(session.scalars(query.order_by(Notification.id)))
         if mailer is None:
             if ids:
@@ -403,7 +407,7 @@ def _claim(pipeline: Pipeline, notification_id: int) -> OutgoingMail | None:
         claimed = session.execute(
             update(Notification)
             .where(Notification.id == notification_id, Notification.status == PENDING)
-            .values(status=SENDING, attempts=Notification.attempts + 1)
+            .values(status=SENDING, attempts=Notification.attempts + 1, claimed_at=pipeline.clock())
         )
         if claimed.rowcount != 1:  # type: ignore[attr-defined]
             session.rollback()
@@ -411,7 +415,13 @@ def _claim(pipeline: Pipeline, notification_id: int) -> OutgoingMail | None:
         session.commit()
         row = session.get(Notification, notification_id)
         assert row is not None and row.recipient is not None
-        return OutgoingMail(row.recipient, row.subject, row.body, key=f"{row.invoice_id}.{row.id}")
+        # a stable key: a retry after a crash in `sending` carries the same Message-ID
+        key = (
+            f"{row.invoice_id}.{row.id}"
+            if row.invoice_id is not None
+            else f"d{row.document_id}.{row.id}"
+        )
+        return OutgoingMail(row.recipient, row.subject, row.body, key=key)
 
 
 def _send(mailer: Mailer, mail: OutgoingMail) -> tuple[str, str | None]:

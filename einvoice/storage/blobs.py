@@ -6,9 +6,12 @@ place) and never rewritten; reading verifies the hash.
 
 from __future__ import annotations
 
+import errno
 import hashlib
 import os
+import shutil
 import tempfile
+import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Protocol
@@ -42,6 +45,14 @@ def check_digest(sha256: str) -> str:
 
 class BlobCorrupted(PermanentError):
     pass
+
+
+class StorageFull(TransientError):
+    """The blob store's disk is full (or over quota): nothing was stored, retry when freed."""
+
+
+_FULL = (errno.ENOSPC, errno.EDQUOT)
+_TMP_PREFIX = ".tmp-"
 
 
 def sha256_of(data: bytes) -> str:
@@ -103,8 +114,51 @@ class LocalBlobStore:
                 if os.path.exists(tmp):
                     os.unlink(tmp)
         except OSError as exc:
+            if exc.errno in _FULL:
+                raise StorageFull(
+                    f"Blob-Speicher voll ({self.root}): Original nicht gespeichert ({exc.strerror})"
+                ) from exc
             raise TransientError(f"cannot store blob {digest}: {exc}") from exc
         return digest
+
+    # --- for `einvoice fsck` ------------------------------------------------------------------
+
+    def hashes(self) -> Iterator[str]:
+        """Every stored blob's name (its SHA-256) where it belongs, in no particular order."""
+        for path in self.root.glob("??/??/*"):
+            name = path.name
+            placed = path.parent.parent.name + path.parent.name == name[:4]
+            if _is_blob_name(name) and placed and path.is_file():
+                yield name
+
+    def strays(self) -> Iterator[Path]:
+        """Files in the store that are neither a blob in its place nor a temporary file."""
+        for path in self.root.rglob("*"):
+            if not path.is_file() or path.name.startswith(_TMP_PREFIX):
+                continue
+            rel = path.relative_to(self.root).parts
+            if not (len(rel) == 3 and _is_blob_name(rel[2]) and rel[0] + rel[1] == rel[2][:4]):
+                yield path
+
+    def leftovers(self, older_than: float) -> Iterator[Path]:
+        """Temporary files of writes cut off (SIGKILL, full disk) older than ``older_than`` s."""
+        cutoff = time.time() - older_than
+        for path in self.root.glob(f"??/??/{_TMP_PREFIX}*"):
+            try:
+                if path.stat().st_mtime < cutoff:
+                    yield path
+            except FileNotFoundError:
+                continue
+
+    def quarantine(self, sha256: str | Path, folder: Path) -> Path:
+        """Move a blob (or stray file) nothing refers to out of the store (kept, not deleted)."""
+        source = sha256 if isinstance(sha256, Path) else self.path(sha256)
+        folder.mkdir(parents=True, exist_ok=True)
+        target = folder / source.name
+        if target.exists():
+            target = folder / f"{source.name}.{time.time_ns()}"
+        shutil.move(str(source), str(target))
+        return target
 
     def get(self, sha256: str) -> bytes:
         try:
@@ -116,3 +170,7 @@ class LocalBlobStore:
         if sha256_of(data) != sha256:
             raise BlobCorrupted(f"blob {sha256} does not match its hash")
         return data
+
+
+def _is_blob_name(name: str) -> bool:
+    return len(name) == 64 and all(c in "0123456789abcdef" for c in name)

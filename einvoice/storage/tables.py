@@ -150,6 +150,10 @@ class DuplicateRecord(Base):
     message_id: Mapped[int | None] = mapped_column(ForeignKey("messages.id"))
     document_id: Mapped[int | None] = mapped_column(ForeignKey("documents.id"))
     original_invoice_id: Mapped[int | None] = mapped_column(ForeignKey("invoices.id"))
+    # the bytes this delivery brought, when they differ from the first delivery's
+    raw_sha256: Mapped[str | None] = mapped_column(
+        ForeignKey("blobs.sha256", name="fk_duplicates_raw_sha256_blobs")
+    )
     detail: Mapped[str] = mapped_column(Text, default="")
     recorded_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
 
@@ -308,9 +312,16 @@ class Notification(Base):
     """
 
     __tablename__ = "notifications"
-    __table_args__ = (UniqueConstraint("invoice_id", "key", name="uq_notification_key"),)
+    __table_args__ = (
+        UniqueConstraint("invoice_id", "key", name="uq_notification_key"),
+        UniqueConstraint("document_id", "key", name="uq_notification_document_key"),
+    )
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    invoice_id: Mapped[int] = mapped_column(ForeignKey("invoices.id"), index=True)
+    # an invoice's e-mail, or (no invoice could be read) a document's
+    invoice_id: Mapped[int | None] = mapped_column(ForeignKey("invoices.id"), index=True)
+    document_id: Mapped[int | None] = mapped_column(
+        ForeignKey("documents.id", name="fk_notifications_document_id_documents"), index=True
+    )
     kind: Mapped[str] = mapped_column(String(32))  # supplier, deadline
     key: Mapped[str] = mapped_column(String(255))
     recipient: Mapped[str | None] = mapped_column(String(512))
@@ -321,3 +332,4 @@ class Notification(Base):
     last_error: Mapped[str | None] = mapped_column(Text)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
     sent_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    claimed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))  # -> sending
