@@ -45,6 +45,7 @@ def message_key(raw: bytes, channel: str) -> str:
 def _ensure_blob(session: Session, sha: str, size: int, pipeline: Pipeline) -> None:
     """Record the blob once, also when another machine records it at the same moment."""
     from sqlalchemy.dialects import postgresql, sqlite
+
     if session.get(Blob, sha) is not None:
         return
     dialect = postgresql if session.get_bind().dialect.name == "postgresql" else sqlite
