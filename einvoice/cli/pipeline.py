@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import os
-import subprocess
 import sys
 import threading
 import time
@@ -13,7 +12,7 @@ import typer
 
 from einvoice.cli.app import app
 from einvoice.cli.common import container, fail, print_json
-from einvoice.errors import ConfigurationError, TransientError
+from einvoice.errors import ConfigurationError
 
 db_app = typer.Typer(help="Datenbank verwalten.", no_args_is_help=True)
 failures_app = typer.Typer(
@@ -57,6 +56,11 @@ def run_inline(broker: Any, worker_threads: int = 2) -> None:
         worker.stop()
 
 
+EXIT_DATABASE = 3  # the database is unreachable
+EXIT_STORAGE = 4  # the blob store is full or not writable
+EXIT_MAILBOX = 5  # the mailbox / folder is unreachable
+
+
 @app.command()
 def ingest(
     source: Annotated[
@@ -71,25 +75,41 @@ def ingest(
     """Rechnungen aus einem Postfach oder Ordner abholen und zur Verarbeitung einreihen.
 
     Mit dem eingebauten Broker (EINVOICE_BROKER_URL=stub) wird gleich hier verarbeitet.
+    Ein fehlgeschlagener Abruf wird mit Grund festgehalten (einvoice status); mit --once
+    Exit-Code 3: Datenbank nicht erreichbar, 4: Speicher voll oder nicht beschreibbar,
+    5: Postfach nicht erreichbar. Nicht Gespeichertes bleibt im Postfach.
     """
     from einvoice import bootstrap
-    from einvoice.workers.actors import poll_source, register
+    from einvoice.services.fetch import DATABASE, MAILBOX, STORAGE
+    from einvoice.workers.actors import poll_once, register
 
     c = container()
     broker = bootstrap.make_broker(c.settings.broker_url)
     register(broker)
     inline = c.settings.broker_url == "stub"
+    exit_codes = {DATABASE: EXIT_DATABASE, STORAGE: EXIT_STORAGE, MAILBOX: EXIT_MAILBOX}
     while True:
         try:
-            fetched = poll_source(source, limit)
+            result = poll_once(source, limit)
         except ConfigurationError as exc:
             fail(f"Konfigurationsfehler: {exc}")
-        except TransientError as exc:
-            typer.echo(f"Abruf fehlgeschlagen, nächster Versuch später: {exc}", err=True)
-            fetched = 0
-        if inline:
+        if inline and result.fetched and not result.error:
             run_inline(broker)
-        typer.echo(f"{fetched} Nachricht(en) aus {source} übernommen.")
+        typer.echo(f"{result.fetched} Nachricht(en) aus {source} übernommen.")
+        if result.error:
+            typer.echo(
+                f"Abruf abgebrochen: {result.error}"
+                + ("" if once else " – nächster Versuch später."),
+                err=True,
+            )
+            if inline and result.fetched:
+                typer.echo(
+                    "Die übernommenen Nachrichten sind gespeichert; 'einvoice sweep' verarbeitet "
+                    "sie, sobald der Fehler behoben ist.",
+                    err=True,
+                )
+            if once:
+                raise typer.Exit(exit_codes.get(result.error_kind or "", 1))
         if once:
             return
         time.sleep(c.settings.poll_interval)
@@ -97,17 +117,31 @@ def ingest(
 
 @app.command()
 def worker(
-    processes: Annotated[int, typer.Option(help="Anzahl Worker-Prozesse.")] = 1,
-    threads: Annotated[int, typer.Option(help="Threads je Prozess.")] = 2,
+    processes: Annotated[int, typer.Option(help="Anzahl Worker-Prozesse.", min=1)] = 1,
+    threads: Annotated[int, typer.Option(help="Threads je Prozess.", min=1)] = 2,
     source: Annotated[
         list[str] | None, typer.Option("--source", "-s", help="Quellen regelmäßig abrufen.")
     ] = None,
+    grace: Annotated[
+        float,
+        typer.Option(help="Sekunden, die laufende Arbeit beim Beenden fertig werden darf."),
+    ] = 60.0,
+    max_restarts: Annotated[
+        int,
+        typer.Option(help="Neustarts eines abgestürzten Prozesses je 10 Minuten, dann Abbruch."),
+    ] = 10,
 ) -> None:
-    """dramatiq-Worker starten (Redis-Broker aus EINVOICE_BROKER_URL).
+    """dramatiq-Worker starten und überwachen (Redis-Broker aus EINVOICE_BROKER_URL).
 
-    Mit --source werden die Quellen alle EINVOICE_POLL_INTERVAL Sekunden abgerufen;
-    der Aufräumer reiht liegengebliebene Arbeit regelmäßig neu ein.
+    Ein abgestürzter Worker-Prozess wird neu gestartet (mit Protokollzeile, höchstens
+    --max-restarts-mal in 10 Minuten; danach Exit-Code 1). SIGTERM/SIGINT werden an die
+    Prozesse weitergegeben; laufende Arbeit darf --grace Sekunden fertig werden, danach
+    wird hart beendet. Mit --source werden die Quellen alle EINVOICE_POLL_INTERVAL Sekunden
+    abgerufen; der Aufräumer reiht liegengebliebene Arbeit neu ein. Ausfälle von Redis oder
+    der Datenbank überlebt der Zeitplaner: er versucht es weiter, bis sie zurück sind.
     """
+    from einvoice.workers.supervisor import Supervisor
+
     c = container()
     if c.settings.broker_url == "stub":
         fail(
@@ -120,7 +154,7 @@ def worker(
         "dramatiq",
         "einvoice.workers.entry",
         "--processes",
-        str(processes),
+        "1",
         "--threads",
         str(threads),
         "--queues",
@@ -137,37 +171,44 @@ def worker(
             f"Prometheus: Worker auf :{c.settings.metrics_port}, Warteschlangen auf "
             f":{c.settings.metrics_port + 1}"
         )
-    child = subprocess.Popen(command, env=os.environ.copy())
+    supervisor = Supervisor(
+        command, processes, grace=grace, max_restarts=max_restarts, env=os.environ.copy()
+    )
+    supervisor.install_signal_handlers()
     stop = threading.Event()
     scheduler = threading.Thread(
         target=_schedule, args=(c, source or [], stop), daemon=True, name="scheduler"
     )
     scheduler.start()
     try:
-        code = child.wait()
-    except KeyboardInterrupt:
-        child.terminate()
-        code = child.wait()
-    stop.set()
+        code = supervisor.run()
+    finally:
+        stop.set()
+        supervisor.shutdown()
     raise typer.Exit(code)
 
 
 def _schedule(c: Any, sources: list[str], stop: threading.Event) -> None:
     from einvoice import bootstrap
-    from einvoice.workers.actors import actors, register
+    from einvoice.workers.actors import actors, register, sweep
+    from einvoice.workers.scheduler import Scheduler, Task
 
     register(bootstrap.make_broker(c.settings.broker_url))
-    last_sweep = last_scan = 0.0
-    while not stop.is_set():
-        for spec in sources:
-            actors().poll.send(spec)
-        if time.monotonic() - last_sweep > min(60.0, c.settings.sweep_after):
-            actors().sweep.send()
-            last_sweep = time.monotonic()
-        if time.monotonic() - last_scan > c.settings.workflow.deadline_scan_interval:
-            actors().deadlines.send()  # deadlines near or past: flag and remind (once each)
-            last_scan = time.monotonic()
-        stop.wait(c.settings.poll_interval)
+
+    def poll(spec: str) -> Any:
+        return lambda: actors().poll.send(spec)
+
+    tasks = [Task(f"poll {spec}", c.settings.poll_interval, poll(spec)) for spec in sources]
+    tasks += [
+        # the sweep runs here, not as a message: it must work when the broker lost everything
+        Task("sweep", min(60.0, c.settings.sweep_after), sweep),
+        Task(
+            "deadline scan",
+            c.settings.workflow.deadline_scan_interval,
+            lambda: actors().deadlines.send(),
+        ),
+    ]
+    Scheduler(tasks, max_backoff=min(60.0, c.settings.poll_interval)).run(stop)
 
 
 @app.command()
@@ -187,9 +228,22 @@ def status(
         f"Duplikate: {counts['duplicates']}\n"
         f"Nachrichten ohne Rechnung: {counts['no_invoice']}\n"
         f"Über Grenzen abgewiesen: {counts['refused']}\n"
+        f"Unlesbar (keine Rechnung erkennbar): {counts['unreadable']}\n"
         f"Fehlgeschlagen: {counts['failed']}\n"
         f"Offen: {counts['pending']}"
     )
+    mail = counts["mail"]
+    if mail:
+        labels = {
+            "pending": "wartend",
+            "sending": "im Versand",
+            "sent": "gesendet",
+            "failed": "FEHLGESCHLAGEN",
+            "undeliverable": "ohne Adresse",
+        }
+        typer.echo(
+            "E-Mails: " + ", ".join(f"{labels.get(k, k)} {n}" for k, n in sorted(mail.items()))
+        )
     for poll in counts["last_polls"]:
         typer.echo(
             f"Letzter Abruf {poll['source']}: {poll['polled_at']} "

@@ -13,7 +13,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from einvoice.mailbox import mime
-from einvoice.services import states
+from einvoice.services import outbox, states
 from einvoice.services.ports import Pipeline
 from einvoice.storage.blobs import sha256_of
 from einvoice.storage.tables import Blob, Document, DuplicateRecord, Message
@@ -176,6 +176,15 @@ def split(pipeline: Pipeline, message_id: int) -> list[int]:
                 )
             )
             session.flush()
+            if too_large:
+                document = session.scalars(
+                    select(Document).where(
+                        Document.message_id == message.id, Document.sha256 == sha
+                    )
+                ).one()
+                outbox.queue_document_notice(
+                    session, document, message, document.last_error or "", now
+                )
         if content.parts or content.oversized:
             message.state = states.SPLIT
             message.reason = content.reason

@@ -358,12 +358,17 @@ def _record(
 
 
 def deliver(
-    pipeline: Pipeline, invoice_id: int | None = None, document_id: int | None = None
+    pipeline: Pipeline,
+    invoice_id: int | None = None,
+    document_id: int | None = None,
+    ids: Sequence[int] | None = None,
 ) -> Delivery:
     """Send the pending e-mails (of one invoice or document, or all); each claimed first."""
     mailer = ports_of(pipeline).mailer
     with pipeline.sessions() as session:
         query = select(Notification.id).where(Notification.status == PENDING)
+        if ids is not None:
+            query = query.where(Notification.id.in_(list(ids)))
         if invoice_id is not None:
             query = query.where(Notification.invoice_id == invoice_id)
         if document_id is not None:

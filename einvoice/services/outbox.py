@@ -121,14 +121,27 @@ def release_stuck(pipeline: Pipeline, older_than: timedelta = STUCK_SENDING_AFTE
     return sum(release(pipeline, m.id, older_than) for m in stuck_sending(pipeline, older_than))
 
 
-def pending_count(pipeline: Pipeline) -> int:
+def due(pipeline: Pipeline) -> list[int]:
+    """Pending e-mails due for a (next) attempt: back-off of 2^attempts minutes, at most 6 h."""
+    now = pipeline.clock()
     with pipeline.sessions() as session:
-        return int(
-            session.scalar(
-                select(func.count(Notification.id)).where(Notification.status == PENDING)
+        rows = session.execute(
+            select(Notification.id, Notification.attempts, Notification.claimed_at).where(
+                Notification.status == PENDING
             )
-            or 0
-        )
+        ).all()
+    return [
+        n_id
+        for n_id, attempts, claimed in rows
+        if claimed is None
+        or _aware(claimed) < now - timedelta(minutes=min(360, 2 ** min(int(attempts), 9)))
+    ]
+
+
+def _aware(at: datetime) -> datetime:
+    from datetime import UTC
+
+    return at if at.tzinfo is not None else at.replace(tzinfo=UTC)
 
 
 # --- answers about documents without an invoice -----------------------------------------------

@@ -14,7 +14,8 @@ from sqlalchemy.exc import IntegrityError
 from einvoice.domain.approval import STATUS_LABELS_DE, Status
 from einvoice.domain.correction import REPLACEABLE, duplicate_advice_de
 from einvoice.domain.findings import Report
-from einvoice.services import states
+from einvoice.services import outbox, states
+from einvoice.services.columns import fit_amount, fit_text
 from einvoice.services.ports import Pipeline
 from einvoice.services.search import search_text
 from einvoice.storage.tables import Document, DuplicateRecord, FindingRow, Invoice, Workflow
@@ -130,6 +131,9 @@ def _record(
         if key is not None:
             original = session.scalars(select(Invoice).where(Invoice.duplicate_key == key)).first()
         new_state = states.DUPLICATE if original is not None else states.PROCESSED
+        if semantic is None:  # nothing to route or approve: its own, visible outcome
+            new_state = states.UNREADABLE
+            reason = unreadable_reason(report, reason)
         # Optimistic claim: only one transaction moves the document out of STORED.
         claimed = session.execute(
             update(Document)
@@ -160,6 +164,11 @@ def _record(
                 )
             )
         invoice_id: int | None = None
+        if new_state == states.UNREADABLE:
+            document = session.get(Document, document_id)
+            assert document is not None and reason is not None
+            session.flush()  # the findings, for the answer to the sender
+            outbox.queue_document_notice(session, document, document.message, reason, now)
         if original is not None:  # an accepted invoice with the same key exists
             session.add(
                 DuplicateRecord(
@@ -182,6 +191,16 @@ def _record(
         return Outcome(
             document_id, new_state, invoice_id, original.id if original is not None else None
         )
+
+
+def unreadable_reason(report: Report, reason: str | None) -> str:
+    """Why no invoice could be read (German): the extraction's reason, else the errors."""
+    if reason:
+        return f"Keine Rechnung lesbar: {reason}"[:4000]
+    errors = [f"{f.rule}: {f.message_de}" for f in report.findings if f.severity.value == "error"]
+    if not errors:
+        return "Keine Rechnung lesbar: das Dokument ist keine bekannte E-Rechnung."
+    return ("Keine Rechnung lesbar: " + "; ".join(errors[:3]))[:4000]
 
 
 def _predecessor(session: Any, semantic: dict[str, Any]) -> Invoice | None:
@@ -222,14 +241,15 @@ def _invoice_row(
         seller_key=seller_key(semantic)[:250],
         seller_name=(str(seller.get("BT-27") or "")[:500]) or None,
         number=str(semantic.get("BT-1") or "")[:250],
-        type_code=semantic.get("BT-3"),
-        issue_date=semantic.get("BT-2"),
-        due_date=semantic.get("BT-9"),
-        currency=semantic.get("BT-5"),
+        # no value from a supplier makes the insert fail: what does not fit stays in `semantic`
+        type_code=fit_text(semantic.get("BT-3"), 8),
+        issue_date=fit_text(semantic.get("BT-2"), 10),
+        due_date=fit_text(semantic.get("BT-9"), 10),
+        currency=fit_text(semantic.get("BT-5"), 3),
         buyer_reference=(str(semantic["BT-10"])[:250] if semantic.get("BT-10") else None),
         order_reference=(str(semantic["BT-13"])[:250] if semantic.get("BT-13") else None),
-        total_with_vat=_decimal(totals.get("BT-112")),
-        amount_due=_decimal(totals.get("BT-115")),
+        total_with_vat=fit_amount(_decimal(totals.get("BT-112"))),
+        amount_due=fit_amount(_decimal(totals.get("BT-115"))),
         line_count=len(lines) if isinstance(lines, list) else 0,
         syntax=report.syntax.value,
         scenario=report.scenario.value,

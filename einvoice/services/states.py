@@ -12,6 +12,7 @@ REFUSED = "refused"  # over a limit (reason recorded)
 STORED = "stored"  # original stored, waiting for validation
 PROCESSED = "processed"  # validated and extracted (invoice row, if readable)
 DUPLICATE = "duplicate"  # same invoice already received
+UNREADABLE = "unreadable"  # no invoice could be read (reason and findings recorded)
 TOO_LARGE = "too_large"  # over the attachment size limit (reason recorded)
 FAILED = "failed"  # dead letter: attempts exhausted or a permanent error
 

@@ -5,9 +5,9 @@ from __future__ import annotations
 from datetime import timedelta
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
 
-from einvoice.services import states
+from einvoice.services import outbox, states
 from einvoice.services.ports import Pipeline
 from einvoice.storage.tables import Document, DuplicateRecord, Invoice, Message, SourcePoll
 
@@ -36,6 +36,7 @@ def status(pipeline: Pipeline) -> dict[str, Any]:
             }
             for p in session.scalars(select(SourcePoll))
         ]
+    mail = outbox.counts(pipeline)
     pending = sum(message_states.get(s, 0) for s in states.PENDING_MESSAGE_STATES) + sum(
         document_states.get(s, 0) for s in states.PENDING_DOCUMENT_STATES
     )
@@ -47,6 +48,8 @@ def status(pipeline: Pipeline) -> dict[str, Any]:
         "no_invoice": message_states.get(states.NO_INVOICE, 0),
         "refused": message_states.get(states.REFUSED, 0) + document_states.get(states.TOO_LARGE, 0),
         "failed": document_states.get(states.FAILED, 0),
+        "unreadable": document_states.get(states.UNREADABLE, 0),
+        "mail": mail,
         "pending": pending,
         "messages": sum(message_states.values()),
         "documents": sum(document_states.values()),
@@ -76,6 +79,41 @@ def stuck(pipeline: Pipeline, older_than: timedelta) -> tuple[list[int], list[in
             )
         )
     return messages, documents
+
+
+def touch(pipeline: Pipeline, messages: list[int], documents: list[int]) -> None:
+    """Mark re-enqueued work as handled now: the next sweep leaves it alone for a while."""
+    now = pipeline.clock()
+    with pipeline.sessions() as session:
+        if messages:
+            session.execute(
+                update(Message)
+                .where(Message.id.in_(messages), Message.state.in_(states.PENDING_MESSAGE_STATES))
+                .values(updated_at=now)
+            )
+        if documents:
+            session.execute(
+                update(Document)
+                .where(
+                    Document.id.in_(documents),
+                    Document.state.in_(states.PENDING_DOCUMENT_STATES),
+                )
+                .values(updated_at=now)
+            )
+        session.commit()
+
+
+def unreadable(pipeline: Pipeline, limit: int = 200) -> list[dict[str, Any]]:
+    """Documents no invoice could be read from, newest first, with their reason."""
+    with pipeline.sessions() as session:
+        rows = session.execute(
+            select(Document, Message.sender)
+            .join(Message, Message.id == Document.message_id)
+            .where(Document.state.in_((states.UNREADABLE, states.TOO_LARGE)))
+            .order_by(Document.id.desc())
+            .limit(limit)
+        ).all()
+        return [failure_dict(d) | {"state": d.state, "sender": sender} for d, sender in rows]
 
 
 def failures(pipeline: Pipeline) -> list[dict[str, Any]]:

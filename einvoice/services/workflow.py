@@ -50,6 +50,7 @@ from einvoice.domain.routing import route as decide_route
 from einvoice.services import notifications
 from einvoice.services.audit_trail import AuditProblem, AuditReport, HistoryEntry, history
 from einvoice.services.audit_trail import verify as verify_audit
+from einvoice.services.columns import fit_amount, fit_text
 from einvoice.services.export import ExportResult, batch_file, export
 from einvoice.services.notifications import DeadlineScan, Reason, deadline_scan, deliver
 from einvoice.services.ports import Pipeline
@@ -291,8 +292,9 @@ def _new_row(
     return Workflow(
         invoice_id=invoice_id,
         status=Status.RECEIVED.value,
-        amount=model.totals.amount_due if model.totals.amount_due is not None else Decimal(0),
-        currency=model.currency_code[:3] or None,
+        # a rejected invoice may carry any value: what does not fit the column is left out
+        amount=fit_amount(model.totals.amount_due) or Decimal(0),
+        currency=fit_text(model.currency_code, 3) or None,
         received_on=received_on,
         due_date=deadlines.due_date if deadlines else None,
         due_source=deadlines.source.value if deadlines else "rejected",

@@ -7,9 +7,9 @@ from typing import Annotated
 from fastapi import APIRouter, Form, Request
 from fastapi.responses import RedirectResponse, Response
 
-from einvoice.services import process
+from einvoice.services import outbox, process
 from einvoice.services.accounts import Role
-from einvoice.services.status import failures, status
+from einvoice.services.status import failures, status, unreadable
 from einvoice.web.deps import page_user, render
 from einvoice.web.security import RecordId, check_csrf, require_role
 
@@ -22,7 +22,13 @@ def operations(request: Request) -> Response:
     require_role(user, [Role.ADMIN])
     pipeline = request.app.state.container.pipeline
     return render(
-        request, "ops.html", counts=status(pipeline), failures=failures(pipeline), retried=None
+        request,
+        "ops.html",
+        counts=status(pipeline),
+        failures=failures(pipeline),
+        unreadable=unreadable(pipeline),
+        mail_problems=outbox.problems(pipeline),
+        retried=None,
     )
 
 

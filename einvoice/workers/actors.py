@@ -13,7 +13,16 @@ import dramatiq
 
 from einvoice import bootstrap
 from einvoice.errors import PermanentError
-from einvoice.services import fetch, ingest, process, status, workflow
+from einvoice.services import (
+    fetch,
+    ingest,
+    notifications,
+    outbox,
+    process,
+    states,
+    status,
+    workflow,
+)
 from einvoice.storage.tables import Document
 
 log = logging.getLogger(__name__)
@@ -35,6 +44,7 @@ class Actors:
     route: dramatiq.Actor[Any, Any]
     sweep: dramatiq.Actor[Any, Any]
     deadlines: dramatiq.Actor[Any, Any]
+    deliver_mail: dramatiq.Actor[Any, Any]
 
 
 _actors: Actors | None = None
@@ -47,15 +57,23 @@ def actors() -> Actors:
 
 
 def poll_source(spec: str, limit: int | None = None) -> int:
+    return poll_once(spec, limit).fetched
+
+
+def poll_once(spec: str, limit: int | None = None) -> fetch.PollResult:
+    """One poll of a source; what could not be reached is in the result (and recorded)."""
+    from einvoice.errors import TransientError
     from einvoice.mailbox.sources import open_source
 
     pipeline = bootstrap.container().pipeline
-    source = open_source(spec, bootstrap.container().settings.imap_password)
     try:
-        result = fetch.poll(pipeline, source, _enqueue_split, limit)
+        source = open_source(spec, bootstrap.container().settings.imap_password)
+    except TransientError as exc:
+        return fetch.PollResult(0, [], f"Postfach nicht erreichbar: {exc}", fetch.MAILBOX)
+    try:
+        return fetch.poll(pipeline, source, _enqueue_split, limit)
     finally:
         source.close()
-    return result.fetched
 
 
 def _enqueue_split(message_id: int) -> None:
@@ -101,6 +119,8 @@ def process_document(document_id: int) -> None:
         raise
     if outcome.invoice_id is not None:
         actors().route.send(outcome.invoice_id)
+    elif outcome.state == states.UNREADABLE and pipeline.workflow is not None:
+        notifications.deliver(pipeline, document_id=document_id)  # the answer to the sender
 
 
 def _note_error(document_id: int, error: str) -> None:
@@ -135,28 +155,41 @@ def scan_deadlines() -> int:
 
 
 def sweep() -> tuple[int, int]:
-    """Re-enqueue work left in an intermediate state (a lost broker message)."""
+    """Re-enqueue work left in an intermediate state (a lost broker message).
+
+    Also releases e-mails that hung in ``sending`` and hands the e-mails due for
+    a (next) attempt to the ``deliver_mail`` actor.
+    """
     container = bootstrap.container()
-    messages, documents = status.stuck(
-        container.pipeline, timedelta(seconds=container.settings.sweep_after)
-    )
+    pipeline = container.pipeline
+    messages, documents = status.stuck(pipeline, timedelta(seconds=container.settings.sweep_after))
     for message_id in messages:
         actors().split.send(message_id)
     for document_id in documents:
         actors().process.send(document_id)
-    invoices = workflow.unrouted(
-        container.pipeline, timedelta(seconds=container.settings.sweep_after)
-    )
+    status.touch(pipeline, messages, documents)  # not again before another sweep_after
+    invoices = workflow.unrouted(pipeline, timedelta(seconds=container.settings.sweep_after))
     for invoice_id in invoices:
         actors().route.send(invoice_id)
-    if messages or documents or invoices:
+    released = outbox.release_stuck(pipeline)
+    mails = outbox.due(pipeline) if pipeline.workflow is not None else []
+    if mails:
+        actors().deliver_mail.send(mails)
+    if messages or documents or invoices or released:
         log.info(
-            "sweeper re-enqueued %d messages, %d documents, %d invoices to route",
+            "sweeper re-enqueued %d messages, %d documents, %d invoices to route; "
+            "%d e-mail(s) released from 'sending'",
             len(messages),
             len(documents),
             len(invoices),
+            released,
         )
     return len(messages), len(documents)
+
+
+def deliver_mail(notification_ids: list[int]) -> None:
+    """Send the given pending e-mails (the outbox; each is claimed before it is sent)."""
+    notifications.deliver(bootstrap.container().pipeline, ids=notification_ids)
 
 
 def register(broker: Any) -> Actors:
@@ -181,5 +214,6 @@ def register(broker: Any) -> Actors:
         route=declare(route_invoice, **RETRY_OPTIONS),
         sweep=declare(sweep, max_retries=0),
         deadlines=declare(scan_deadlines, max_retries=0),
+        deliver_mail=declare(deliver_mail, max_retries=0),
     )
     return _actors
