@@ -1,14 +1,14 @@
 """pipeline robustness: duplicate deliveries refer to their blob, document e-mails, outbox claims
 
 Revision ID: 0015_robustness
-Revises: 0014_corrections_search
+Revises: 0013_accounts_sessions
 """
 
 import sqlalchemy as sa
 from alembic import op
 
 revision = "0015_robustness"
-down_revision = "0014_corrections_search"
+down_revision = "0013_accounts_sessions"
 branch_labels = None
 depends_on = None
 
