@@ -50,7 +50,11 @@ def poll(
         for item in source.fetch(limit):
             try:
                 received = ingest.receive(
-                    pipeline, item.raw, item.channel, f"{source.name} {item.name}"
+                    pipeline,
+                    item.raw,
+                    item.channel,
+                    f"{source.name} {item.name}",
+                    polled_item=True,
                 )
             except StorageFull as exc:
                 error, kind = f"Speicher voll: {exc}", STORAGE

@@ -53,8 +53,14 @@ def _ensure_blob(session: Session, sha: str, size: int, pipeline: Pipeline) -> N
     session.execute(dialect.insert(Blob).values(**values).on_conflict_do_nothing())
 
 
-def receive(pipeline: Pipeline, raw: bytes, channel: str, source: str) -> Received:
+def receive(
+    pipeline: Pipeline, raw: bytes, channel: str, source: str, *, polled_item: bool = False
+) -> Received:
     """Store the original unaltered and record the message (idempotent).
+
+    ``polled_item``: ``source`` names the mailbox item (folder and UID / file): the
+    same item fetched again (a poll cut off before the item was moved, two pollers
+    at once) is not a second delivery.
 
     A second delivery of the same message stores nothing new when its bytes are the
     first delivery's; different bytes (another relay's headers) are kept and the
@@ -67,7 +73,7 @@ def receive(pipeline: Pipeline, raw: bytes, channel: str, source: str) -> Receiv
     with pipeline.sessions() as session:
         existing = session.scalars(select(Message).where(Message.message_key == key)).first()
         if existing is not None:
-            return _redelivered(pipeline, session, existing, raw, sha, channel, source)
+            return _redelivered(pipeline, session, existing, raw, sha, channel, source, polled_item)
     pipeline.blobs.put(raw)  # content-addressed: storing twice changes nothing
     now = pipeline.clock()
     with pipeline.sessions() as session:
@@ -91,7 +97,7 @@ def receive(pipeline: Pipeline, raw: bytes, channel: str, source: str) -> Receiv
         except IntegrityError:  # the same message recorded concurrently: a re-delivery
             session.rollback()
             existing = session.scalars(select(Message).where(Message.message_key == key)).one()
-            return _redelivered(pipeline, session, existing, raw, sha, channel, source)
+            return _redelivered(pipeline, session, existing, raw, sha, channel, source, polled_item)
         return Received(message.id, True)
 
 
@@ -103,8 +109,14 @@ def _redelivered(
     sha: str,
     channel: str,
     source: str,
+    polled_item: bool,
 ) -> Received:
     now = pipeline.clock()
+    detail = f"erneut zugestellt über {channel} ({source})"
+    if polled_item and _same_item(session, existing, source[:500], detail):
+        # the very mailbox item fetched again (a poll cut off before it was moved, two
+        # pollers at once): not a second delivery
+        return Received(existing.id, False)
     other_bytes = sha != existing.raw_sha256
     if other_bytes:
         pipeline.blobs.put(raw)
@@ -116,12 +128,23 @@ def _redelivered(
             kind="message",
             message_id=existing.id,
             raw_sha256=sha if other_bytes else None,
-            detail=f"erneut zugestellt über {channel} ({source})",
+            detail=detail,
             recorded_at=now,
         )
     )
     session.commit()
     return Received(existing.id, False)
+
+
+def _same_item(session: Session, existing: Message, source: str, detail: str) -> bool:
+    if existing.source == source:
+        return True
+    again = session.scalar(
+        select(DuplicateRecord.id).where(
+            DuplicateRecord.message_id == existing.id, DuplicateRecord.detail == detail
+        )
+    )
+    return again is not None
 
 
 def _headers(raw: bytes) -> dict[str, str]:

@@ -5,6 +5,7 @@ permanent ones, and documents out of attempts, end in the FAILED state."""
 from __future__ import annotations
 
 import logging
+import threading
 from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
@@ -60,8 +61,37 @@ def poll_source(spec: str, limit: int | None = None) -> int:
     return poll_once(spec, limit).fetched
 
 
+def _deadlines_actor() -> None:
+    scan_deadlines()
+
+
+def _sweep_actor() -> None:
+    sweep()
+
+
+def _poll_actor(spec: str, limit: int | None = None) -> None:
+    """The ``poll_source`` actor: the result is recorded in ``source_polls``."""
+    poll_once(spec, limit)
+
+
+_poll_locks: dict[str, threading.Lock] = {}
+_poll_locks_guard = threading.Lock()
+
+
 def poll_once(spec: str, limit: int | None = None) -> fetch.PollResult:
     """One poll of a source; what could not be reached is in the result (and recorded)."""
+
+    with _poll_locks_guard:
+        lock = _poll_locks.setdefault(spec, threading.Lock())
+    if not lock.acquire(blocking=False):  # this process polls the source already
+        return fetch.PollResult(0, [])
+    try:
+        return _poll(spec, limit)
+    finally:
+        lock.release()
+
+
+def _poll(spec: str, limit: int | None) -> fetch.PollResult:
     from einvoice.errors import TransientError
     from einvoice.mailbox.sources import open_source
 
@@ -197,23 +227,23 @@ def register(broker: Any) -> Actors:
     global _actors
     dramatiq.set_broker(broker)
 
-    def declare(fn: Any, **options: Any) -> dramatiq.Actor[Any, Any]:
+    def declare(fn: Any, name: str | None = None, **options: Any) -> dramatiq.Actor[Any, Any]:
         return dramatiq.Actor(
             fn,
             broker=broker,
-            actor_name=fn.__name__,
+            actor_name=name or fn.__name__,
             queue_name=QUEUE,
             priority=0,
             options=options,
         )
 
     _actors = Actors(
-        poll=declare(poll_source, max_retries=3, min_backoff=5_000),
+        poll=declare(_poll_actor, "poll_source", max_retries=3, min_backoff=5_000),
         split=declare(split_message, **RETRY_OPTIONS),
         process=declare(process_document, **RETRY_OPTIONS),
         route=declare(route_invoice, **RETRY_OPTIONS),
-        sweep=declare(sweep, max_retries=0),
-        deadlines=declare(scan_deadlines, max_retries=0),
+        sweep=declare(_sweep_actor, "sweep", max_retries=0),
+        deadlines=declare(_deadlines_actor, "scan_deadlines", max_retries=0),
         deliver_mail=declare(deliver_mail, max_retries=0),
     )
     return _actors

@@ -123,3 +123,14 @@ def test_redelivery_stores_no_orphan(container: Container) -> None:
     assert _check(container).ok
     files = [p for p in Path(container.settings.blob_dir).rglob("*") if p.is_file()]
     assert len(files) == 3
+
+
+def test_the_same_mailbox_item_fetched_again_is_no_redelivery(container: Container) -> None:
+    raw = email_with([("a.xml", invoice_xml(5))], message_id="<once@lieferant.example>")
+    for _ in range(3):  # a poll cut off before the move, then two pollers at once
+        ingest.receive(container.pipeline, raw, "mail", "imap://x/INBOX uid 7", polled_item=True)
+    ingest.receive(container.pipeline, raw, "mail", "imap://x/INBOX uid 9", polled_item=True)
+    ingest.receive(container.pipeline, raw, "mail", "imap://x/INBOX uid 9", polled_item=True)
+    with container.pipeline.sessions() as session:
+        assert len(session.scalars(select(DuplicateRecord)).all()) == 1  # uid 9: delivered again
+        assert session.scalars(select(Message)).one().deliveries == 2
