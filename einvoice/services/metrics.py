@@ -58,6 +58,7 @@ SessionSource = Pipeline | sessionmaker[Session]
 DEFAULT_ZONE = "Europe/Berlin"
 DEFAULT_WEEKS = 52
 PROCESSED = "processed"
+UNREADABLE = "unreadable"  # no invoice could be read: counted as received and rejected
 ORDERED_STATE = "angeordnet"
 
 
@@ -102,7 +103,7 @@ def records(source: SessionSource, scope: Scope) -> list[InvoiceRecord]:
     """One record per document processed with its message received within ``scope``."""
     since, until = _utc_bounds(scope)
     window = (
-        Document.state == PROCESSED,
+        Document.state.in_((PROCESSED, UNREADABLE)),
         Message.received_at >= since,
         Message.received_at < until,
     )

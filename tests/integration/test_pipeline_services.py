@@ -115,10 +115,13 @@ def test_hostile_attachments_end_rejected_with_findings(container: Container) ->
         ("zufall.xml", random.Random(2).randbytes(5000)),
     ]
     outcomes = _run(pipeline, email_with(hostile))
-    assert [o.state for o in outcomes] == [states.PROCESSED] * 4
+    # no invoice could be read from any of them: visible as 'unreadable', with a reason
+    assert [o.state for o in outcomes] == [states.UNREADABLE] * 4
     with pipeline.sessions() as session:
         docs = session.scalars(select(Document)).all()
         assert {d.recommendation for d in docs} == {"reject"}
+        assert all((d.last_error or "").startswith("Keine Rechnung lesbar") for d in docs)
+    assert status(pipeline)["unreadable"] == 4
 
 
 def test_malformed_mime_is_recorded(container: Container) -> None:
