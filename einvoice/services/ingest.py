@@ -113,6 +113,8 @@ def _redelivered(
 ) -> Received:
     now = pipeline.clock()
     detail = f"erneut zugestellt über {channel} ({source})"
+    # one delivery at a time per message: two pollers of one mailbox see each other's record
+    session.execute(select(Message.id).where(Message.id == existing.id).with_for_update())
     if polled_item and _same_item(session, existing, source[:500], detail):
         # the very mailbox item fetched again (a poll cut off before it was moved, two
         # pollers at once): not a second delivery
@@ -121,7 +123,7 @@ def _redelivered(
     if other_bytes:
         pipeline.blobs.put(raw)
         _ensure_blob(session, sha, len(raw), pipeline)
-    existing.deliveries += 1
+    existing.deliveries = Message.deliveries + 1
     existing.updated_at = now
     session.add(
         DuplicateRecord(
