@@ -155,7 +155,9 @@ def make_broker(url: str, metrics_port: int | None = None) -> Any:
     if metrics_port is not None:
         import os
 
-        os.environ.setdefault("dramatiq_prom_host", "127.0.0.1")
+        os.environ.setdefault(
+            "dramatiq_prom_host", os.environ.get("EINVOICE_METRICS_HOST", "127.0.0.1")
+        )
         os.environ["dramatiq_prom_port"] = str(metrics_port)  # noqa: SIM112 - dramatiq reads it
         from dramatiq.middleware.prometheus import Prometheus
 

@@ -166,7 +166,12 @@ def worker(
         from einvoice.workers.metrics import DatabaseCollector
 
         REGISTRY.register(DatabaseCollector(c.pipeline))
-        start_http_server(c.settings.metrics_port + 1, addr="127.0.0.1")
+        from einvoice.workers.ops_metrics import OperationsCollector
+
+        REGISTRY.register(OperationsCollector(c.pipeline))
+        start_http_server(
+            c.settings.metrics_port + 1, addr=os.environ.get("EINVOICE_METRICS_HOST", "127.0.0.1")
+        )
         typer.echo(
             f"Prometheus: Worker auf :{c.settings.metrics_port}, Warteschlangen auf "
             f":{c.settings.metrics_port + 1}"

@@ -180,7 +180,7 @@ def _chromium() -> Check:
     from einvoice.presentation.render.pdf import find_chromium
 
     try:
-        found = find_chromium(os.environ.get("EINVOICE_CHROMIUM") or None)
+        found = find_chromium()
     except EinvoiceError as exc:
         return Check("Chromium (PDF)", Level.WARNING, f"{exc} PDF-Ausgabe nicht möglich.")
     return Check("Chromium (PDF)", Level.OK, found)

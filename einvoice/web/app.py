@@ -92,6 +92,17 @@ def create_app(
     def healthz() -> JSONResponse:
         return JSONResponse({"status": "ok"})
 
+    @app.get("/readyz", include_in_schema=False)
+    def readyz() -> JSONResponse:
+        from einvoice.ops.health import readiness
+
+        checks = readiness(container)
+        ready = all(checks.values())
+        return JSONResponse(
+            {"status": "ok" if ready else "not ready", "checks": checks},
+            status_code=200 if ready else 503,
+        )
+
     return app
 
 

@@ -97,7 +97,7 @@ def _routes(application: Any) -> list[tuple[str, str]]:
 
 PUBLIC = {
     ("GET", "/login"), ("POST", "/login"), ("GET", "/registrieren"), ("POST", "/registrieren"),
-    ("GET", "/"), ("GET", "/healthz"), ("GET", "/openapi.json"),
+    ("GET", "/"), ("GET", "/healthz"), ("GET", "/readyz"), ("GET", "/openapi.json"),
     ("GET", "/darstellung/rechnung.css"),
 }  # fmt: skip
 

@@ -1,0 +1,157 @@
+"""deploy/: docker-compose.yml against the compose-spec schema (check-jsonschema's vendored
+copy; no Docker engine needed), the production rules of the set-up, and alert rules and
+dashboard only using metrics the collectors really export."""
+
+from __future__ import annotations
+
+import json
+import re
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+import yaml
+from prometheus_client import CollectorRegistry, generate_latest
+
+from einvoice.bootstrap import Container
+from tests.helpers import ROOT
+
+COMPOSE = ROOT / "docker-compose.yml"
+DEPLOY = ROOT / "deploy"
+
+
+def _check_jsonschema() -> str:
+    exe = Path(sys.executable).with_name("check-jsonschema")
+    found = str(exe) if exe.exists() else shutil.which("check-jsonschema")
+    assert found, "check-jsonschema is a dev dependency (pyproject.toml)"
+    return found
+
+
+def _validate(path: Path) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [_check_jsonschema(), "--builtin-schema", "vendor.compose-spec", str(path)],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+
+
+def test_compose_file_is_valid_compose_spec() -> None:
+    done = _validate(COMPOSE)
+    assert done.returncode == 0, done.stdout + done.stderr
+
+
+def test_the_validator_catches_a_broken_compose_file(tmp_path: Path) -> None:
+    broken = tmp_path / "docker-compose.yml"
+    broken.write_text(
+        COMPOSE.read_text().replace("    restart: unless-stopped\n", "    restat: x\n", 1)
+    )
+    assert _validate(broken).returncode != 0
+
+
+def test_compose_services_for_production() -> None:
+    spec = yaml.safe_load(COMPOSE.read_text())
+    services = spec["services"]
+    assert {"postgres", "redis", "migrate", "worker", "web", "proxy"} <= set(services)
+    for name, service in services.items():
+        restart = service.get("restart")
+        if name == "migrate":
+            assert restart == "no"
+            continue
+        assert restart in ("always", "unless-stopped"), name
+        assert service.get("healthcheck", {}).get("test"), f"{name} has no health check"
+    assert "/readyz" in " ".join(services["web"]["healthcheck"]["test"])
+    assert services["web"]["depends_on"]["migrate"]["condition"] == (
+        "service_completed_successfully"
+    )
+    text = COMPOSE.read_text()
+    # every secret comes from the environment, with no default
+    for secret in ("POSTGRES_PASSWORD", "EINVOICE_SECRET_KEY", "EINVOICE_IMAP_PASSWORD"):
+        assert re.search(r"\$\{" + secret + r":\?", text), secret
+        assert not re.search(r"\$\{" + secret + r":-", text), secret
+    env = services["worker"]["environment"]
+    assert env["EINVOICE_BLOB_STORE"] == "database"  # workers share no folder
+    assert "ports" not in services["web"] and "ports" not in services["postgres"]
+
+
+def test_systemd_units_are_complete() -> None:
+    units = sorted((DEPLOY / "systemd").glob("*.service"))
+    assert {u.name for u in units} >= {
+        "einvoice-web.service",
+        "einvoice-worker.service",
+        "einvoice-migrate.service",
+        "einvoice-backup.service",
+    }
+    for unit in units:
+        text = unit.read_text()
+        assert "[Service]" in text and "/opt/einvoice/venv/bin/einvoice " in text
+        assert "EnvironmentFile=/etc/einvoice/einvoice.env" in text
+        assert "User=einvoice" in text and "NoNewPrivileges=yes" in text
+        if "Type=simple" in text:
+            assert "Restart=always" in text, unit.name
+
+
+def _exported(container: Container) -> set[str]:
+    from einvoice.workers.metrics import DatabaseCollector
+    from einvoice.workers.ops_metrics import OperationsCollector
+
+    registry = CollectorRegistry()
+    registry.register(DatabaseCollector(container.pipeline))
+    registry.register(OperationsCollector(container.pipeline))
+    families = list(registry.collect())
+    from einvoice.workers import metrics
+
+    families += list(metrics.OUTCOMES.collect()) + list(metrics.PROCESSING_SECONDS.collect())
+    names = {f.name for f in families} | {s.name for f in families for s in f.samples}
+    names |= {f.name + "_total" for f in families if f.type == "counter"}
+    assert "einvoice_pending" in generate_latest(registry).decode()
+    return names
+
+
+def _metric_names(text: str) -> set[str]:
+    return set(re.findall(r"\b(einvoice_[a-z_]+?)(?:_bucket)?\b", text))
+
+
+def test_alert_rules_and_dashboard_use_exported_metrics(container: Container) -> None:
+    exported = _exported(container)
+    rules = yaml.safe_load((DEPLOY / "prometheus" / "alerts.yml").read_text())
+    exprs = [r["expr"] for group in rules["groups"] for r in group["rules"]]
+    alerts = {r["alert"] for group in rules["groups"] for r in group["rules"]}
+    assert {
+        "EinvoiceQueueBacklog",
+        "EinvoiceDeadLetters",
+        "EinvoiceMailboxNotPolled",
+        "EinvoiceEmailsStuck",
+        "EinvoiceAuditChainBroken",
+    } <= alerts
+    dashboard = json.loads((DEPLOY / "grafana" / "einvoice-dashboard.json").read_text())
+    panel_exprs = [t["expr"] for p in dashboard["panels"] for t in p["targets"]]
+    used = _metric_names(" ".join(exprs + panel_exprs))
+    assert used
+    missing = {m for m in used if m not in exported and m + "_total" not in exported}
+    assert missing == set(), f"not exported: {missing}; exported: {sorted(exported)}"
+
+
+@pytest.mark.parametrize("problems", [0, 1])
+def test_audit_chain_gauge_reports_problems(container: Container, problems: int) -> None:
+    from sqlalchemy import update
+
+    from einvoice.storage.tables import AuditEventRow
+    from einvoice.workers.ops_metrics import OperationsCollector
+    from tests.integration.workflow_setup import AMT_10, receive, sample, setup
+
+    s = setup(container)
+    from einvoice.services import workflow
+
+    invoice_id = receive(s.pipeline, sample(1, buyer_reference=AMT_10))
+    workflow.route(s.pipeline, invoice_id)
+    if problems:
+        with container.engine.begin() as connection:
+            connection.execute(update(AuditEventRow).values(actor="manipuliert"))
+    collector = OperationsCollector(container.pipeline, audit_every=0)
+    values = {
+        sample.name: sample.value for family in collector.collect() for sample in family.samples
+    }
+    assert (values["einvoice_audit_chain_problems"] > 0) == bool(problems)
