@@ -148,3 +148,32 @@ def test_restore_refuses_an_incomplete_or_altered_backup(tmp_path: Path) -> None
     missing = workerfarm.cli(target, "restore", str(out))
     assert missing.returncode == 1 and "manifest.json fehlt" in missing.stderr
     time.sleep(0)
+
+
+def test_backup_from_database_blobs_restores_into_a_folder_store(tmp_path: Path) -> None:
+    """The backup format does not depend on the blob store: database -> folder."""
+    source = workerfarm.env_for(
+        f"sqlite:///{tmp_path / 'a' / 'einvoice.db'}",
+        "stub",
+        tmp_path / "a",
+        EINVOICE_BLOB_STORE="database",
+    )
+    assert workerfarm.cli(source, "db", "upgrade").returncode == 0
+    box = tmp_path / "Maildir"
+    workerfarm.fill_maildir(box, 4)
+    assert workerfarm.cli(source, "ingest", "--source", f"maildir:{box}", "--once").returncode == 0
+    out = tmp_path / "sicherung"
+    made = workerfarm.cli(source, "backup", "--out", str(out))
+    assert made.returncode == 0, made.stderr
+    manifest = json.loads((out / "manifest.json").read_text())
+    assert len(manifest["blobs"]) == 8 and "blob_contents" not in manifest["counts"]
+    assert manifest["counts"]["invoices"] == 4
+    target = workerfarm.env_for(
+        f"sqlite:///{tmp_path / 'b' / 'einvoice.db'}", "stub", tmp_path / "b"
+    )
+    restored = workerfarm.cli(target, "restore", str(out))
+    assert restored.returncode == 0, restored.stderr
+    files = [p for p in (tmp_path / "b" / "blobs").rglob("*") if p.is_file()]
+    assert sorted(p.name for p in files) == sorted(manifest["blobs"])
+    status = json.loads(workerfarm.cli(target, "status", "--format", "json").stdout)
+    assert status["invoices"] == 4
