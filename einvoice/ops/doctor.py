@@ -160,7 +160,7 @@ def _rule_artefacts() -> Iterator[Check]:
 
 def _routing(settings: Any) -> Check:
     from einvoice.errors import EinvoiceError
-    from einvoice.formats.routing_config import load_routing_config
+    from einvoice.routing_config import load_routing_config
 
     path = settings.workflow.routing_config
     try:
