@@ -61,6 +61,7 @@ class QueueFilters:
     max_amount: Decimal | None = None
     search: str | None = None  # number, VAT id, IBAN, amount, Leitweg-ID, line texts
     waiting_for: str | None = None  # person id: only invoices this person can act on now
+    invoice_ids: tuple[int, ...] = ()  # only these (a selection); empty: no restriction
 
 
 @dataclass(frozen=True, slots=True)
@@ -228,6 +229,8 @@ def _conditions(
         found.append(worklist.signed_amount() <= filters.max_amount)
     if filters.waiting_for:
         found.append(worklist.waiting_for(config, filters.waiting_for, today))
+    if filters.invoice_ids:
+        found.append(Workflow.invoice_id.in_(filters.invoice_ids))
     return found
 
 
@@ -311,6 +314,7 @@ class DeadlineView:
     base_amount: Decimal | None
     discount: Decimal | None
     amount_to_pay: Decimal | None
+    nominal: date | None = None  # before § 193 BGB moved it past a weekend or holiday
 
 
 @dataclass(frozen=True, slots=True)
@@ -462,7 +466,14 @@ def _deadline_views(session: Session, invoice_id: int) -> tuple[DeadlineView, ..
     )
     return tuple(
         DeadlineView(
-            r.kind, r.due_on, r.source, r.percent, r.base_amount, r.discount, r.amount_to_pay
+            r.kind,
+            r.due_on,
+            r.source,
+            r.percent,
+            r.base_amount,
+            r.discount,
+            r.amount_to_pay,
+            r.nominal,
         )
         for r in rows
     )

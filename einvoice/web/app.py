@@ -7,21 +7,23 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from fastapi import FastAPI, HTTPException, Request
-from fastapi.exception_handlers import http_exception_handler
+from fastapi import FastAPI, Request
 from fastapi.responses import JSONResponse, RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
 from starlette.middleware.sessions import SessionMiddleware
 
 from einvoice.web import (
     api,
+    errors,
+    invoice_files,
     pages_auth,
+    pages_info,
     pages_ops,
     pages_stabsstelle,
     pages_staff,
     pages_supplier,
 )
-from einvoice.web.deps import LoginRequired, render
+from einvoice.web.deps import LoginRequired
 from einvoice.web.security import SecurityHeaders
 from einvoice.web.templating import templates
 
@@ -67,6 +69,8 @@ def create_app(
     app.include_router(pages_supplier.router)
     app.include_router(pages_ops.router)
     app.include_router(pages_staff.router)
+    app.include_router(invoice_files.router)
+    app.include_router(pages_info.router)
     app.include_router(pages_stabsstelle.router)
     app.include_router(api.router)
 
@@ -74,19 +78,7 @@ def create_app(
     async def _login(request: Request, _: LoginRequired) -> Response:
         return RedirectResponse(f"/login?next={request.url.path}", status_code=303)
 
-    @app.exception_handler(HTTPException)
-    async def _http(request: Request, exc: HTTPException) -> Response:
-        if request.url.path.startswith("/api/") or "text/html" not in request.headers.get(
-            "accept", ""
-        ):
-            return await http_exception_handler(request, exc)
-        return render(
-            request,
-            "error.html",
-            status_code=exc.status_code,
-            status=exc.status_code,
-            detail=exc.detail,
-        )
+    errors.install(app)  # German error pages for browsers, JSON for the API
 
     @app.get("/healthz", include_in_schema=False)
     def healthz() -> JSONResponse:

@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass
-from datetime import date
 from decimal import Decimal, InvalidOperation
-from typing import Annotated
+from typing import Annotated, Any
+from urllib.parse import urlencode
 
 from fastapi import APIRouter, Form, HTTPException, Query, Request
 from fastapi.responses import RedirectResponse, Response
 
+from einvoice.services.labels import workflow_state_de
 from einvoice.services.notifications import OPEN_STATUSES
 from einvoice.web.deps import check_invoice_access, page_user, render
 from einvoice.web.security import STAFF, RecordId, check_csrf, require_role
@@ -19,24 +20,36 @@ log = logging.getLogger(__name__)
 router = APIRouter(include_in_schema=False)
 
 PAGE_SIZE = 50
+MAX_SELECTION = 500
 SORTS_DE = {
     "deadline": "nächste Frist",
+    "number": "Rechnungsnummer",
+    "supplier": "Lieferant",
+    "amount": "Betrag",
+    "issued": "Rechnungsdatum",
+    "received": "Eingang",
     "due": "Fälligkeit",
     "skonto": "Skonto-Frist",
-    "amount": "Betrag",
-    "supplier": "Lieferant",
     "status": "Status",
-    "received": "Eingang",
 }
-STATUS_FILTERS_DE = {
-    "": "offene",
-    "routed": "zugeordnet",
-    "sachlich_richtig": "sachlich richtig",
-    "rechnerisch_richtig": "rechnerisch richtig",
-    "angeordnet": "angeordnet",
-    "exported": "exportiert",
-    "rejected": "abgelehnt",
-    "returned_to_supplier": "zurück an Lieferant",
+STATUS_FILTERS_DE = {"": "offene"} | {
+    s: workflow_state_de(s)
+    for s in (
+        "routed",
+        "sachlich_richtig",
+        "rechnerisch_richtig",
+        "angeordnet",
+        "exported",
+        "rejected",
+        "returned_to_supplier",
+        "replaced",
+    )
+}
+DEADLINE_FILTERS_DE = {
+    "": "alle",
+    "soon": "bald fällig",
+    "overdue": "überschritten",
+    "ok": "in Ordnung",
 }
 
 
@@ -46,15 +59,61 @@ class Listing:
     sort: str
     supplier: str
     deadline: str
+    q: str = ""
+    mine: bool = False
+    min_amount: str = ""
+    max_amount: str = ""
+
+    def query(self, **changes: object) -> str:
+        """The listing's query string, with ``changes`` (for headers and pager links)."""
+        values: dict[str, object] = {
+            "q": self.q,
+            "status": self.status,
+            "deadline": self.deadline,
+            "supplier": self.supplier,
+            "min_amount": self.min_amount,
+            "max_amount": self.max_amount,
+            "mine": "1" if self.mine else "",
+            "sort": self.sort,
+        }
+        values.update(changes)
+        return urlencode({k: v for k, v in values.items() if v not in ("", None)})
+
+    def header_sort(self, key: str) -> str:
+        """The sort a click on the column header asks for (toggles the direction)."""
+        return f"-{key}" if self.sort == key else key
+
+    def aria_sort(self, key: str) -> str | None:
+        if self.sort == key:
+            return "ascending"
+        if self.sort == f"-{key}":
+            return "descending"
+        return None
 
 
-def _amount(text: str | None) -> Decimal | None:
-    if not text:
+def _amount(text: str | None, what: str) -> Decimal | None:
+    if not text or not text.strip():
         return None
     try:
-        return Decimal(text.replace(".", "").replace(",", "."))
+        return Decimal(text.strip().replace(".", "").replace(",", "."))
     except InvalidOperation as exc:
-        raise HTTPException(400, f"Betrag {text!r} ist keine Zahl.") from exc
+        raise HTTPException(
+            422, f"„{what}“: {text!r} ist kein Betrag (Beispiel: 1.234,56)."
+        ) from exc
+
+
+def _listing(
+    status: str, sort: str, supplier: str, deadline: str, q: str, mine: str, lo: str, hi: str
+) -> Listing:
+    if sort.lstrip("-") not in SORTS_DE:
+        raise HTTPException(422, f"Unbekannte Sortierung „{sort}“.")
+    if status not in STATUS_FILTERS_DE:
+        raise HTTPException(422, f"Unbekannter Status „{status}“.")
+    if deadline not in DEADLINE_FILTERS_DE:
+        raise HTTPException(422, f"Unbekannter Fristfilter „{deadline}“.")
+    return Listing(
+        status, sort, supplier.strip()[:200], deadline, q.strip()[:200], mine == "1", lo, hi
+    )
 
 
 @router.get("/eingang")
@@ -64,80 +123,218 @@ def queue_page(
     sort: str = "deadline",
     supplier: str = "",
     deadline: str = "",
-    min_amount: str | None = None,
-    max_amount: str | None = None,
+    q: str = "",
+    mine: str = "",
+    min_amount: str = "",
+    max_amount: str = "",
     seite: Annotated[int, Query(ge=1, le=100_000)] = 1,
 ) -> Response:
     from einvoice.services import queues
 
     user = page_user(request)
     require_role(user, STAFF)
-    if sort.lstrip("-") not in SORTS_DE or status not in STATUS_FILTERS_DE:
-        raise HTTPException(400, "Unbekannte Sortierung oder unbekannter Status.")
-    if deadline not in ("", "ok", "soon", "overdue", "none"):
-        raise HTTPException(400, "Unbekannter Fristfilter.")
+    listing = _listing(status, sort, supplier, deadline, q, mine, min_amount, max_amount)
     filters = queues.QueueFilters(
         statuses=(status,) if status else OPEN_STATUSES,
         deadline=deadline or None,
-        supplier=supplier.strip() or None,
-        min_amount=_amount(min_amount),
-        max_amount=_amount(max_amount),
+        supplier=listing.supplier or None,
+        min_amount=_amount(min_amount, "Betrag ab"),
+        max_amount=_amount(max_amount, "Betrag bis"),
+        search=listing.q or None,
+        waiting_for=user.username if listing.mine else None,
     )
     view = queues.queue(
-        request.app.state.container.pipeline, user.department, filters, sort, date.today()
+        request.app.state.container.pipeline,
+        user.department,
+        filters,
+        sort,
+        page=seite,
+        page_size=PAGE_SIZE,
     )
-    pages = max(1, -(-len(view.items) // PAGE_SIZE))
-    page = min(seite, pages)
-    shown = view.items[(page - 1) * PAGE_SIZE : page * PAGE_SIZE]
     return render(
         request,
         "queue.html",
         view=view,
-        shown=shown,
-        page=page,
-        pages=pages,
-        listing=Listing(status, sort, supplier, deadline),
+        shown=view.items,
+        page=view.page,
+        pages=view.pages,
+        listing=listing,
         sorts=SORTS_DE,
         statuses=STATUS_FILTERS_DE,
-        min_amount=min_amount or "",
-        max_amount=max_amount or "",
+        deadlines=DEADLINE_FILTERS_DE,
+        departments=_departments(request),
+        message=BULK_NOTICES.get(request.query_params.get("hinweis") or ""),
+        min_amount=min_amount,
+        max_amount=max_amount,
     )
+
+
+BULK_NOTICES = {
+    "weitergeleitet": "Die Rechnung wurde an das andere Amt weitergeleitet.",
+    "auswahl-leer": "Bitte wählen Sie mindestens eine Rechnung aus.",
+}
+
+
+@router.post("/eingang/auswahl")
+def queue_selection(
+    request: Request,
+    action: Annotated[str, Form()],
+    invoice: Annotated[list[int] | None, Form()] = None,
+    department: Annotated[str | None, Form()] = None,
+    comment: Annotated[str | None, Form()] = None,
+    csrf_token_field: Annotated[str | None, Form(alias="csrf_token")] = None,
+) -> Response:
+    """Bulk actions on the selected invoices: CSV export, or forward to another office."""
+    from einvoice.web import bulk
+
+    user = page_user(request)
+    require_role(user, STAFF)
+    check_csrf(request, csrf_token_field)
+    chosen = sorted(set(invoice or []))[:MAX_SELECTION]
+    if not chosen:
+        return RedirectResponse("/eingang?hinweis=auswahl-leer", status_code=303)
+    for invoice_id in chosen:
+        check_invoice_access(request, user, invoice_id)
+    if action == "csv":
+        return bulk.csv_response(request, user, chosen)
+    if action == "reassign":
+        return bulk.reassign(request, user, chosen, department, comment)
+    raise HTTPException(422, f"Unbekannte Aktion „{action}“ für die Auswahl.")
 
 
 @router.get("/rechnungen/{invoice_id}")
 def invoice_page(request: Request, invoice_id: RecordId) -> Response:
-    from einvoice.services import queues, workflow
-
     user = page_user(request)
     check_invoice_access(request, user, invoice_id)
+    return _invoice_response(request, user, invoice_id)
+
+
+def _invoice_response(
+    request: Request,
+    user: Any,
+    invoice_id: int,
+    *,
+    error: str | None = None,
+    status_code: int = 200,
+    confirm: tuple[str, str] | None = None,
+    comment: str = "",
+) -> Response:
+    from einvoice.services import action_hints, queues, workflow
+    from einvoice.web import invoice_files
+
     pipeline = request.app.state.container.pipeline
     detail = queues.invoice_detail(pipeline, invoice_id)
     actions: tuple[str, ...] = ()
+    hints: tuple[action_hints.ActionHint, ...] = ()
     if user.role in STAFF and detail.status is not None:
         actions = workflow.allowed_actions_for(pipeline, invoice_id, user.username)
+        hints = action_hints.hints(pipeline, invoice_id, user.username)
+    data = pipeline.blobs.get(detail.original_sha256)
+    model = _model(data, detail.original_filename)
+    files = invoice_files.attachments(model) if model is not None else []
+    pdf_url = None
+    if invoice_files.is_pdf(data):
+        pdf_url = f"/rechnungen/{invoice_id}/pdf"
+    else:
+        first = next((f for f in files if f.is_pdf), None)
+        if first is not None:
+            pdf_url = f"/rechnungen/{invoice_id}/anlagen/{first.position}?anzeigen=1"
     return render(
         request,
         "invoice.html",
         detail=detail,
         actions=actions,
-        rendering=_rendering(request, detail.original_sha256, detail.original_filename),
+        hints=hints,
+        rendering=_rendering(model),
+        pdf_url=pdf_url,
+        attachments=files,
+        facts=_facts(request, detail),
         departments=_departments(request),
-        message=request.query_params.get("hinweis"),
+        message=NOTICES.get(request.query_params.get("hinweis") or ""),
+        error=error,
+        confirm=confirm,
+        comment=comment,
+        status_code=status_code,
     )
 
 
-def _rendering(request: Request, sha256: str, filename: str) -> str | None:
-    """The readable rendering (escaped HTML fragment of the project's renderer)."""
+NOTICES = {
+    "kommentiert": "Ihr Kommentar wurde gespeichert.",
+    "zurueckgegeben": "Die Rechnung wurde an den Lieferanten zurückgegeben; "
+    "er wurde benachrichtigt.",
+    "abgelehnt": "Die Rechnung wurde abgelehnt; der Lieferant wurde benachrichtigt.",
+}
+_DONE = {
+    "comment": "kommentiert",
+    "return_to_supplier": "zurueckgegeben",
+    "reject": "abgelehnt",
+}
+
+
+@dataclass(frozen=True, slots=True)
+class DeadlineFact:
+    label: str
+    text: str
+    note: str | None  # the § 193 BGB shift, or "abgelaufen"
+    expired: bool
+
+
+@dataclass(frozen=True, slots=True)
+class Facts:
+    deadlines: list[DeadlineFact]
+    names: dict[str, str]  # person id -> name
+    warnings: list[Any]  # findings (warnings and errors) shown above the actions
+
+
+def _facts(request: Request, detail: Any) -> Facts:
+    from datetime import date
+
+    from einvoice.domain.holidays_de import shift_reason_de
+    from einvoice.services.workflow_base import ports_of
+    from einvoice.web.templating import format_money, format_percent
+
+    ports = ports_of(request.app.state.container.pipeline)
+    config = ports.routing()
+    today = date.today()
+    deadlines = []
+    for d in detail.deadlines:
+        shift = shift_reason_de(d.nominal, d.due_on, ports.land) if d.nominal else None
+        if d.kind == "due":
+            deadlines.append(DeadlineFact("Fällig", "", shift, False))
+        else:
+            expired = d.due_on < today and detail.status not in ("exported", "angeordnet")
+            text = (
+                f"{format_percent(d.percent)} %, {format_money(d.discount, detail.currency)} "
+                f"Abzug, zu zahlen {format_money(d.amount_to_pay, detail.currency)}"
+            )
+            note = "Skonto-Frist abgelaufen – kein Abzug mehr möglich." if expired else shift
+            deadlines.append(DeadlineFact("Skonto bis", text, note, expired))
+    names = {p.id: p.name for p in config.people} | {"system": "System"}
+    warnings = [f for f in detail.findings if f.severity in ("warning", "error")]
+    return Facts(deadlines, names, warnings)
+
+
+def _model(data: bytes, filename: str) -> Any:
     from einvoice.formats.extract import extract
+
+    try:
+        return extract(data, filename)
+    except Exception:  # an unreadable original: the page shows the findings instead
+        log.warning("invoice original %s cannot be read", filename[:40], exc_info=True)
+        return None
+
+
+def _rendering(model: Any) -> str | None:
+    """The readable rendering (escaped HTML fragment of the project's renderer)."""
+    if model is None:
+        return None
     from einvoice.presentation.render import render_html
 
-    pipeline = request.app.state.container.pipeline
     try:
-        invoice = extract(pipeline.blobs.get(sha256), filename)
-    except Exception:  # an unreadable original: the page shows the findings instead
-        log.warning("invoice original %s cannot be rendered", sha256[:12], exc_info=True)
+        html: str = render_html(model, embed=True, inline_css=False)
+    except Exception:
+        log.warning("invoice cannot be rendered", exc_info=True)
         return None
-    html: str = render_html(invoice, embed=True, inline_css=False)
     return html
 
 
@@ -155,31 +352,50 @@ def invoice_action(
     action: Annotated[str, Form()],
     comment: Annotated[str | None, Form()] = None,
     department: Annotated[str | None, Form()] = None,
+    confirmed: Annotated[str | None, Form()] = None,
     csrf_token_field: Annotated[str | None, Form(alias="csrf_token")] = None,
 ) -> Response:
     from einvoice.services import workflow
+    from einvoice.services.labels import action_de
     from einvoice.services.workflow_base import Refused, WorkflowError
 
     user = page_user(request)
     require_role(user, STAFF)
     check_csrf(request, csrf_token_field)
     check_invoice_access(request, user, invoice_id)
+    text = (comment or "").strip()
+    if action in ("reject", "return_to_supplier", "reassign") and not text:
+        return _invoice_response(
+            request,
+            user,
+            invoice_id,
+            error=f"Für „{action_de(action)}“ ist eine Begründung erforderlich "
+            "(sie wird dem Lieferanten mitgeteilt).",
+            status_code=422,
+        )
+    if action == "reject" and confirmed != "1":  # a rejection is final: ask once more
+        return _invoice_response(request, user, invoice_id, confirm=(action, text), comment=text)
     try:
         workflow.act(
             request.app.state.container.pipeline,
             invoice_id,
             action,
             user.username,
-            comment=(comment or "").strip() or None,
+            comment=text or None,
             department=department or None,
         )
     except Refused as exc:
-        raise HTTPException(403, exc.reason_de) from exc
+        code = {"conflict": 409, "role": 403, "department": 403}.get(exc.code, 422)
+        return _invoice_response(
+            request, user, invoice_id, error=exc.reason_de, status_code=code, comment=text
+        )
     except WorkflowError as exc:
-        raise HTTPException(400, str(exc)) from exc
+        raise HTTPException(422, str(exc)) from exc
     if action == "reassign":  # no longer this department's invoice
         return RedirectResponse("/eingang?hinweis=weitergeleitet", status_code=303)
-    return RedirectResponse(f"/rechnungen/{invoice_id}", status_code=303)
+    done = _DONE.get(action)  # a sign-off shows itself in the status; no notice needed
+    notice = f"?hinweis={done}" if done else ""
+    return RedirectResponse(f"/rechnungen/{invoice_id}{notice}", status_code=303)
 
 
 @router.get("/rechnungen/{invoice_id}/original")

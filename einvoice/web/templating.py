@@ -19,14 +19,35 @@ def templates() -> Jinja2Templates:
     engine.env.filters["money"] = format_money
     engine.env.filters["date_de"] = format_date
     engine.env.filters["percent"] = format_percent
+    engine.env.filters["number_de"] = format_number
+    from einvoice.services.labels import any_state_de, event_de
+
+    engine.env.filters["state_de"] = any_state_de
+    engine.env.filters["event_de"] = event_de
+    engine.env.globals["office_name"] = office_name
     from einvoice.domain.terms import term_label
 
     engine.env.globals["term_label"] = term_label
     return engine
 
 
+def office_name(request: Any, key: str | None) -> str:
+    """The office's name for its key (``amt-10`` -> ``Amt 10 – Hauptamt``)."""
+    if not key:
+        return ""
+    try:
+        workflow = request.app.state.container.pipeline.workflow
+        dept = workflow.routing().department(key) if workflow is not None else None
+    except Exception:  # no routing configuration: the key is better than no page
+        return key
+    return dept.name if dept is not None else key
+
+
 def format_money(value: Any, currency: str | None = "EUR") -> str:
+    """``Decimal('463.39')`` -> ``463,39\xa0€`` (Babel, de_DE; never wraps before the sign)."""
     from decimal import Decimal, InvalidOperation
+
+    from babel.numbers import format_currency
 
     if value is None or value == "":
         return ""
@@ -34,8 +55,26 @@ def format_money(value: Any, currency: str | None = "EUR") -> str:
         number = Decimal(str(value))
     except InvalidOperation:
         return str(value)
-    text = f"{number:,.2f}".replace(",", "_").replace(".", ",").replace("_", ".")
-    return f"{text} {'€' if currency in (None, 'EUR') else currency}"
+    text: str = format_currency(number, currency or "EUR", locale="de_DE")
+    return text
+
+
+def format_number(value: Any, digits: int | None = None) -> str:
+    """German numbers: ``1234`` -> ``1.234``, ``94.0`` -> ``94``, ``0.5`` -> ``0,5``."""
+    from decimal import Decimal, InvalidOperation
+
+    from babel.numbers import format_decimal
+
+    if value is None or value == "":
+        return ""
+    try:
+        number = Decimal(str(value))
+    except InvalidOperation:
+        return str(value)
+    if digits is not None:
+        pattern = "#,##0" + ("." + "0" * digits if digits else "")
+        return str(format_decimal(number, format=pattern, locale="de_DE"))
+    return str(format_decimal(number, locale="de_DE"))
 
 
 def format_percent(value: Any) -> str:

@@ -74,6 +74,7 @@ def _fill(path: str, world: dict[str, Any]) -> str:
         path.replace("{invoice_id}", str(world["invoice"]))
         .replace("{message_id}", str(world["message"]))
         .replace("{document_id}", "1")
+        .replace("{position}", "1")
     )
 
 
@@ -98,7 +99,7 @@ def _routes(application: Any) -> list[tuple[str, str]]:
 PUBLIC = {
     ("GET", "/login"), ("POST", "/login"), ("GET", "/registrieren"), ("POST", "/registrieren"),
     ("GET", "/"), ("GET", "/healthz"), ("GET", "/readyz"), ("GET", "/openapi.json"),
-    ("GET", "/darstellung/rechnung.css"),
+    ("GET", "/darstellung/rechnung.css"), ("GET", "/barrierefreiheit"),
 }  # fmt: skip
 
 

@@ -1,0 +1,114 @@
+"""Error answers: German HTML pages for browsers, JSON for the API and other clients.
+
+Every error a browser can meet - 403, 404 (also of unknown addresses), 422 (a
+form or address parameter that does not fit), 500 - is a page in German with
+a way back; ``/api/...`` and clients that do not ask for HTML get JSON.
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse, Response
+from starlette.exceptions import HTTPException as StarletteHTTPException
+
+from einvoice.web.deps import render
+
+log = logging.getLogger(__name__)
+
+TITLES_DE = {
+    400: "Ungültige Anfrage",
+    401: "Anmeldung erforderlich",
+    403: "Keine Berechtigung",
+    404: "Nicht gefunden",
+    405: "Nicht möglich",
+    413: "Datei zu groß",
+    422: "Eingabe nicht verständlich",
+    429: "Zu viele Anfragen",
+    500: "Interner Fehler",
+}
+DEFAULTS_DE = {
+    400: "Die Anfrage ist unvollständig oder fehlerhaft.",
+    401: "Bitte melden Sie sich an.",
+    403: "Für diese Seite oder Aktion fehlt Ihnen die Berechtigung.",
+    404: "Diese Seite gibt es nicht (mehr). Bitte prüfen Sie die Adresse.",
+    405: "Diese Aktion ist auf dieser Seite nicht möglich.",
+    413: "Die Datei ist zu groß.",
+    422: "Die Eingabe passt nicht zum erwarteten Format.",
+    429: "Bitte warten Sie einen Moment und versuchen Sie es dann erneut.",
+    500: "Bei der Bearbeitung ist ein Fehler aufgetreten. Ihre Daten sind nicht verloren; "
+    "bitte versuchen Sie es später erneut. Der Fehler wurde protokolliert.",
+}
+_ENGLISH_DEFAULTS = {"Not Found", "Method Not Allowed", "Internal Server Error", "Forbidden"}
+_FIELDS_DE = {
+    "path": "Adresse",
+    "query": "Parameter",
+    "body": "Formularfeld",
+    "header": "Kopfzeile",
+}
+
+
+def wants_html(request: Request) -> bool:
+    if request.url.path.startswith("/api/"):
+        return False
+    return "text/html" in request.headers.get("accept", "")
+
+
+def page(request: Request, status: int, detail: Any) -> Response:
+    text = detail if isinstance(detail, str) and detail not in _ENGLISH_DEFAULTS else None
+    return render(
+        request,
+        "error.html",
+        status_code=status,
+        status=status,
+        title=TITLES_DE.get(status, f"Fehler {status}"),
+        detail=text or DEFAULTS_DE.get(status, "Die Anfrage konnte nicht bearbeitet werden."),
+    )
+
+
+def _validation_de(exc: RequestValidationError) -> str:
+    parts = []
+    for error in exc.errors()[:5]:
+        location = [str(p) for p in error.get("loc", ())]
+        where = _FIELDS_DE.get(location[0], location[0]) if location else "Eingabe"
+        name = location[-1] if len(location) > 1 else ""
+        parts.append(f"{where} „{name}“ hat keinen gültigen Wert" if name else where)
+    return "Die Eingabe passt nicht: " + "; ".join(parts) + "."
+
+
+def install(app: FastAPI) -> None:
+    from fastapi.exception_handlers import (
+        http_exception_handler,
+        request_validation_exception_handler,
+    )
+
+    @app.exception_handler(StarletteHTTPException)
+    async def _http(request: Request, exc: StarletteHTTPException) -> Response:
+        if not wants_html(request):
+            return await http_exception_handler(request, exc)
+        response = page(request, exc.status_code, exc.detail)
+        for key, value in (exc.headers or {}).items():
+            response.headers[key] = value
+        return response
+
+    @app.exception_handler(RequestValidationError)
+    async def _invalid(request: Request, exc: RequestValidationError) -> Response:
+        if not wants_html(request):
+            return await request_validation_exception_handler(request, exc)
+        return page(request, 422, _validation_de(exc))
+
+    @app.exception_handler(Exception)
+    async def _crash(request: Request, exc: Exception) -> Response:
+        log.error("unhandled error on %s %s", request.method, request.url.path, exc_info=exc)
+        if not wants_html(request):
+            return JSONResponse({"detail": "Interner Fehler"}, status_code=500)
+        try:
+            return page(request, 500, None)
+        except Exception:  # the error page itself failed (e.g. no session): plain German text
+            log.exception("error page failed")
+            return Response(
+                DEFAULTS_DE[500], status_code=500, media_type="text/plain; charset=utf-8"
+            )
