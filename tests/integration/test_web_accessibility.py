@@ -1,0 +1,196 @@
+"""BITV 2.0 / WCAG 2.1 A and AA: axe-core in Chromium over every page of every role.
+
+Each role (and an anonymous visitor) crawls the app from its start page,
+following every same-origin link, and axe-core (bundled by
+``axe-playwright-python``) checks each HTML page it reaches; states that only a
+form reaches (the rejection's confirmation, error pages) are visited as well.
+Every HTML page route of the app must have been checked by at least one role,
+so a new page cannot slip past this test. Zero violations are allowed.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from typing import Any
+from urllib.parse import urljoin, urlsplit
+
+from einvoice.services import workflow
+from einvoice.services.accounts import Role
+from tests.helpers import ROOT
+from tests.integration.browser import chromium, live_server, shot
+from tests.integration.web import PASSWORD, account, make_app
+
+SAMPLES = ROOT / "samples"
+WCAG = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
+PER_ROUTE = 2  # pages checked per route pattern and role (e.g. two invoice pages)
+#: routes that answer files, not pages (checked for their Content-Type instead)
+NOT_PAGES = re.compile(
+    r"^/(api/|static/|healthz|openapi|docs|redoc)|/original$|/pdf$|/anlagen/|\.csv$|"
+    r"\.\{kind\}$|/darstellung/|^/logout$"
+)
+
+
+def _login(page: Any, base: str, username: str) -> None:
+    page.goto(base + "/login")
+    page.fill("input[name=username]", username)
+    page.fill("input[name=password]", PASSWORD)
+    page.click("button:has-text('Anmelden')")
+    page.wait_for_load_state()
+
+
+def _page_routes(application: Any) -> dict[str, re.Pattern[str]]:
+    """Every GET page route of the app (also inside included routers), as a regex."""
+    from tests.integration.test_web_authorization import _routes
+
+    found: dict[str, re.Pattern[str]] = {}
+    for method, path in _routes(application):
+        if method == "GET" and not NOT_PAGES.search(path):
+            pattern = re.sub(r"\\\{[^}]+\\\}", "[^/]+", re.escape(path))
+            found[path] = re.compile(f"^{pattern}$")
+    assert len(found) >= 10, found
+    return found
+
+
+def _route_of(path: str, routes: dict[str, re.Pattern[str]]) -> str | None:
+    return next((name for name, regex in routes.items() if regex.match(path)), None)
+
+
+class Checker:
+    def __init__(self, base: str, routes: dict[str, re.Pattern[str]]) -> None:
+        from axe_playwright_python.sync_playwright import Axe
+
+        self.axe = Axe()
+        self.base = base
+        self.routes = routes
+        self.checked: dict[str, list[str]] = {}  # route -> "role: url"
+        self.violations: list[str] = []
+        self.pages = 0
+
+    def check(self, page: Any, who: str) -> None:
+        results = self.axe.run(page, options={"runOnly": {"type": "tag", "values": WCAG}})
+        self.pages += 1
+        path = urlsplit(page.url).path
+        route = _route_of(path, self.routes) or path
+        self.checked.setdefault(route, []).append(f"{who}: {page.url}")
+        for violation in results.response["violations"]:
+            targets = [n["target"] for n in violation["nodes"]][:3]
+            self.violations.append(
+                f"{who} {page.url}: {violation['id']} ({violation['impact']}) "
+                f"{violation['help']} at {targets}"
+            )
+
+    def crawl(self, page: Any, who: str, start: list[str]) -> None:
+        queue = [self.base + s for s in start]
+        seen: set[str] = set()
+        per_route: dict[str, int] = {}
+        while queue:
+            url = queue.pop(0)
+            if url in seen:
+                continue
+            seen.add(url)
+            parts = urlsplit(url)
+            route = _route_of(parts.path, self.routes)
+            if route is None:
+                continue
+            if per_route.get(route, 0) >= PER_ROUTE:
+                continue
+            response = page.goto(url)
+            assert response is not None
+            if "text/html" not in (response.headers.get("content-type") or ""):
+                continue
+            per_route[route] = per_route.get(route, 0) + 1
+            self.check(page, who)
+            for href in page.eval_on_selector_all("a[href]", "els => els.map(e => e.href)"):
+                target = urljoin(url, href).split("#")[0]
+                if target.startswith(self.base) and target not in seen:
+                    queue.append(target)
+
+
+def _seed(application: Any, container: Any, browser: Any, base: str) -> None:
+    """Invoices in several states: accepted, rejected, returned and corrected, a PDF."""
+    page = browser.new_page(locale="de-DE")
+    _login(page, base, "hansen")
+    for path in (
+        SAMPLES / "xrechnung-ubl.xml",
+        SAMPLES / "zugferd-en16931.pdf",
+        SAMPLES / "invalid" / "ubl-ohne-leitweg-id.xml",
+        SAMPLES / "xrechnung-cii.xml",
+    ):
+        page.goto(base + "/einreichen")
+        page.set_input_files("input[type=file]", str(path))
+        page.click("button:has-text('Einreichen und prüfen')")
+        page.wait_for_url("**/einreichungen/*")
+    page.close()
+    pipeline = container.pipeline
+    queue = workflow.queue(pipeline, None)
+    assert len(queue.items) >= 2, "the seeded invoices did not reach the workflow"
+    first = queue.items[0].invoice_id
+    workflow.act(
+        pipeline, first, "return_to_supplier", "a10.becker", "Bitte Bestellnummer ergänzen"
+    )
+
+
+def test_every_page_of_every_role_has_no_wcag_violations(tmp_path: Path) -> None:
+    application, container = make_app(tmp_path)
+    users = {
+        Role.SUPPLIER: ("hansen", {"organisation": "Bürobedarf Hansen GmbH"}),
+        Role.CLERK: ("a10.becker", {"department": "amt-10"}),
+        Role.APPROVER: ("a10.schmitt", {"department": "amt-10"}),
+        Role.DEPARTMENT_ADMIN: ("a10.neumann", {"department": "amt-10"}),
+        Role.STABSSTELLE: ("stab.meier", {}),
+        Role.ADMIN: ("betrieb.admin", {}),
+    }
+    for role in Role:  # a role added later (e.g. Kreditorenbuchhaltung) is crawled too
+        users.setdefault(
+            role, (f"{role.value.replace('_', '')[:20]}.test", {"department": "amt-10"})
+        )
+    for role, (username, extra) in users.items():
+        account(container, username, role, **extra)
+    routes = _page_routes(application)
+    with live_server(application) as base, chromium() as browser:
+        _seed(application, container, browser, base)
+        checker = Checker(base, routes)
+        anonymous = browser.new_page(locale="de-DE")
+        checker.crawl(anonymous, "anonym", ["/", "/login", "/registrieren", "/barrierefreiheit"])
+        anonymous.goto(base + "/gibt-es-nicht")
+        checker.check(anonymous, "anonym (404)")
+        for role, (username, _) in users.items():
+            page = browser.new_page(locale="de-DE", viewport={"width": 1280, "height": 900})
+            _login(page, base, username)
+            checker.crawl(page, role.value, ["/", "/barrierefreiheit"])
+            page.close()
+
+        # states only a form reaches: the rejection's confirmation, error pages
+        clerk = browser.new_page(locale="de-DE")
+        _login(clerk, base, "a10.becker")
+        clerk.goto(base + "/eingang?sort=farbe")
+        assert "Eingabe nicht verständlich" in clerk.content()
+        checker.check(clerk, "clerk (422)")
+        clerk.goto(base + "/stabsstelle")
+        checker.check(clerk, "clerk (403)")
+        clerk.goto(base + "/rechnungen/999999")
+        checker.check(clerk, "clerk (404)")
+        clerk.goto(base + "/eingang")
+        clerk.click("table.queue tbody a >> nth=0")
+        clerk.click("summary:has-text('Ablehnen')")
+        clerk.fill("#ablehnung", "Leistung nicht bestellt")
+        clerk.click("button:has-text('Ablehnen …')")
+        assert clerk.locator("text=Rechnung wirklich ablehnen?").is_visible()
+        checker.check(clerk, "clerk (Ablehnung bestätigen)")
+        shot(clerk, "axe-ablehnung-bestaetigen")
+
+    summary = ROOT / "tests" / "artifacts" / "web" / "axe-summary.txt"
+    summary.parent.mkdir(parents=True, exist_ok=True)
+    summary.write_text(
+        f"{checker.pages} pages checked, {len(checker.violations)} violations\n"
+        + "".join(
+            f"{route}: {len(v)}x, e.g. {v[0]}\n" for route, v in sorted(checker.checked.items())
+        )
+        + "".join(f"VIOLATION {v}\n" for v in checker.violations),
+        encoding="utf-8",
+    )
+    missing = sorted(set(routes) - set(checker.checked) - {"/"})  # "/" only redirects
+    assert not missing, f"pages no role reached (add a link or a visit): {missing}"
+    assert checker.pages >= 25, checker.pages
+    assert not checker.violations, "\n".join(checker.violations)
