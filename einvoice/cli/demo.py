@@ -27,7 +27,7 @@ def _mail(name: str, data: bytes, number: int, message_id: str | None = None) ->
     message["From"] = f"Buchhaltung Lieferant {number} <rechnung{number}@lieferant.example>"
     message["To"] = "rechnungseingang@stadt.example"
     message["Subject"] = f"Rechnung {name}"
-    message["Date"] = format_datetime(datetime(2026, 11, 2, 9, number % 60, tzinfo=UTC))
+    message["Date"] = format_datetime(datetime.now(UTC).replace(second=number % 60))
     message["Message-ID"] = message_id or make_msgid(f"demo{number}", "lieferant.example")
     message.set_content("Sehr geehrte Damen und Herren,\nanbei unsere Rechnung.\n")
     subtype = "pdf" if name.lower().endswith(".pdf") else "xml"
@@ -99,6 +99,7 @@ def demo(
     poll_source(f"maildir:{maildir}")
     run_inline(broker)
     _print_outcomes(container)
+    _seed_history(container)
     _seed_portfolio(container)
     _demo_accounts(container)
     _print_hints(container, settings.data_dir)
@@ -111,6 +112,21 @@ DEMO_ACCOUNTS = (
     ("cdo", "stabsstelle", "Chief Digital Officer", None, None),
     ("admin", "admin", "Systemverwaltung", None, None),
 )
+
+
+def _seed_history(container: object) -> None:
+    from datetime import date
+
+    from einvoice.services.demo_history import seed_pilot_history
+
+    typer.echo("\nPilotbetrieb der letzten Wochen wird nachgestellt …")
+    done = seed_pilot_history(container.pipeline, date.today())  # type: ignore[attr-defined]
+    typer.echo(
+        f"Pilotbetrieb: {done.received} Rechnungen eingegangen, {done.approved} angeordnet, "
+        f"{done.rejected} abgelehnt, {done.returned} zur Korrektur zurückgegeben "
+        f"({done.corrected} korrigiert erneut eingereicht), {done.open} offen; "
+        f"{done.exports} Übergaben an die Stadtkasse."
+    )
 
 
 def _seed_portfolio(container: object) -> None:
