@@ -130,6 +130,7 @@ def seed_pilot_history(
                 (30, "order", approver),
             ):
                 at(now + timedelta(minutes=minutes), _act(ids, f"s{n}", action, person))
+            at(now + timedelta(minutes=40), _export(summary))
     seed = 0
     for day in _workdays(start, today):
         for _ in range(rng.randint(*per_day)):
