@@ -32,7 +32,7 @@ sys.path.insert(0, str(ROOT))
 from tests.integration import cityyear  # noqa: E402
 from tests.integration.services import free_port, port_open, postgres_database  # noqa: E402
 
-PASSWORD = "benchmark-Passwort-1"
+PASSWORD = "Lastmessung-Passwort-71"
 
 
 SEARCHES: list[str] = []  # filled by prepare(): what clerks type into the search field
@@ -116,7 +116,9 @@ def prepare(database: str, data_dir: Path, invoices: int) -> tuple[str, list[int
     clerk = next(m.person for m in department.members)
     from sqlalchemy.orm import sessionmaker
 
-    create_account(sessionmaker(engine), clerk, PASSWORD, Role.CLERK, "Bench", department=busiest)
+    create_account(
+        sessionmaker(engine), clerk, PASSWORD, Role.CLERK, "Lastprofil", department=busiest
+    )
     engine.dispose()
     return clerk, open_ids
 
@@ -175,6 +177,11 @@ def main() -> int:
     parser.add_argument(
         "--think", type=float, default=0.0, help="mean pause between page views, s (0: none)"
     )
+    parser.add_argument(
+        "--saturated",
+        action="store_true",
+        help="afterwards a second phase without pauses on the same data (saturation)",
+    )
     parser.add_argument("--json", action="store_true")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as tmp, postgres_database() as database:
@@ -212,6 +219,7 @@ def main() -> int:
             base = f"http://127.0.0.1:{port}"
             timings: dict[str, list[float]] = {"queue": [], "search": [], "invoice": []}
             statuses: Counter[int] = Counter()
+            saturated: dict[str, list[float]] = {"queue": [], "search": [], "invoice": []}
 
             async def run() -> None:
                 # warm-up: every server process compiles its templates once
@@ -235,6 +243,14 @@ def main() -> int:
                         for _ in range(args.users)
                     )
                 )
+                if args.saturated:
+                    until = time.monotonic() + args.seconds
+                    await asyncio.gather(
+                        *(
+                            user(base, clerk, ids, until, saturated, statuses, 0.0)
+                            for _ in range(args.users)
+                        )
+                    )
 
             asyncio.run(run())
         finally:
@@ -245,6 +261,13 @@ def main() -> int:
         for page, v in timings.items()
         if v
     }
+    for page, v in saturated.items():
+        if v:
+            result[f"{page}_saturated"] = {
+                "requests": len(v),
+                "p50_ms": statistics.median(v),
+                "p95_ms": percentile(v, 0.95),
+            }
     result["statuses"] = dict(statuses)  # type: ignore[assignment]
     result["open_invoices_in_queue"] = len(ids)  # type: ignore[assignment]
     if args.json:
@@ -256,11 +279,14 @@ def main() -> int:
         f"{args.workers} Server-Prozesse; offene Rechnungen im Eingang: {len(ids)}"
     )
     names = {"queue": "Eingangsliste", "search": "Suche", "invoice": "Rechnungsseite"}
-    for page in ("queue", "search", "invoice"):
+    for page in ("queue", "search", "invoice", *(f"{p}_saturated" for p in names)):
         if page in result:
             r = result[page]
+            label = names[page.removesuffix("_saturated")]
+            if page.endswith("_saturated"):
+                label += " (ohne Pause, Sättigung)"
             print(
-                f"  {names[page]}: "
+                f"  {label}: "
                 f"p50 {r['p50_ms']:.0f} ms, p95 {r['p95_ms']:.0f} ms ({r['requests']} Abrufe)"
             )
     print(f"  HTTP-Status: {dict(statuses)}")

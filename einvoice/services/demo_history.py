@@ -103,7 +103,7 @@ Event = tuple[datetime, int, Callable[[Pipeline], None]]
 
 
 def seed_pilot_history(
-    pipeline: Pipeline, today: date, weeks: int = 12, per_day: tuple[int, int] = (1, 3)
+    pipeline: Pipeline, today: date, weeks: int = 10, per_day: tuple[int, int] = (1, 2)
 ) -> HistorySummary:
     """Run ``weeks`` of pilot work up to ``today`` through the services (see module doc)."""
     rng = random.Random(today.toordinal())

@@ -14,11 +14,13 @@ from tests.helpers import ROOT, einvoice_cmd
 from tests.integration.services import postgres_database
 
 
-def run(args: list[str], env: dict[str, str], cwd: Path) -> subprocess.CompletedProcess[str]:
+def run(
+    args: list[str], env: dict[str, str], cwd: Path, timeout: float = 120
+) -> subprocess.CompletedProcess[str]:
     full = {k: v for k, v in os.environ.items() if not k.startswith("EINVOICE_")}
     full.update(env)
     return subprocess.run(
-        [*einvoice_cmd(), *args], env=full, cwd=cwd, capture_output=True, text=True, timeout=120
+        [*einvoice_cmd(), *args], env=full, cwd=cwd, capture_output=True, text=True, timeout=timeout
     )
 
 
@@ -63,7 +65,8 @@ def test_unreachable_database_is_named_without_traceback(tmp_path: Path) -> None
 
 def test_demo_hints_work_as_printed(tmp_path: Path) -> None:
     """Every 'Weiter' line of the demo, run in a shell from the same folder, succeeds."""
-    demo = run(["demo", "--folder", str(tmp_path / "demo")], {}, ROOT)
+    # the demo replays weeks of pilot history: give it time on a loaded machine
+    demo = run(["demo", "--folder", str(tmp_path / "demo")], {}, ROOT, timeout=900)
     assert demo.returncode == 0, demo.stderr
     lines = demo.stdout.splitlines()
     start = next(i for i, line in enumerate(lines) if line.startswith("Weiter"))
