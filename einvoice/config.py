@@ -14,7 +14,9 @@ from pathlib import Path
 from einvoice.errors import ConfigurationError
 from einvoice.formats.safexml import DEFAULT_MAX_BYTES
 from einvoice.formats.validation import NOT_INVOICE_PROFILES, ValidationPolicy
+from einvoice.mailbox import settings as mailbox_settings
 from einvoice.mailbox.mime import Limits
+from einvoice.mailbox.settings import MailboxSettings
 from einvoice.storage.blobs_s3 import S3Location, parse_s3_url
 
 #: The shipped example configuration of a mid-size city (used by the demo and by default).
@@ -50,6 +52,8 @@ class Settings:
     blob_store: str = "local"  # EINVOICE_BLOB_STORE: local, database or s3://bucket/prefix
     s3: S3Location | None = None  # EINVOICE_S3_*: endpoint and keys of the s3:// store
     retention_years: int = 8  # EINVOICE_RETENTION_YEARS: § 147 AO / § 257 HGB Buchungsbelege
+    mailboxes: tuple[MailboxSettings, ...] = ()  # EINVOICE_MAILBOXES: a TOML file
+    imap_secrets: Mapping[str, str] = field(default_factory=dict, repr=False)
 
     @property
     def blob_dir(self) -> Path:
@@ -170,6 +174,8 @@ def load(env: Mapping[str, str] | None = None) -> Settings:
         blob_store=_blob_store(env),
         s3=_s3(env),
         retention_years=_int(env, "EINVOICE_RETENTION_YEARS", 8),
+        mailboxes=_mailboxes(env),
+        imap_secrets=_imap_secrets(env),
     )
 
 
@@ -186,3 +192,16 @@ def _blob_store(env: Mapping[str, str]) -> str:
 def _s3(env: Mapping[str, str]) -> S3Location | None:
     store = _blob_store(env)
     return parse_s3_url(store, env) if store.startswith("s3://") else None
+
+
+def _imap_secrets(env: Mapping[str, str]) -> dict[str, str]:
+    """EINVOICE_IMAP_PASSWORD(__NAME) and EINVOICE_IMAP_OAUTH2_SECRET(__NAME)."""
+    prefixes = (mailbox_settings.PASSWORD_ENV, mailbox_settings.OAUTH2_SECRET_ENV)
+    return {k: v for k, v in env.items() if k.startswith(prefixes) and v}
+
+
+def _mailboxes(env: Mapping[str, str]) -> tuple[MailboxSettings, ...]:
+    raw = (env.get("EINVOICE_MAILBOXES") or "").strip()
+    if not raw:
+        return ()
+    return mailbox_settings.load_file(Path(raw), _imap_secrets(env))

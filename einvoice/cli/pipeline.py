@@ -64,41 +64,64 @@ EXIT_MAILBOX = 5  # the mailbox / folder is unreachable
 @app.command()
 def ingest(
     source: Annotated[
-        str,
-        typer.Option("--source", "-s", help="maildir:PFAD, drop:PFAD oder imaps://user@host/INBOX"),
-    ],
+        list[str] | None,
+        typer.Option(
+            "--source",
+            "-s",
+            help="maildir:PFAD, drop:PFAD, imaps://user@host/ORDNER oder ein Postfach aus "
+            "EINVOICE_MAILBOXES (mehrfach möglich; ohne: alle Postfächer der Datei)",
+        ),
+    ] = None,
     once: Annotated[bool, typer.Option("--once", help="Einmal abholen und enden.")] = False,
     limit: Annotated[
         int | None, typer.Option(help="Höchstens so viele Nachrichten je Abruf.")
     ] = None,
 ) -> None:
-    """Rechnungen aus einem Postfach oder Ordner abholen und zur Verarbeitung einreihen.
+    """Rechnungen aus Postfächern oder Ordnern abholen und zur Verarbeitung einreihen.
 
     Mit dem eingebauten Broker (EINVOICE_BROKER_URL=stub) wird gleich hier verarbeitet.
     Ein fehlgeschlagener Abruf wird mit Grund festgehalten (einvoice status); mit --once
     Exit-Code 3: Datenbank nicht erreichbar, 4: Speicher voll oder nicht beschreibbar,
-    5: Postfach nicht erreichbar. Nicht Gespeichertes bleibt im Postfach.
+    5: Postfach nicht lesbar (Zertifikat, Anmeldung, Verbindung, Ordner; Grund in der
+    Meldung). Nicht Gespeichertes bleibt im Postfach.
     """
     from einvoice import bootstrap
     from einvoice.services.fetch import DATABASE, MAILBOX, STORAGE
     from einvoice.workers.actors import poll_once, register
 
     c = container()
+    sources = list(source or []) or [m.name for m in c.settings.mailboxes]
+    if not sources:
+        fail("Keine Quelle: --source angeben oder Postfächer in EINVOICE_MAILBOXES eintragen.")
     broker = bootstrap.make_broker(c.settings.broker_url)
     register(broker)
     inline = c.settings.broker_url == "stub"
     exit_codes = {DATABASE: EXIT_DATABASE, STORAGE: EXIT_STORAGE, MAILBOX: EXIT_MAILBOX}
     while True:
-        try:
-            result = poll_once(source, limit)
-        except ConfigurationError as exc:
-            fail(f"Konfigurationsfehler: {exc}")
-        if inline and result.fetched and not result.error:
+        results = []
+        for spec in sources:
+            try:
+                results.append((spec, poll_once(spec, limit, respect_back_off=not once)))
+            except ConfigurationError as exc:
+                fail(f"Konfigurationsfehler: {exc}")
+        fetched = sum(r.fetched for _, r in results)
+        if inline and fetched and not any(r.error for _, r in results):
             run_inline(broker)
-        typer.echo(f"{result.fetched} Nachricht(en) aus {source} übernommen.")
-        if result.error:
+        worst = 0
+        for spec, result in results:
+            if result.skipped_until is not None:
+                typer.echo(
+                    f"{spec}: nach fehlgeschlagenen Abrufen wartet der nächste Versuch bis "
+                    f"{result.skipped_until:%H:%M:%S} UTC.",
+                    err=True,
+                )
+                continue
+            if not result.error or result.fetched:
+                typer.echo(f"{result.fetched} Nachricht(en) aus {spec} übernommen.")
+            if not result.error:
+                continue
             typer.echo(
-                f"Abruf abgebrochen: {result.error}"
+                f"Abruf von {spec} fehlgeschlagen – {result.error}"
                 + ("" if once else " – nächster Versuch später."),
                 err=True,
             )
@@ -108,9 +131,10 @@ def ingest(
                     "sie, sobald der Fehler behoben ist.",
                     err=True,
                 )
-            if once:
-                raise typer.Exit(exit_codes.get(result.error_kind or "", 1))
+            worst = worst or exit_codes.get(result.error_kind or "", 1)
         if once:
+            if worst:
+                raise typer.Exit(worst)
             return
         time.sleep(c.settings.poll_interval)
 
@@ -199,9 +223,11 @@ def _schedule(c: Any, sources: list[str], stop: threading.Event) -> None:
     from einvoice.workers.scheduler import Scheduler, Task
 
     register(bootstrap.make_broker(c.settings.broker_url))
+    # several mailboxes in one worker: the named ones of EINVOICE_MAILBOXES by default
+    sources = sources or [m.name for m in c.settings.mailboxes]
 
     def poll(spec: str) -> Any:
-        return lambda: actors().poll.send(spec)
+        return lambda: actors().poll.send(spec, None, True)  # backs off after log-in failures
 
     tasks = [Task(f"poll {spec}", c.settings.poll_interval, poll(spec)) for spec in sources]
     tasks += [
@@ -250,10 +276,16 @@ def status(
             "E-Mails: " + ", ".join(f"{labels.get(k, k)} {n}" for k, n in sorted(mail.items()))
         )
     for poll in counts["last_polls"]:
-        typer.echo(
+        line = (
             f"Letzter Abruf {poll['source']}: {poll['polled_at']} "
-            f"({poll['fetched']} Nachrichten){' FEHLER: ' + poll['error'] if poll['error'] else ''}"
+            f"({poll['fetched']} Nachrichten)"
         )
+        if poll["error"]:
+            line += (
+                f" FEHLER ({poll['failures']}× in Folge seit {poll['failing_since']}): "
+                f"{poll['error']}"
+            )
+        typer.echo(line)
 
 
 @failures_app.command("list")

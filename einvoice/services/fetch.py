@@ -1,14 +1,22 @@
-"""Poll a source: store each original, commit, then let the source move it."""
+"""Poll a source: store each original, commit, then let the source move it.
+
+A failed poll is recorded (German text, cause, failures in a row) and returned, never
+reported as success. Mailbox causes that do not go away by themselves (log-in,
+certificate, TLS, folder) back off: the next scheduled poll waits 2, 4, 8, ... poll
+intervals (at most an hour) so that a wrong password does not lock the mailbox.
+"""
 
 from __future__ import annotations
 
 import logging
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
 
 from sqlalchemy.exc import DBAPIError
 
-from einvoice.errors import TransientError
+from einvoice.errors import ConfigurationError, TransientError
+from einvoice.mailbox.errors import BACK_OFF_CAUSES, MailboxError
 from einvoice.mailbox.sources import Source
 from einvoice.services import ingest
 from einvoice.services.ports import Pipeline
@@ -28,6 +36,13 @@ class PollResult:
     new_messages: list[int]
     error: str | None = None
     error_kind: str | None = None  # MAILBOX, STORAGE, DATABASE
+    cause: str | None = None  # mailbox: a MailboxCause value or "konfiguration"
+    failures: int = 0  # failed polls in a row, this one included
+    skipped_until: datetime | None = None  # backing off: not polled
+
+
+CONFIGURATION = "konfiguration"  # the cause recorded for a ConfigurationError
+MAX_BACK_OFF = timedelta(hours=1)
 
 
 def poll(
@@ -46,6 +61,7 @@ def poll(
     new: list[int] = []
     error: str | None = None
     kind: str | None = None
+    cause: str | None = None
     try:
         for item in source.fetch(limit):
             try:
@@ -70,17 +86,22 @@ def poll(
             if received.new:
                 new.append(received.message_id)
                 on_new(received.message_id)
+    except MailboxError as exc:  # German, with the cause (certificate, log-in, ...)
+        error, kind, cause = str(exc), MAILBOX, exc.cause.value
+    except ConfigurationError as exc:
+        error, kind, cause = f"Konfigurationsfehler: {exc}", MAILBOX, CONFIGURATION
     except TransientError as exc:
         error, kind = f"Postfach nicht erreichbar: {exc}", MAILBOX
     if error:
         log.warning("polling %s failed after %d message(s): %s", source.name, fetched, error)
+    failures = 0
     try:
-        _record_poll(pipeline, source.name, fetched, error)
+        failures = _record_poll(pipeline, source.name, fetched, error, cause)
     except DBAPIError as exc:
         log.error("polling %s: the poll could not be recorded: %s", source.name, _db_reason(exc))
         if error is None:
             error, kind = f"Datenbank nicht erreichbar: {_db_reason(exc)}", DATABASE
-    return PollResult(fetched, new, error, kind)
+    return PollResult(fetched, new, error, kind, cause, failures)
 
 
 def _db_reason(exc: DBAPIError) -> str:
@@ -88,13 +109,41 @@ def _db_reason(exc: DBAPIError) -> str:
     return f"{type(exc.orig).__name__}: {text[0] if text else ''}"[:500]
 
 
-def _record_poll(pipeline: Pipeline, name: str, fetched: int, error: str | None) -> None:
+def _record_poll(
+    pipeline: Pipeline, name: str, fetched: int, error: str | None, cause: str | None
+) -> int:
+    now = pipeline.clock()
     with pipeline.sessions() as session:
         row = session.get(SourcePoll, name[:500])
         if row is None:
-            row = SourcePoll(source=name[:500], polled_at=pipeline.clock(), fetched=0)
+            row = SourcePoll(source=name[:500], polled_at=now, fetched=0, failures=0)
             session.add(row)
-        row.polled_at = pipeline.clock()
+        row.polled_at = now
         row.fetched = fetched
         row.error = error
+        row.cause = cause
+        if error is None:
+            row.failures, row.failing_since = 0, None
+        else:
+            row.failures = (row.failures or 0) + 1
+            row.failing_since = row.failing_since or now
+        failures = row.failures
         session.commit()
+    return failures
+
+
+def backing_off_until(pipeline: Pipeline, name: str, interval: float) -> datetime | None:
+    """When the next scheduled poll of ``name`` may run, if it is backing off now."""
+    with pipeline.sessions() as session:
+        row = session.get(SourcePoll, name[:500])
+        if row is None or not row.failures or row.cause not in _BACK_OFF:
+            return None
+        delay = min(timedelta(seconds=interval * 2**row.failures), MAX_BACK_OFF)
+        polled_at = row.polled_at
+    if polled_at.tzinfo is None:  # SQLite gives naive datetimes back
+        polled_at = polled_at.replace(tzinfo=UTC)
+    until = polled_at + delay
+    return until if until > pipeline.clock() else None
+
+
+_BACK_OFF = {cause.value for cause in BACK_OFF_CAUSES} | {CONFIGURATION}

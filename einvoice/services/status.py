@@ -33,6 +33,9 @@ def status(pipeline: Pipeline) -> dict[str, Any]:
                 "polled_at": p.polled_at.isoformat(),
                 "fetched": p.fetched,
                 "error": p.error,
+                "cause": p.cause,
+                "failures": p.failures or 0,
+                "failing_since": p.failing_since.isoformat() if p.failing_since else None,
             }
             for p in session.scalars(select(SourcePoll))
         ]

@@ -165,7 +165,10 @@ class SourcePoll(Base):
     source: Mapped[str] = mapped_column(String(512), primary_key=True)
     polled_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
     fetched: Mapped[int] = mapped_column(Integer, default=0)
-    error: Mapped[str | None] = mapped_column(Text)
+    error: Mapped[str | None] = mapped_column(Text)  # German, readable (None: last poll fine)
+    cause: Mapped[str | None] = mapped_column(String(32))  # MailboxCause of the error
+    failures: Mapped[int] = mapped_column(Integer, default=0, server_default="0")  # in a row
+    failing_since: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
 
 
 # --- approval workflow (issue 6) ----------------------------------------------------------

@@ -69,16 +69,24 @@ def _sweep_actor() -> None:
     sweep()
 
 
-def _poll_actor(spec: str, limit: int | None = None) -> None:
-    """The ``poll_source`` actor: the result is recorded in ``source_polls``."""
-    poll_once(spec, limit)
+def _poll_actor(spec: str, limit: int | None = None, respect_back_off: bool = False) -> None:
+    """The ``poll_source`` actor: the result is recorded in ``source_polls``.
+
+    Scheduled polls (``respect_back_off``) skip a mailbox that is backing off after a
+    log-in, certificate or folder failure; a failure is logged, not retried at once.
+    """
+    result = poll_once(spec, limit, respect_back_off)
+    if result.error is not None:
+        log.error("poll of %s failed (%d in a row): %s", spec, result.failures, result.error)
 
 
 _poll_locks: dict[str, threading.Lock] = {}
 _poll_locks_guard = threading.Lock()
 
 
-def poll_once(spec: str, limit: int | None = None) -> fetch.PollResult:
+def poll_once(
+    spec: str, limit: int | None = None, respect_back_off: bool = False
+) -> fetch.PollResult:
     """One poll of a source; what could not be reached is in the result (and recorded)."""
 
     with _poll_locks_guard:
@@ -86,20 +94,29 @@ def poll_once(spec: str, limit: int | None = None) -> fetch.PollResult:
     if not lock.acquire(blocking=False):  # this process polls the source already
         return fetch.PollResult(0, [])
     try:
-        return _poll(spec, limit)
+        return _poll(spec, limit, respect_back_off)
     finally:
         lock.release()
 
 
-def _poll(spec: str, limit: int | None) -> fetch.PollResult:
+def _poll(spec: str, limit: int | None, respect_back_off: bool = False) -> fetch.PollResult:
     from einvoice.errors import TransientError
     from einvoice.mailbox.sources import open_source
 
-    pipeline = bootstrap.container().pipeline
+    container = bootstrap.container()
+    pipeline, settings = container.pipeline, container.settings
     try:
-        source = open_source(spec, bootstrap.container().settings.imap_password)
+        source = open_source(
+            spec, settings.imap_password, settings.mailboxes, settings.imap_secrets
+        )
     except TransientError as exc:
         return fetch.PollResult(0, [], f"Postfach nicht erreichbar: {exc}", fetch.MAILBOX)
+    if respect_back_off:
+        until = fetch.backing_off_until(pipeline, source.name, settings.poll_interval)
+        if until is not None:
+            source.close()
+            log.info("mailbox %s backs off until %s after failed polls", source.name, until)
+            return fetch.PollResult(0, [], skipped_until=until)
     try:
         return fetch.poll(pipeline, source, _enqueue_split, limit)
     finally:

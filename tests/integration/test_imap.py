@@ -7,7 +7,7 @@ import time
 from pathlib import Path
 
 from einvoice import bootstrap
-from einvoice.mailbox.sources import ImapSource
+from einvoice.mailbox.imap import ImapSource
 from einvoice.services import fetch, ingest, process
 from einvoice.services.status import status
 from tests.integration.conftest import make_container
