@@ -1,14 +1,14 @@
 """mailbox polls: cause of the error, failures in a row, failing since
 
 Revision ID: 0018_mailbox_polls
-Revises: 0004
+Revises: 0013_accounts_sessions
 """
 
 import sqlalchemy as sa
 from alembic import op
 
 revision = "0018_mailbox_polls"
-down_revision = "0004"
+down_revision = "0013_accounts_sessions"
 branch_labels = None
 depends_on = None
 
