@@ -7,6 +7,7 @@ readable German text; the original is chained (``raise ... from exc``).
 
 from __future__ import annotations
 
+import re
 import socket
 import ssl
 from enum import StrEnum
@@ -48,10 +49,18 @@ class MailboxError(TransientError):
 
 
 def _reason(exc: BaseException) -> str:
+    """The server's or library's words, without Python's ``b'...'`` and timing noise."""
     text = exc.args[-1] if exc.args else exc
     if isinstance(text, bytes):
         text = text.decode("utf-8", "replace")
-    return str(text).strip() or type(exc).__name__
+    text = str(text).strip()
+    if text.startswith(("b'", 'b"')) and text.endswith(("'", '"')):
+        text = text[2:-1]
+    text = re.sub(r"\s*\([\d.+ ]+ secs\)", "", text).removeprefix("select failed: ")
+    return text.strip() or type(exc).__name__
+
+
+server_text = _reason
 
 
 def from_network(exc: BaseException, where: str) -> MailboxError:

@@ -29,6 +29,8 @@ from einvoice.mailbox.oauth2 import TOKENS, TokenCache
 from einvoice.mailbox.settings import PASSWORD_ENV, MailboxSettings, parse
 
 log = logging.getLogger(__name__)
+# IMAPClient warns on every non-ASCII server text (Dovecot names UTF-8 folders in errors)
+logging.getLogger("imapclient.util").setLevel(logging.ERROR)
 
 
 class ImapSource:
@@ -236,7 +238,5 @@ def _shutdown(client: IMAPClient) -> None:
 
 
 def _text(exc: BaseException) -> str:
-    text = exc.args[0] if exc.args else exc
-    if isinstance(text, bytes):
-        text = text.decode("utf-8", "replace")
-    return str(text)
+    # e.g. "Mailbox doesn't exist" (the name after it is the wire form: left out)
+    return errors.server_text(exc).split(": ", 1)[0]

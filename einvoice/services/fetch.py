@@ -93,7 +93,8 @@ def poll(
     except TransientError as exc:
         error, kind = f"Postfach nicht erreichbar: {exc}", MAILBOX
     if error:
-        log.warning("polling %s failed after %d message(s): %s", source.name, fetched, error)
+        # info: the caller reports it (the CLI in German, the actor as an error)
+        log.info("polling %s failed after %d message(s): %s", source.name, fetched, error)
     failures = 0
     try:
         failures = _record_poll(pipeline, source.name, fetched, error, cause)
