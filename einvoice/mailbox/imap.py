@@ -166,6 +166,8 @@ class ImapSource:
         try:
             client.create_folder(wire)
         except IMAPClientError as exc:
+            if client.folder_exists(wire):  # another poller created it meanwhile
+                return
             raise MailboxError(
                 MailboxCause.FOLDER,
                 f"Der Ordner „{folder}“ fehlt im Postfach {self.mailbox.user}@"
@@ -217,6 +219,9 @@ class ImapSource:
             self.close()
             raise errors.from_network(exc, self.mailbox.address) from exc
         except IMAPClientError as exc:
+            if _gone(exc):  # another poller (machine) moved it meanwhile: nothing left to do
+                log.info("mailbox %s: uid %s already moved by another poller", self.name, uid)
+                return
             self.close()
             raise errors.protocol(self.mailbox.address, exc) from exc
 
@@ -235,6 +240,11 @@ def _shutdown(client: IMAPClient) -> None:
         client.shutdown()
     except Exception:
         log.debug("closing the IMAP connection failed", exc_info=True)
+
+
+def _gone(exc: BaseException) -> bool:
+    text = errors.server_text(exc).upper()
+    return "EXPUNGEISSUED" in text or "NONEXISTENT" in text or "NO LONGER EXIST" in text
 
 
 def _text(exc: BaseException) -> str:

@@ -37,7 +37,7 @@ ssl = yes
 ssl_cert = <{base}/server.pem
 ssl_key = <{base}/server.key
 ssl_min_protocol = TLSv1.2
-disable_plaintext_auth = no
+{client_cert_conf}disable_plaintext_auth = no
 auth_mechanisms = {mechanisms}
 mail_location = maildir:{base}/mail/%u
 first_valid_uid = 8
@@ -125,6 +125,7 @@ def tls_dovecot(
     users: tuple[str, ...] = ("rechnung",),
     oauth2_introspection: str | None = None,
     username_attribute: str = "email",
+    require_client_cert: bool = False,
 ) -> Iterator[TlsImap]:
     binary = shutil.which("dovecot") or (
         "/usr/sbin/dovecot" if Path("/usr/sbin/dovecot").exists() else None
@@ -158,12 +159,19 @@ def tls_dovecot(
         (base / "oauth2.conf").write_text(
             OAUTH2_CONF.format(url=oauth2_introspection, username_attribute=username_attribute)
         )
+    client_cert_conf = ""
+    if require_client_cert:  # log-in only with a certificate from the same CA
+        client_cert_conf = (
+            f"ssl_ca = <{base}/ca.pem\nssl_verify_client_cert = yes\n"
+            "ssl_require_crl = no\nauth_ssl_require_client_cert = yes\n"
+        )
     imap_port, imaps_port = free_port(), free_port()
     conf = base / "dovecot.conf"
     conf.write_text(
         CONF.format(
             base=base,
             mechanisms=mechanisms,
+            client_cert_conf=client_cert_conf,
             oauth2_passdb=oauth2_passdb,
             imap_port=imap_port,
             imaps_port=imaps_port,

@@ -246,3 +246,28 @@ def test_login_failures_back_off_in_the_worker(tmp_path: Path, server: TlsImap) 
     assert fetch.backing_off_until(container.pipeline, url.split("?")[0], 60) is not None
     container.engine.dispose()
 
+
+
+def test_client_certificate_when_the_server_requires_one(tmp_path: Path) -> None:
+    from einvoice.mailbox.imap import ImapSource
+    from einvoice.mailbox.settings import parse
+    from einvoice.services import fetch
+
+    container = make_container(tmp_path, None)
+    with tls_dovecot(require_client_cert=True) as strict:
+        client = strict.client_ca.issue_cert("einvoice-client")  # type: ignore[attr-defined]
+        client.cert_chain_pems[0].write_to_path(str(tmp_path / "client.pem"))
+        client.private_key_pem.write_to_path(str(tmp_path / "client.key"))
+        options = {"url": strict.url(), "ca_file": str(strict.ca_file)}
+        env = {"EINVOICE_IMAP_PASSWORD": strict.password}
+        without = ImapSource(parse(options, env))
+        refused = fetch.poll(container.pipeline, without, lambda _: None)
+        without.close()
+        assert refused.error is not None and refused.cause in ("anmeldung", "tls"), refused
+        options |= {"client_cert": str(tmp_path / "client.pem")}
+        options |= {"client_key": str(tmp_path / "client.key")}
+        with_cert = ImapSource(parse(options, env))
+        accepted = fetch.poll(container.pipeline, with_cert, lambda _: None)
+        with_cert.close()
+        assert accepted.error is None, accepted.error
+    container.engine.dispose()
