@@ -1,14 +1,14 @@
 """mailbox polls: cause of the error, failures in a row, failing since
 
 Revision ID: 0018_mailbox_polls
-Revises: 0013_accounts_sessions
+Revises: 0015_robustness
 """
 
 import sqlalchemy as sa
 from alembic import op
 
 revision = "0018_mailbox_polls"
-down_revision = "0013_accounts_sessions"
+down_revision = "0015_robustness"
 branch_labels = None
 depends_on = None
 
