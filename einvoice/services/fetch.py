@@ -13,7 +13,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
-from sqlalchemy.exc import DBAPIError
+from sqlalchemy.exc import DBAPIError, IntegrityError
 
 from einvoice.errors import ConfigurationError, TransientError
 from einvoice.mailbox.errors import BACK_OFF_CAUSES, MailboxError
@@ -111,6 +111,15 @@ def _db_reason(exc: DBAPIError) -> str:
 
 
 def _record_poll(
+    pipeline: Pipeline, name: str, fetched: int, error: str | None, cause: str | None
+) -> int:
+    try:
+        return _write_poll(pipeline, name, fetched, error, cause)
+    except IntegrityError:  # another machine recorded its first poll of this source meanwhile
+        return _write_poll(pipeline, name, fetched, error, cause)
+
+
+def _write_poll(
     pipeline: Pipeline, name: str, fetched: int, error: str | None, cause: str | None
 ) -> int:
     now = pipeline.clock()
