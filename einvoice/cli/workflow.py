@@ -388,7 +388,8 @@ def audit_verify(
         _json(dataclasses.asdict(report) | {"ok": report.ok})
     elif report.ok:
         typer.echo(
-            f"Protokoll unversehrt: {report.invoices} Rechnung(en), {report.events} Ereignisse."
+            f"Protokoll unversehrt: {report.invoices} Rechnung(en), {report.events} Ereignisse; "
+            f"Stammdaten: {report.master_data_events} Ereignisse."
         )
     else:
         typer.echo(

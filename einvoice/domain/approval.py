@@ -34,6 +34,8 @@ Rules enforced here:
   limit and level of the absent person (in that person's department); the
   audit entry names both. Four eyes applies to the natural person acting.
 * **Comments** are required to reject, to return to the supplier and to reassign.
+* **Holds** (``einvoice.domain.holds``): while any payment hold is open, nobody
+  orders the payment and the system does not export it.
 """
 
 from __future__ import annotations
@@ -45,6 +47,7 @@ from enum import StrEnum
 from typing import Protocol
 
 from einvoice.domain.audit import AuditEntry
+from einvoice.domain.holds import blocked_reason_de
 from einvoice.domain.routing import Authority, Department, Role
 
 
@@ -146,6 +149,8 @@ ALLOWED_ROLES: dict[ActionKind, frozenset[Role]] = {
     ActionKind.REPLACE: frozenset({Role.SYSTEM}),
 }
 _SYSTEM_REJECT_STATES = frozenset({Status.RECEIVED, Status.VALIDATED})
+#: What an open payment hold blocks.
+HELD_ACTIONS = frozenset({ActionKind.ORDER, ActionKind.EXPORT})
 _COMMENT_REQUIRED = frozenset(
     {ActionKind.REJECT, ActionKind.RETURN_TO_SUPPLIER, ActionKind.REASSIGN}
 )
@@ -181,6 +186,7 @@ class ApprovalState:
     rechnerisch_by: str | None = None  # person who confirmed rechnerisch richtig
     ordered_by: str | None = None  # person who ordered the payment (Anordnung)
     ordered_for: str | None = None  # the absent approver, when ordered as deputy
+    holds: frozenset[str] = frozenset()  # open payment holds (holds.HoldCode values)
 
     @property
     def is_final(self) -> bool:
@@ -196,6 +202,7 @@ class RefusalCode(StrEnum):
     LEVEL = "level"  # a higher approval level is required
     COMMENT = "comment"  # a required comment is missing
     DEPARTMENT = "department"  # unknown or unchanged target department
+    HOLD = "hold"  # an open payment hold blocks the order and the export
 
 
 @dataclass(frozen=True, slots=True)
@@ -292,6 +299,8 @@ def _check_move(state: ApprovalState, action: Action) -> Refusal | None:
             f"„{ACTION_LABELS_DE[action.kind]}“ ist im Status "
             f"„{STATUS_LABELS_DE[state.status]}“ nicht möglich.",
         )
+    if action.kind in HELD_ACTIONS and state.holds:
+        return Refusal(RefusalCode.HOLD, blocked_reason_de(state.holds))
     return None
 
 
@@ -464,6 +473,7 @@ __all__ = [
     "ACTION_LABELS_DE",
     "ALLOWED_ROLES",
     "FINAL_STATES",
+    "HELD_ACTIONS",
     "MOVES",
     "STATUS_LABELS_DE",
     "SYSTEM",

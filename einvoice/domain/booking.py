@@ -46,6 +46,7 @@ class BookingRecord:
     remittance_information: str | None  # BT-83 (Verwendungszweck)
     original_sha256: str  # the archived original (blob store)
     ordered_by: str  # who ordered the payment (Anordnung)
+    creditor_number: str | None = None  # Kreditorennummer of the finance system (master data)
 
 
 #: Column names of the export files (German, machine-readable) and their record fields.
@@ -54,6 +55,7 @@ FIELDS: tuple[tuple[str, str], ...] = (
     ("rechnungsnummer", "invoice_number"),
     ("rechnungsdatum", "invoice_date"),
     ("kreditor_name", "creditor_name"),
+    ("kreditorennummer", "creditor_number"),
     ("kreditor_id", "creditor_id"),
     ("iban", "iban"),
     ("bic", "bic"),
@@ -104,6 +106,7 @@ def booking_record(
     skonto: tuple[date, Decimal | None, Decimal | None] | None,
     original_sha256: str,
     ordered_by: str,
+    creditor_number: str | None = None,
 ) -> BookingRecord:
     """The booking record of an ordered invoice; ``skonto``: (deadline, discount, to pay)."""
     payment = inv.payment_instructions
@@ -131,6 +134,7 @@ def booking_record(
         remittance_information=payment.remittance_information if payment else None,
         original_sha256=original_sha256,
         ordered_by=ordered_by,
+        creditor_number=creditor_number,
     )
 
 

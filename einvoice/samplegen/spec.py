@@ -416,6 +416,11 @@ _SUPPLIERS: tuple[_Supplier, ...] = (
 _BASE_DATE = date(2025, 3, 14)
 
 
+def sample_suppliers() -> tuple[tuple[Party, str, str], ...]:
+    """The suppliers :func:`example` invoices come from: (party, IBAN, BIC)."""
+    return tuple((s.party, s.iban, s.bic) for s in _SUPPLIERS)
+
+
 def example(n_lines: int = 3, seed: int = 0) -> SampleInvoice:
     """A deterministic realistic invoice of ``n_lines`` lines to a German city.
 

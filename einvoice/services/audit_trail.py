@@ -21,6 +21,7 @@ from sqlalchemy.orm import Session
 from einvoice.domain.approval import ActionKind
 from einvoice.domain.audit import AuditEvent, verify_chain
 from einvoice.errors import ConfigurationError
+from einvoice.services import master_data
 from einvoice.services.ports import Pipeline
 from einvoice.services.workflow_base import (
     NotFound,
@@ -64,6 +65,7 @@ class AuditReport:
     invoices: int  # invoices whose chain was checked
     events: int
     problems: tuple[AuditProblem, ...]
+    master_data_events: int = 0  # events of the creditor master data chain (checked too)
 
     @property
     def ok(self) -> bool:
@@ -139,7 +141,9 @@ def verify(pipeline: Pipeline) -> AuditReport:
             if invoice_id not in seen:
                 invoices += 1
                 problems += _check(invoice_id, [], flow)
-    return AuditReport(invoices, events, tuple(problems))
+        master_events, master_problems = master_data.verify(session)
+        problems += [AuditProblem(0, p.sequence, p.kind, p.message_de) for p in master_problems]
+    return AuditReport(invoices, events, tuple(problems), master_events)
 
 
 def _chains(session: Session) -> Iterator[tuple[int, list[AuditEvent]]]:
@@ -194,8 +198,12 @@ def _replay(invoice_id: int, chain: list[AuditEvent], flow: Workflow) -> list[Au
         "ordered_by": None,
         "ordered_for": None,
     }
+    held: set[str] = set()
     for event in chain:
         action = event.entry.action
+        if action in ("hold", "clear_hold"):  # payment holds (services.holds)
+            code = dict(event.entry.details).get("code", "")
+            held = held | {code} if action == "hold" else held - {code}
         if action == ActionKind.CONFIRM_SACHLICH.value:
             signers["sachlich_by"] = event.entry.actor
         elif action == ActionKind.CONFIRM_RECHNERISCH.value:
@@ -204,7 +212,12 @@ def _replay(invoice_id: int, chain: list[AuditEvent], flow: Workflow) -> list[Au
             signers["ordered_by"] = event.entry.actor
             signers["ordered_for"] = event.entry.acting_for
     last = chain[-1].entry
-    expected = {"status": last.to_state, "department": last.department, **signers}
+    expected = {
+        "status": last.to_state,
+        "department": last.department,
+        **signers,
+        "holds": ",".join(sorted(held)),
+    }
     stored = {name: getattr(flow, name) for name in expected}
     differing = [name for name in expected if expected[name] != stored[name]]
     if not differing:

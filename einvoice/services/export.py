@@ -44,6 +44,7 @@ from einvoice.services.workflow_base import (
     state_of,
     store_transition,
 )
+from einvoice.storage.creditor_tables import CreditorRow, InvoiceSupplierRow
 from einvoice.storage.tables import (
     Blob,
     DeadlineRow,
@@ -108,7 +109,8 @@ def _export(
         claimed = sorted(
             session.scalars(
                 update(Workflow)
-                .where(Workflow.status == Status.ANGEORDNET.value)
+                # an open payment hold keeps an invoice out of the export (issue 12)
+                .where(Workflow.status == Status.ANGEORDNET.value, Workflow.holds == "")
                 .values(version=Workflow.version + 1)
                 .returning(Workflow.invoice_id)
                 .execution_options(synchronize_session=False)
@@ -173,6 +175,16 @@ def _export_one(
         skonto=_open_skonto(session, invoice_id, at.date()),
         original_sha256=document.sha256,
         ordered_by=row.ordered_by or "",
+        creditor_number=_creditor_number(session, invoice_id),
+    )
+
+
+def _creditor_number(session: Session, invoice_id: int) -> str | None:
+    """The Kreditorennummer of the invoice's matched creditor (master data)."""
+    return session.scalar(
+        select(CreditorRow.number)
+        .join(InvoiceSupplierRow, InvoiceSupplierRow.creditor_id == CreditorRow.id)
+        .where(InvoiceSupplierRow.invoice_id == invoice_id)
     )
 
 

@@ -74,6 +74,7 @@ class WorkflowPorts:
     mailer: Mailer | None = None  # None: e-mails stay pending (recorded, never dropped)
     warning_days: int = DEFAULT_SOON_DAYS  # deadlines this close count as "soon"
     legal_payment_days: int = LEGAL_PAYMENT_DAYS
+    duplicate_window_days: int = 14  # same creditor and amount this close: possible duplicate
     zone: tzinfo = field(default_factory=lambda: ZoneInfo("Europe/Berlin"))  # local dates
     land: str = "TH"  # the city's Land: its public holidays move deadlines (§ 193 BGB)
 

@@ -47,7 +47,7 @@ from einvoice.domain.holidays_de import land_holidays
 from einvoice.domain.invoice import Invoice as InvoiceModel
 from einvoice.domain.routing import RoutingConfig, RoutingDecision, facts_from_invoice
 from einvoice.domain.routing import route as decide_route
-from einvoice.services import notifications
+from einvoice.services import holds, notifications
 from einvoice.services.audit_trail import AuditProblem, AuditReport, HistoryEntry, history
 from einvoice.services.audit_trail import verify as verify_audit
 from einvoice.services.columns import fit_amount, fit_text
@@ -203,6 +203,7 @@ def route(pipeline: Pipeline, invoice_id: int) -> RouteResult:
             previous = append_event(session, row, step.event, previous)
         if decision is not None:
             session.add(_decision_row(invoice_id, decision, config, at))
+            holds.place_on_route(session, pipeline, row, model, previous, at)  # issue 12
         _close_replaced(session, invoice_id, at)
         if deadlines is not None:
             session.add_all(_deadline_rows(invoice_id, deadlines))

@@ -117,6 +117,7 @@ def state_of(row: Workflow) -> ApprovalState:
         rechnerisch_by=row.rechnerisch_by,
         ordered_by=row.ordered_by,
         ordered_for=row.ordered_for,
+        holds=frozenset(c for c in (row.holds or "").split(",") if c),
     )
 
 

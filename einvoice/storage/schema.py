@@ -2,7 +2,10 @@
 
 import einvoice.storage.ops_tables
 import einvoice.storage.portfolio_tables  # noqa: F401  (registers its tables)
-from einvoice.storage import accounts  # noqa: F401  (registers its tables)
+from einvoice.storage import (
+    accounts,  # noqa: F401  (registers its tables)
+    creditor_tables,  # noqa: F401  (registers its tables)
+)
 from einvoice.storage.tables import Base
 
 metadata = Base.metadata

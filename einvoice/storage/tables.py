@@ -200,6 +200,9 @@ class Workflow(Base):
     skonto_discount: Mapped[Decimal | None] = mapped_column(Numeric(19, 4))
     audit_head: Mapped[str] = mapped_column(String(64))
     audit_count: Mapped[int] = mapped_column(Integer)
+    # open payment holds (holds.HoldCode, comma separated, sorted; '' = none): the queue's
+    # "mit Sperre" filter reads it, the export skips held invoices (issue 12)
+    holds: Mapped[str] = mapped_column(String(255), default="", server_default="", index=True)
     version: Mapped[int] = mapped_column(Integer)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
     updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))

@@ -46,14 +46,29 @@ class Setup:
     clock: Clock
 
 
-def setup(container: Container, now: datetime | None = None) -> Setup:
-    """The container's pipeline with a fixed clock and a recording mailer."""
+def setup(container: Container, now: datetime | None = None, *, creditors: bool = True) -> Setup:
+    """The container's pipeline with a fixed clock and a recording mailer.
+
+    ``creditors``: the sample suppliers are in the creditor master data, their
+    bank accounts verified (so their invoices carry no supplier holds).
+    """
     mailer = FakeMailer()
     clock = Clock(now or datetime(2025, 3, 20, 9, 0, tzinfo=UTC))
     assert container.pipeline.workflow is not None
     ports = dataclasses.replace(container.pipeline.workflow, mailer=mailer)
     pipeline = dataclasses.replace(container.pipeline, workflow=ports, clock=clock)
+    if creditors:
+        seed_creditors(pipeline)
     return Setup(pipeline, mailer, clock)
+
+
+def seed_creditors(pipeline: Pipeline) -> None:
+    """The sample suppliers as creditors with verified bank accounts (no supplier holds)."""
+    from einvoice.samplegen.creditors import sample_creditors
+    from einvoice.services.creditors import add_creditor
+
+    for creditor in sample_creditors():
+        add_creditor(pipeline, creditor, "kb.test", verified_how="Testdaten: Rückruf")
 
 
 def sample(seed: int, **changes: object) -> SampleInvoice:
@@ -93,5 +108,6 @@ __all__ = [
     "leitweg_id",
     "receive",
     "sample",
+    "seed_creditors",
     "setup",
 ]

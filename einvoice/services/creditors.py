@@ -1,0 +1,448 @@
+"""Creditor master data as services: add, list, show, verify bank accounts, bind portal accounts.
+
+Every change is an event in the master data's hash chain (``master_data``);
+verifying a bank account releases the ``bank-account-unverified`` holds it
+answers, and confirming a portal binding the ``uploader-not-seller`` holds
+(``holds.release_answered``), unless the person signed that invoice (four eyes).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import UTC, datetime
+
+from sqlalchemy import func, or_, select
+from sqlalchemy.orm import Session
+
+from einvoice.domain.audit import AuditEvent
+from einvoice.domain.creditors import (
+    Creditor,
+    MatchedBy,
+    email_domain,
+    iban_valid,
+    normal_iban,
+    normal_id,
+    normal_name,
+)
+from einvoice.services import holds, master_data
+from einvoice.services.creditor_records import (
+    EMAIL,
+    AccountInput,
+    CreditorError,
+    CreditorInput,
+    Released,
+    account_rows,
+    find,
+    input_of,
+    key_rows,
+    load,
+)
+from einvoice.services.ports import Pipeline
+from einvoice.services.workflow_base import BadRequest, NotFound
+from einvoice.storage.accounts import Account
+from einvoice.storage.creditor_tables import (
+    CreditorAccountRow,
+    CreditorKeyRow,
+    CreditorRow,
+    PortalBindingRow,
+)
+
+#: Key kinds stored in ``creditor_keys``.
+KINDS = (*(k.value for k in MatchedBy if k not in (MatchedBy.NAME_ADDRESS, MatchedBy.ASSIGNED)),)
+
+
+def _keys(data: CreditorInput) -> list[tuple[str, str, str]]:
+    """(kind, normal value, as written) of every identifier and e-mail of ``data``."""
+    found: list[tuple[str, str, str]] = []
+    found += [(MatchedBy.VAT_ID.value, normal_id(v), v) for v in data.vat_ids]
+    if data.tax_number:
+        found.append((MatchedBy.TAX_NUMBER.value, normal_id(data.tax_number), data.tax_number))
+    if data.registration:
+        found.append(
+            (MatchedBy.REGISTRATION.value, normal_id(data.registration), data.registration)
+        )
+    found += [(MatchedBy.SELLER_ID.value, normal_id(v), v) for v in data.seller_ids]
+    found += [(EMAIL, e.strip().lower(), e.strip()) for e in data.emails]
+    return [k for k in dict.fromkeys(found) if k[1]]
+
+
+def _snapshot(data: CreditorInput) -> dict[str, str]:
+    return {
+        "number": data.number,
+        "name": data.name,
+        "address": " ".join(x for x in (data.street, data.post_code, data.city) if x),
+        "ids": ",".join(f"{k}={v}" for k, v, _ in _keys(data)),
+        "ibans": ",".join(normal_iban(a.iban) for a in data.accounts),
+    }
+
+
+def save_creditor(
+    session: Session, data: CreditorInput, actor: str, at: datetime, *, verified_how: str | None
+) -> tuple[int, str]:
+    """Create or update (by Kreditorennummer) in ``session``: (id, created|changed|unchanged).
+
+    New bank accounts are unverified unless ``verified_how`` says how they were checked.
+    """
+    data = data.checked()
+    number = data.number.strip()
+    row = session.scalars(select(CreditorRow).where(CreditorRow.number == number)).first()
+    action = "created"
+    if row is None:
+        row = CreditorRow(number=number, created_at=at.astimezone(UTC))
+        session.add(row)
+    else:
+        before = input_of(session, row)
+        if _snapshot(before) == _snapshot(data):
+            return row.id, "unchanged"
+        action = "changed"
+    row.name = data.name.strip()[:512]
+    row.name_key = normal_name(data.name)[:512]
+    row.street, row.post_code, row.city = data.street, data.post_code, data.city
+    row.country = (data.country or "").strip().upper()[:2] or None
+    row.updated_at = at.astimezone(UTC)
+    session.flush()
+    existing = {(k.kind, k.value): k for k in key_rows(session, row.id)}
+    wanted = {(k, v): w for k, v, w in _keys(data)}
+    for key, stale in existing.items():
+        if key not in wanted:
+            session.delete(stale)
+    for (kind, value), written in wanted.items():
+        if (kind, value) not in existing:
+            session.add(
+                CreditorKeyRow(creditor_id=row.id, kind=kind, value=value, written=written[:255])
+            )
+    accounts = {a.iban: a for a in account_rows(session, row.id)}
+    for account in data.accounts:
+        iban = normal_iban(account.iban)
+        if iban in accounts:
+            continue
+        accounts[iban] = CreditorAccountRow(
+            creditor_id=row.id,
+            iban=iban,
+            bic=normal_id(account.bic) or None,
+            holder=account.holder,
+            added_by=actor,
+            added_at=at.astimezone(UTC),
+            verified_by=actor if verified_how else None,
+            verified_at=at.astimezone(UTC) if verified_how else None,
+            verified_how=verified_how,
+        )
+        session.add(accounts[iban])
+    master_data.record(
+        session,
+        f"creditor:{row.id}",
+        f"creditor_{action}",
+        actor,
+        at,
+        details=_snapshot(data) | ({"verified_how": verified_how} if verified_how else {}),
+    )
+    return row.id, action
+
+
+def add_creditor(
+    pipeline: Pipeline, data: CreditorInput, actor: str, *, verified_how: str | None = None
+) -> Creditor:
+    at = pipeline.clock()
+    with pipeline.sessions() as session:
+        if session.scalars(
+            select(CreditorRow.id).where(CreditorRow.number == data.number.strip())
+        ).first():
+            raise CreditorError(f"Den Kreditor {data.number.strip()} gibt es bereits.")
+        creditor_id, _ = save_creditor(session, data, actor, at, verified_how=verified_how)
+        session.commit()
+        return load(session, creditor_id)
+
+
+@dataclass(frozen=True, slots=True)
+class CreditorListing:
+    total: int
+    creditors: tuple[Creditor, ...]
+
+
+def list_creditors(
+    pipeline: Pipeline, search: str | None = None, limit: int = 50, offset: int = 0
+) -> CreditorListing:
+    """Creditors by number; with ``search``: whose name, number or an identifier contains it."""
+    with pipeline.sessions() as session:
+        query = select(CreditorRow.id)
+        if search and search.strip():
+            text = search.strip()
+            keyed = select(CreditorKeyRow.creditor_id).where(
+                CreditorKeyRow.value.contains(normal_id(text) or text.lower())
+            )
+            query = query.where(
+                or_(
+                    CreditorRow.name_key.contains(normal_name(text) or text.lower()),
+                    CreditorRow.number.contains(text),
+                    CreditorRow.id.in_(keyed),
+                )
+            )
+        total = int(session.scalar(select(func.count()).select_from(query.subquery())) or 0)
+        ids = session.scalars(
+            query.order_by(CreditorRow.number).limit(max(1, min(limit, 500))).offset(offset)
+        ).all()
+        return CreditorListing(total, tuple(load(session, i) for i in ids))
+
+
+def history(pipeline: Pipeline, creditor_id: int) -> list[AuditEvent]:
+    with pipeline.sessions() as session:
+        return master_data.history(session, f"creditor:{creditor_id}")
+
+
+# --- bank accounts -----------------------------------------------------------------------------
+
+
+def add_account(
+    pipeline: Pipeline, creditor_id: int, account: AccountInput, actor: str
+) -> Creditor:
+    """A further bank account (unverified)."""
+    if not iban_valid(account.iban):
+        raise CreditorError(f"Die IBAN {account.iban!r} ist ungültig (Prüfziffer).")
+    at = pipeline.clock()
+    iban = normal_iban(account.iban)
+    with pipeline.sessions() as session:
+        creditor = load(session, creditor_id)
+        if creditor.account(iban) is not None:
+            raise CreditorError(f"Die IBAN {iban} ist bei {creditor.number} schon erfasst.")
+        session.add(
+            CreditorAccountRow(
+                creditor_id=creditor_id,
+                iban=iban,
+                bic=normal_id(account.bic) or None,
+                holder=account.holder,
+                added_by=actor,
+                added_at=at.astimezone(UTC),
+            )
+        )
+        master_data.record(
+            session, f"creditor:{creditor_id}", "account_added", actor, at, details={"iban": iban}
+        )
+        session.commit()
+        return load(session, creditor_id)
+
+
+def verify_account(
+    pipeline: Pipeline, creditor_id: int, iban: str, actor: str, how: str
+) -> tuple[Creditor, Released]:
+    """Record that ``actor`` verified the account and how; release the holds it answers."""
+    if not how.strip():
+        raise BadRequest("Bitte festhalten, wie die Bankverbindung geprüft wurde.")
+    at = pipeline.clock()
+    wanted = normal_iban(iban)
+    with pipeline.sessions() as session:
+        row = session.scalars(
+            select(CreditorAccountRow).where(
+                CreditorAccountRow.creditor_id == creditor_id, CreditorAccountRow.iban == wanted
+            )
+        ).first()
+        if row is None:
+            load(session, creditor_id)  # NotFound for an unknown creditor
+            raise NotFound(f"Die IBAN {wanted} ist bei diesem Kreditor nicht erfasst.")
+        if row.verified_at is not None:
+            raise CreditorError(
+                f"Die Bankverbindung {wanted} wurde bereits von {row.verified_by} geprüft."
+            )
+        row.verified_by, row.verified_at, row.verified_how = actor, at.astimezone(UTC), how.strip()
+        master_data.record(
+            session,
+            f"creditor:{creditor_id}",
+            "account_verified",
+            actor,
+            at,
+            reason=how.strip(),
+            details={"iban": wanted},
+        )
+        released = holds.release_answered(session, pipeline, actor, how.strip(), at)
+        session.commit()
+        return load(session, creditor_id), released
+
+
+# --- portal bindings ---------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class Binding:
+    id: int
+    account_id: int
+    account: str  # user name
+    creditor_id: int | None
+    creditor_number: str | None
+    creditor_name: str | None
+    company: str
+    vat_id: str
+    state: str  # pending, confirmed, refused
+    decided_by: str | None
+    how: str | None
+
+
+def request_binding(
+    session: Session, account_id: int, company: str, vat_id: str, email: str | None, at: datetime
+) -> PortalBindingRow:
+    """At registration: bind the account to the creditor with this VAT id (in ``session``).
+
+    Confirmed at once when the e-mail's domain is recorded for that creditor,
+    else pending until creditor accounting confirms it.
+    """
+    key = normal_id(vat_id)
+    creditor_id = session.scalars(
+        select(CreditorKeyRow.creditor_id).where(
+            CreditorKeyRow.kind == MatchedBy.VAT_ID.value, CreditorKeyRow.value == key
+        )
+    ).first()
+    row = PortalBindingRow(
+        account_id=account_id,
+        creditor_id=creditor_id,
+        company=company.strip()[:255],
+        vat_id=vat_id.strip()[:64],
+        state="pending",
+        requested_at=at.astimezone(UTC),
+    )
+    domain = email_domain(email)
+    if creditor_id is not None and domain:
+        known = session.scalars(
+            select(CreditorKeyRow.value).where(
+                CreditorKeyRow.creditor_id == creditor_id, CreditorKeyRow.kind == EMAIL
+            )
+        ).all()
+        if domain in known or (email or "").strip().lower() in known:
+            row.state, row.decided_by, row.decided_at = "confirmed", "system", at.astimezone(UTC)
+            row.how = f"E-Mail-Domain {domain} ist für den Kreditor erfasst."
+    session.add(row)
+    session.flush()
+    master_data.record(
+        session,
+        f"binding:{row.id}",
+        f"binding_{row.state}",
+        "system",
+        at,
+        reason=row.how,
+        details={"account_id": str(account_id), "vat_id": row.vat_id, "company": row.company}
+        | ({"creditor_id": str(creditor_id)} if creditor_id else {}),
+    )
+    return row
+
+
+def bindings(pipeline: Pipeline, state: str | None = None) -> list[Binding]:
+    with pipeline.sessions() as session:
+        query = select(PortalBindingRow).order_by(PortalBindingRow.id)
+        if state:
+            query = query.where(PortalBindingRow.state == state)
+        return [_binding(session, r) for r in session.scalars(query)]
+
+
+def _binding(session: Session, row: PortalBindingRow) -> Binding:
+    account = session.get(Account, row.account_id)
+    creditor = session.get(CreditorRow, row.creditor_id) if row.creditor_id else None
+    return Binding(
+        id=row.id,
+        account_id=row.account_id,
+        account=account.username if account else str(row.account_id),
+        creditor_id=row.creditor_id,
+        creditor_number=creditor.number if creditor else None,
+        creditor_name=creditor.name if creditor else None,
+        company=row.company,
+        vat_id=row.vat_id,
+        state=row.state,
+        decided_by=row.decided_by,
+        how=row.how,
+    )
+
+
+def decide_binding(
+    pipeline: Pipeline,
+    binding_id: int,
+    actor: str,
+    *,
+    confirm: bool,
+    how: str,
+    creditor_id: int | None = None,
+) -> tuple[Binding, Released]:
+    """Creditor accounting confirms (optionally naming the creditor) or refuses a binding."""
+    if not how.strip():
+        raise BadRequest("Bitte eine Begründung angeben (z. B. wie die Firma bestätigt hat).")
+    at = pipeline.clock()
+    with pipeline.sessions() as session:
+        row = session.get(PortalBindingRow, binding_id)
+        if row is None:
+            raise NotFound(f"Die Bindung {binding_id} gibt es nicht.")
+        if creditor_id is not None:
+            load(session, creditor_id)
+            row.creditor_id = creditor_id
+        if confirm and row.creditor_id is None:
+            raise CreditorError(
+                "Zu dieser Bindung ist kein Kreditor bekannt: bitte einen Kreditor angeben."
+            )
+        if (
+            confirm
+            and session.scalars(
+                select(PortalBindingRow.id).where(
+                    PortalBindingRow.account_id == row.account_id,
+                    PortalBindingRow.creditor_id == row.creditor_id,
+                    PortalBindingRow.id != row.id,
+                )
+            ).first()
+        ):
+            raise CreditorError("Das Konto ist an diesen Kreditor bereits gebunden.")
+        row.state = "confirmed" if confirm else "refused"
+        row.decided_by, row.decided_at, row.how = actor, at.astimezone(UTC), how.strip()
+        master_data.record(
+            session,
+            f"binding:{row.id}",
+            f"binding_{row.state}",
+            actor,
+            at,
+            reason=how.strip(),
+            details={"account_id": str(row.account_id), "creditor_id": str(row.creditor_id)},
+        )
+        released = (
+            holds.release_answered(session, pipeline, actor, how.strip(), at)
+            if confirm
+            else Released()
+        )
+        session.commit()
+        return _binding(session, row), released
+
+
+def bind(
+    pipeline: Pipeline, account_name: str, creditor_ref: str, actor: str, how: str
+) -> tuple[Binding, Released]:
+    """Bind an existing portal account to a creditor directly (confirmed)."""
+    creditor = find(pipeline, creditor_ref)
+    at = pipeline.clock()
+    with pipeline.sessions() as session:
+        account = session.scalars(
+            select(Account).where(Account.username == account_name.strip().lower())
+        ).first()
+        if account is None or account.role != "supplier":
+            raise NotFound(f"Ein Lieferantenkonto „{account_name}“ gibt es nicht.")
+        existing = session.scalars(
+            select(PortalBindingRow).where(
+                PortalBindingRow.account_id == account.id,
+                PortalBindingRow.creditor_id == creditor.id,
+            )
+        ).first()
+        if existing is None:
+            existing = PortalBindingRow(
+                account_id=account.id,
+                creditor_id=creditor.id,
+                company=account.organisation or creditor.name,
+                vat_id=next(iter(creditor.vat_ids), ""),
+                state="pending",
+                requested_at=at.astimezone(UTC),
+            )
+            session.add(existing)
+            session.commit()
+        binding_id = existing.id
+    return decide_binding(pipeline, binding_id, actor, confirm=True, how=how)
+
+
+def labels(session: Session, creditor_ids: Iterable[int]) -> dict[int, str]:
+    """``{id: "K-10001 Muster GmbH"}`` for messages."""
+    ids = list(set(creditor_ids))
+    if not ids:
+        return {}
+    rows = session.execute(
+        select(CreditorRow.id, CreditorRow.number, CreditorRow.name).where(CreditorRow.id.in_(ids))
+    )
+    return {r.id: f"{r.number} {r.name}" for r in rows}

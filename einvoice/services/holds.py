@@ -1,0 +1,522 @@
+"""Payment holds as services: placed when an invoice is routed, cleared by a second person.
+
+* :func:`place_on_route` (called by ``workflow.route`` in its transaction):
+  match the seller to a creditor, record channel and sender, place the holds
+  the domain asks for (``holds.assess``, ``holds.duplicate_of``), each an audit
+  event in the invoice's chain, and keep the open codes on the workflow row
+  (``workflows.holds``: the queue filters by it, the state machine refuses to
+  order or export while it is not empty).
+* :func:`clear` - a person clears one hold with a reason (four eyes: not who
+  signed the invoice); :func:`assign_creditor` - creditor accounting names the
+  creditor of an invoice with an unknown supplier.
+* :func:`release_answered` - after a bank account was verified or a portal
+  binding confirmed, the holds that this answers are cleared.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime
+
+from sqlalchemy import or_, select
+from sqlalchemy.orm import Session
+
+from einvoice.domain import holds as rules
+from einvoice.domain.audit import AuditEntry, AuditEvent
+from einvoice.domain.creditors import (
+    MATCHED_BY_LABELS_DE,
+    Creditor,
+    Match,
+    MatchedBy,
+    build_index,
+    match,
+    normal_iban,
+    seller_keys,
+)
+from einvoice.domain.holds import Hold, HoldCode, Placement
+from einvoice.domain.invoice import Invoice as InvoiceModel
+from einvoice.services import creditor_records as creditors
+from einvoice.services.ports import Pipeline
+from einvoice.services.workflow_base import (
+    NotFound,
+    Refused,
+    append_event,
+    aware,
+    last_event,
+    now_local,
+    ports_of,
+    workflow_row,
+)
+from einvoice.storage.accounts import Account
+from einvoice.storage.creditor_tables import (
+    CreditorKeyRow,
+    CreditorRow,
+    HoldRow,
+    InvoiceSupplierRow,
+)
+from einvoice.storage.tables import Document, Invoice, Message, Workflow
+
+HOLD = "hold"
+CLEAR_HOLD = "clear_hold"
+ASSIGN_CREDITOR = "assign_creditor"
+CLOSED_STATES = ("rejected", "returned_to_supplier")
+
+
+@dataclass(frozen=True, slots=True)
+class SupplierView:
+    """Who an invoice is from (for the invoice page and JSON)."""
+
+    creditor_id: int | None
+    creditor_number: str | None
+    creditor_name: str | None
+    matched_by: str | None  # creditors.MatchedBy value
+    matched_by_label_de: str | None
+    proposal_id: int | None
+    proposal_label: str | None
+    channel: str
+    sender: str | None  # the mail address or the portal account that submitted it
+
+    def as_json(self) -> dict[str, object]:
+        return {
+            "creditor_id": self.creditor_id,
+            "creditor_number": self.creditor_number,
+            "creditor_name": self.creditor_name,
+            "matched_by": self.matched_by,
+            "channel": self.channel,
+            "sender": self.sender,
+        }
+
+
+def hold_json(hold: Hold) -> dict[str, object]:
+    return {
+        "code": hold.code.value,
+        "message": hold.message_de,
+        "since": hold.since.isoformat(),
+        "cleared_by": hold.cleared_by,
+        "cleared_at": hold.cleared_at.isoformat() if hold.cleared_at else None,
+    }
+
+
+# --- matching ------------------------------------------------------------------------------------
+
+
+def match_seller(session: Session, model: InvoiceModel) -> tuple[Match | None, dict[int, Creditor]]:
+    """The creditor of the invoice's seller (indexed look-ups, never the whole file)."""
+    keys = seller_keys(model.seller)
+    pairs = [(k.value, v) for k, v in keys.by_kind()]
+    ids: set[int] = set()
+    if pairs:
+        condition = or_(
+            *((CreditorKeyRow.kind == k) & (CreditorKeyRow.value == v) for k, v in pairs)
+        )
+        ids |= set(session.scalars(select(CreditorKeyRow.creditor_id).where(condition)))
+    if keys.name:
+        ids |= set(
+            session.scalars(
+                select(CreditorRow.id).where(CreditorRow.name_key == keys.name).limit(20)
+            )
+        )
+    found = {i: creditors.load(session, i) for i in sorted(ids)}
+    return match(keys, build_index(found.values())), found
+
+
+def ibans_of(model: InvoiceModel) -> tuple[str, ...]:
+    """BT-84 of every credit transfer (normal form), in order, without repeats."""
+    instructions = model.payment_instructions
+    if instructions is None:
+        return ()
+    return tuple(
+        dict.fromkeys(
+            normal_iban(t.account_identifier)
+            for t in instructions.credit_transfers
+            if t.account_identifier
+        )
+    )
+
+
+def _portal_account(session: Session, message: Message) -> Account | None:
+    if message.channel != "upload" or not message.source.startswith("upload:"):
+        return None
+    account_id = message.source.split(":", 2)[1]
+    return session.get(Account, int(account_id)) if account_id.isdigit() else None
+
+
+# --- placing -------------------------------------------------------------------------------------
+
+
+def place_on_route(
+    session: Session,
+    pipeline: Pipeline,
+    row: Workflow,
+    model: InvoiceModel,
+    previous: AuditEvent | None,
+    at: datetime,
+) -> AuditEvent | None:
+    """Match the seller and place the holds (in the caller's transaction); the last event."""
+    invoice = session.get(Invoice, row.invoice_id)
+    assert invoice is not None
+    document = session.get(Document, invoice.document_id)
+    assert document is not None
+    message = session.get(Message, document.message_id)
+    assert message is not None
+    found, candidates = match_seller(session, model)
+    account = _portal_account(session, message)
+    creditor = candidates[found.creditor_id] if found is not None and not found.proposal else None
+    ibans = ibans_of(model)
+    session.add(
+        InvoiceSupplierRow(
+            invoice_id=row.invoice_id,
+            creditor_id=creditor.id if creditor else None,
+            matched_by=found.matched_by.value if found and not found.proposal else None,
+            proposal_id=found.creditor_id if found and found.proposal else None,
+            channel=message.channel,
+            sender=account.username if account else message.sender,
+            portal_account_id=account.id if account else None,
+            ibans=",".join(ibans)[:512],
+        )
+    )
+    facts = rules.SupplierFacts(
+        creditor_id=creditor.id if creditor else None,
+        creditor_label=f"{creditor.number} {creditor.name}" if creditor else None,
+        proposal_label=(
+            f"{candidates[found.creditor_id].number} {candidates[found.creditor_id].name}"
+            if found and found.proposal
+            else None
+        ),
+        seller_name=model.seller.name or "",
+        ibans=ibans,
+        verified_ibans=frozenset(a.iban for a in creditor.accounts if a.verification)
+        if creditor
+        else frozenset(),
+        portal_account=account.username if account else None,
+        bound_creditors=creditors.bound_creditors(session, account.id) if account else frozenset(),
+    )
+    placements = list(rules.assess(facts))
+    duplicate = _duplicate(session, pipeline, row, invoice, document, creditor)
+    if duplicate is not None:
+        placements.append(duplicate)
+    for placement in placements:
+        previous = _place(session, row, placement, previous, at)
+    return previous
+
+
+def _duplicate(
+    session: Session,
+    pipeline: Pipeline,
+    row: Workflow,
+    invoice: Invoice,
+    document: Document,
+    creditor: Creditor | None,
+) -> Placement | None:
+    same = [Invoice.seller_key == invoice.seller_key, Document.sha256 == document.sha256]
+    if creditor is not None:
+        same.append(InvoiceSupplierRow.creditor_id == creditor.id)
+    query = (
+        select(
+            Invoice.id,
+            Invoice.seller_key,
+            Invoice.number,
+            Workflow.amount,
+            Workflow.received_on,
+            Document.sha256,
+            InvoiceSupplierRow.creditor_id,
+        )
+        .join(Workflow, Workflow.invoice_id == Invoice.id)
+        .join(Document, Document.id == Invoice.document_id)
+        .outerjoin(InvoiceSupplierRow, InvoiceSupplierRow.invoice_id == Invoice.id)
+        .where(Invoice.id != invoice.id, Workflow.status.not_in(CLOSED_STATES), or_(*same))
+        .order_by(Invoice.id)
+        .limit(200)
+    )
+    earlier = [
+        rules.EarlierInvoice(
+            r.id, r.creditor_id, r.seller_key, r.number, r.amount, r.received_on, r.sha256
+        )
+        for r in session.execute(query)
+    ]
+    this = rules.ThisInvoice(
+        creditor.id if creditor else None,
+        invoice.seller_key,
+        invoice.number,
+        row.amount,
+        row.received_on,
+        document.sha256,
+    )
+    return rules.duplicate_of(this, earlier, ports_of(pipeline).duplicate_window_days)
+
+
+def _place(
+    session: Session, row: Workflow, placement: Placement, previous: AuditEvent | None, at: datetime
+) -> AuditEvent:
+    session.add(
+        HoldRow(
+            invoice_id=row.invoice_id,
+            code=placement.code.value,
+            message_de=placement.message_de,
+            since=at.astimezone(UTC),
+        )
+    )
+    _set_open(row, _open_codes(row) | {placement.code.value}, at)
+    return append_event(session, row, _entry(row, HOLD, "system", at, placement), previous)
+
+
+def _entry(
+    row: Workflow, action: str, actor: str, at: datetime, placement: Placement, reason: str = ""
+) -> AuditEntry:
+    return AuditEntry(
+        invoice_id=str(row.invoice_id),
+        action=action,
+        actor=actor,
+        at=at,
+        from_state=row.status,
+        to_state=row.status,
+        reason=reason or placement.message_de,
+        department=row.department,
+        details=(("code", placement.code.value),),
+    )
+
+
+def _open_codes(row: Workflow) -> set[str]:
+    return {c for c in (row.holds or "").split(",") if c}
+
+
+def _set_open(row: Workflow, codes: set[str], at: datetime) -> None:
+    row.holds = ",".join(sorted(codes))
+    row.updated_at = at.astimezone(UTC)
+
+
+# --- reading -------------------------------------------------------------------------------------
+
+
+def _hold(row: HoldRow) -> Hold:
+    return Hold(
+        code=HoldCode(row.code),
+        message_de=row.message_de,
+        since=aware(row.since),
+        cleared_by=row.cleared_by,
+        cleared_at=aware(row.cleared_at) if row.cleared_at else None,
+        clear_reason=row.clear_reason,
+    )
+
+
+def holds_in(session: Session, invoice_id: int) -> list[Hold]:
+    rows = session.scalars(
+        select(HoldRow).where(HoldRow.invoice_id == invoice_id).order_by(HoldRow.id)
+    )
+    return [_hold(r) for r in rows]
+
+
+def holds_of(pipeline: Pipeline, invoice_id: int) -> list[Hold]:
+    with pipeline.sessions() as session:
+        return holds_in(session, invoice_id)
+
+
+def supplier_in(session: Session, invoice_id: int) -> SupplierView | None:
+    row = session.get(InvoiceSupplierRow, invoice_id)
+    if row is None:
+        return None
+    creditor = session.get(CreditorRow, row.creditor_id) if row.creditor_id else None
+    proposal = session.get(CreditorRow, row.proposal_id) if row.proposal_id else None
+    matched = MatchedBy(row.matched_by) if row.matched_by else None
+    return SupplierView(
+        creditor_id=row.creditor_id,
+        creditor_number=creditor.number if creditor else None,
+        creditor_name=creditor.name if creditor else None,
+        matched_by=matched.value if matched else None,
+        matched_by_label_de=MATCHED_BY_LABELS_DE[matched] if matched else None,
+        proposal_id=row.proposal_id,
+        proposal_label=f"{proposal.number} {proposal.name}" if proposal else None,
+        channel=row.channel,
+        sender=row.sender,
+    )
+
+
+def supplier_of(pipeline: Pipeline, invoice_id: int) -> SupplierView | None:
+    with pipeline.sessions() as session:
+        return supplier_in(session, invoice_id)
+
+
+# --- clearing ------------------------------------------------------------------------------------
+
+
+def _clear_row(
+    session: Session,
+    row: Workflow,
+    hold: HoldRow,
+    actor: str,
+    reason: str,
+    at: datetime,
+    *,
+    creditor_accounting: bool,
+    department_clerk: bool,
+) -> rules.ClearRefusal | None:
+    refusal = rules.may_clear(
+        _hold(hold),
+        actor,
+        (row.sachlich_by, row.rechnerisch_by, row.ordered_by),
+        reason,
+        creditor_accounting=creditor_accounting,
+        department_clerk=department_clerk,
+    )
+    if refusal is not None:
+        return refusal
+    hold.cleared_by, hold.cleared_at, hold.clear_reason = actor, at.astimezone(UTC), reason.strip()
+    placement = Placement(HoldCode(hold.code), hold.message_de)
+    _set_open(row, _open_codes(row) - {hold.code}, at)
+    append_event(
+        session,
+        row,
+        _entry(row, CLEAR_HOLD, actor, at, placement, reason.strip()),
+        last_event(session, row),
+    )
+    return None
+
+
+def clear(
+    pipeline: Pipeline,
+    invoice_id: int,
+    code: str,
+    actor: str,
+    reason: str,
+    *,
+    creditor_accounting: bool,
+) -> list[Hold]:
+    """``actor`` clears the open hold ``code`` of the invoice (Refused with the German reason)."""
+    config = ports_of(pipeline).routing()
+    at = now_local(pipeline)
+    with pipeline.sessions() as session:
+        row = workflow_row(session, invoice_id)
+        hold = session.scalars(
+            select(HoldRow).where(HoldRow.invoice_id == invoice_id, HoldRow.code == code)
+        ).first()
+        if hold is None:
+            raise NotFound(f"Rechnung {invoice_id} hat keine Sperre „{code}“.")
+        dept = config.department(row.department or "")
+        clerk = dept is not None and bool(dept.authorities(actor, at.date()))
+        refusal = _clear_row(
+            session,
+            row,
+            hold,
+            actor,
+            reason,
+            at,
+            creditor_accounting=creditor_accounting,
+            department_clerk=clerk,
+        )
+        if refusal is not None:
+            raise Refused(refusal.code, refusal.reason_de)
+        session.commit()
+        return holds_in(session, invoice_id)
+
+
+def assign_creditor(
+    pipeline: Pipeline, invoice_id: int, creditor_ref: str, actor: str, reason: str
+) -> list[Hold]:
+    """Creditor accounting names the creditor of an invoice held as ``unknown-supplier``."""
+    creditor = creditors.find(pipeline, creditor_ref)
+    at = now_local(pipeline)
+    with pipeline.sessions() as session:
+        row = workflow_row(session, invoice_id)
+        supplier = session.get(InvoiceSupplierRow, invoice_id)
+        hold = session.scalars(
+            select(HoldRow).where(
+                HoldRow.invoice_id == invoice_id, HoldRow.code == HoldCode.UNKNOWN_SUPPLIER.value
+            )
+        ).first()
+        if supplier is None or hold is None or hold.cleared_at is not None:
+            raise Refused("state", "Die Rechnung wartet nicht auf die Zuordnung eines Kreditors.")
+        refusal = _clear_row(
+            session, row, hold, actor, reason, at, creditor_accounting=True, department_clerk=False
+        )
+        if refusal is not None:
+            raise Refused(refusal.code, refusal.reason_de)
+        supplier.creditor_id, supplier.matched_by = creditor.id, MatchedBy.ASSIGNED.value
+        unknown = [
+            i for i in supplier.ibans.split(",") if i and not creditor.has_verified_account(i)
+        ]
+        if unknown:
+            _place(
+                session,
+                row,
+                rules.assess(
+                    rules.SupplierFacts(
+                        creditor.id,
+                        f"{creditor.number} {creditor.name}",
+                        None,
+                        creditor.name,
+                        tuple(unknown),
+                        frozenset(),
+                        None,
+                        frozenset(),
+                    )
+                )[0],
+                last_event(session, row),
+                at,
+            )
+        release_answered(session, pipeline, actor, reason, at, invoice_ids=(invoice_id,))
+        session.commit()
+        return holds_in(session, invoice_id)
+
+
+def release_answered(
+    session: Session,
+    pipeline: Pipeline,
+    actor: str,
+    reason: str,
+    at: datetime,
+    invoice_ids: Sequence[int] | None = None,
+) -> creditors.Released:
+    """Clear the open bank-account and uploader holds the master data now answers."""
+    session.flush()
+    query = select(HoldRow).where(
+        HoldRow.cleared_at.is_(None),
+        HoldRow.code.in_(
+            (HoldCode.BANK_ACCOUNT_UNVERIFIED.value, HoldCode.UPLOADER_NOT_SELLER.value)
+        ),
+    )
+    if invoice_ids is not None:
+        query = query.where(HoldRow.invoice_id.in_(invoice_ids))
+    released: list[int] = []
+    kept: list[tuple[int, str]] = []
+    loaded: dict[int, Creditor] = {}
+    for hold in session.scalars(query.order_by(HoldRow.id)).all():
+        supplier = session.get(InvoiceSupplierRow, hold.invoice_id)
+        if supplier is None or supplier.creditor_id is None:
+            continue
+        if supplier.creditor_id not in loaded:
+            loaded[supplier.creditor_id] = creditors.load(session, supplier.creditor_id)
+        creditor = loaded[supplier.creditor_id]
+        if hold.code == HoldCode.BANK_ACCOUNT_UNVERIFIED.value:
+            answered = all(creditor.has_verified_account(i) for i in supplier.ibans.split(",") if i)
+        else:
+            answered = supplier.portal_account_id is not None and creditor.id in (
+                creditors.bound_creditors(session, supplier.portal_account_id)
+            )
+        if not answered:
+            continue
+        row = session.get(Workflow, hold.invoice_id)
+        if row is None:
+            continue
+        refusal = _clear_row(
+            session, row, hold, actor, reason, at, creditor_accounting=True, department_clerk=False
+        )
+        if refusal is None:
+            released.append(hold.invoice_id)
+        else:
+            kept.append((hold.invoice_id, refusal.reason_de))
+    return creditors.Released(tuple(released), tuple(kept))
+
+
+def open_holds(session: Session, invoice_ids: Sequence[int]) -> dict[int, list[str]]:
+    """Open hold codes per invoice (for lists)."""
+    found: dict[int, list[str]] = {}
+    for start in range(0, len(invoice_ids), 500):
+        chunk = list(invoice_ids[start : start + 500])
+        for invoice_id, code in session.execute(
+            select(HoldRow.invoice_id, HoldRow.code).where(
+                HoldRow.invoice_id.in_(chunk), HoldRow.cleared_at.is_(None)
+            )
+        ):
+            found.setdefault(invoice_id, []).append(code)
+    return found
