@@ -71,7 +71,7 @@ def normal_name(value: str | None) -> str:
     """A company name for the name proposal: folded, without accents and legal forms."""
     text = unicodedata.normalize("NFKD", value or "").casefold()
     text = "".join(c for c in text if not unicodedata.combining(c)).replace("ß", "ss")
-    text = re.sub(r"[^a-z0-9]+", " ", text)
+    text = re.sub(r"[^a-z0-9]+", " ", text.replace(".", ""))
     text = _LEGAL_FORMS.sub(" ", text)
     return " ".join(text.split())
 
