@@ -14,6 +14,7 @@ from einvoice.cli import (  # noqa: F401  (each module registers its commands)
     retention,
     routing,
     rules,
+    suppliers,
     validate,
     web,
     workflow,

@@ -93,7 +93,11 @@ def create(
         ),
     ],
     role: Annotated[
-        str, typer.Option(help="supplier, clerk, approver, department_admin, stabsstelle, admin")
+        str,
+        typer.Option(
+            help="supplier, clerk, approver, department_admin, stabsstelle, "
+            "creditor_accounting (Kreditorenbuchhaltung), admin"
+        ),
     ],
     name: Annotated[str, typer.Option(help="Anzeigename.")],
     department: Annotated[str | None, typer.Option(help="Amt (für Mitarbeitende).")] = None,

@@ -130,11 +130,15 @@ def queue_list(
         str | None, typer.Option(help="Nur Fristen in diesem Zustand: soon, overdue, ok.")
     ] = None,
     supplier: Annotated[str | None, typer.Option(help="Lieferant (Teil des Namens).")] = None,
+    held: Annotated[
+        bool | None,
+        typer.Option("--held/--not-held", help="Nur mit Zahlungssperre (bzw. nur ohne)."),
+    ] = None,
     sort: Annotated[
         str,
         typer.Option(
-            help="deadline, due, skonto, amount, supplier, status, received, number; "
-            "'-' davor: absteigend."
+            help="deadline, due, skonto, amount, supplier, status, received, number, held "
+            "(gesperrte zuerst); '-' davor: absteigend."
         ),
     ] = "deadline",
 ) -> None:
@@ -142,13 +146,17 @@ def queue_list(
     from einvoice.services.queues import ALL_STATUSES, QueueFilters, queue
 
     statuses = tuple(status) if status else (ALL_STATUSES if all_statuses else None)
-    filters = QueueFilters(deadline=deadline, supplier=supplier)
+    filters = QueueFilters(deadline=deadline, supplier=supplier, held=held)
     if statuses is not None:
         filters = dataclasses.replace(filters, statuses=statuses)
     key = None if department.lower() in ("alle", "all", "*") else department
     view = _call(lambda: queue(_pipeline(), key, filters, sort))
     if output is OutputFormat.json:
-        _json(view)
+        from einvoice.services.holds import supplier_json
+
+        data = dataclasses.asdict(view)
+        data["items"] = [supplier_json(i) for i in data["items"]]
+        _json(data)
         return
     typer.echo(
         f"{view.department_name}: {len(view.items)} Rechnung(en), {view.soon} bald fällig, "
@@ -168,6 +176,8 @@ def queue_list(
             else ""
         )
         flag = _STAGE_DE.get(item.deadline_status, "")
+        if item.holds:
+            flag = ("GESPERRT: " + ", ".join(h.title for h in item.holds) + "  " + flag).strip()
         typer.echo(
             f"{item.invoice_id:>6}  {item.number[:20]:<20} {item.supplier[:28]:<28} "
             f"{money(item.amount, item.currency):>16}  {item.status_label_de:<22} "
@@ -196,7 +206,10 @@ def invoice_show(
     if actor and d.status is not None:
         allowed = _call(lambda: allowed_actions_for(pipeline, invoice_id, actor))
     if output is OutputFormat.json:
-        _json(dataclasses.asdict(d) | ({"allowed_actions": list(allowed)} if actor else {}))
+        from einvoice.services.holds import supplier_json
+
+        data = supplier_json(dataclasses.asdict(d))
+        _json(data | ({"allowed_actions": list(allowed)} if actor else {}))
         return
     kind = "Gutschrift" if d.credit_note else "Rechnung"
     typer.echo(f"{kind} {d.number} vom {day(d.issue_date)} – {d.supplier}")
@@ -206,6 +219,7 @@ def invoice_show(
     )
     typer.echo(f"  Leitweg-ID: {d.leitweg_id or '–'}   Bestellung: {d.order_reference or '–'}")
     typer.echo(f"  Eingang: {d.received_at:%d.%m.%Y %H:%M} von {d.sender or '–'}")
+    _supplier_and_holds(d)
     typer.echo(f"  Original: {d.original_filename} (SHA-256 {d.original_sha256})")
     typer.echo(f"  Prüfung: {'angenommen' if d.recommendation == 'accept' else 'abgelehnt'}")
     typer.echo(
@@ -252,6 +266,34 @@ def invoice_show(
     if actor:
         labels = ", ".join(action_label_de(a) for a in allowed) or "nichts"
         typer.echo(f"{actor} darf jetzt: {labels}")
+
+
+def _supplier_and_holds(d: Any) -> None:
+    c = d.creditor
+    if c is not None:
+        channel = {"mail": "E-Mail", "upload": "Portal-Upload", "drop": "Ablageordner"}
+        typer.echo(
+            f"  Kanal: {channel.get(c.channel, c.channel)}, eingereicht von {c.sender or '–'}"
+        )
+        if c.creditor_number:
+            typer.echo(
+                f"  Kreditor: {c.creditor_number} {c.creditor_name} "
+                f"(erkannt über {c.matched_by_label_de})"
+            )
+        else:
+            typer.echo(
+                "  Kreditor: keiner erkannt"
+                + (f" (Vorschlag: {c.proposal_label})" if c.proposal_label else "")
+            )
+    for h in d.holds:
+        if h.open:
+            typer.echo(f"  GESPERRT – {h.title}: {h.message}")
+            typer.echo(f"    Aufheben: {h.remedy}")
+        else:
+            typer.echo(
+                f"  Sperre „{h.title}“ aufgehoben von {h.cleared_by} am "
+                f"{h.cleared_at:%d.%m.%Y %H:%M}: {h.clear_reason}"
+            )
 
 
 @invoice_app.command("route")

@@ -29,11 +29,17 @@ class Role(StrEnum):
     APPROVER = "approver"
     DEPARTMENT_ADMIN = "department_admin"
     STABSSTELLE = "stabsstelle"
+    CREDITOR_ACCOUNTING = "creditor_accounting"  # Kreditorenbuchhaltung (master data, holds)
     ADMIN = "admin"
 
     @property
     def is_staff(self) -> bool:
         return self in (Role.CLERK, Role.APPROVER, Role.DEPARTMENT_ADMIN)
+
+    @property
+    def keeps_creditors(self) -> bool:
+        """Creditor accounting and administrators manage master data and clear its holds."""
+        return self in (Role.CREDITOR_ACCOUNTING, Role.ADMIN)
 
     @property
     def label_de(self) -> str:
@@ -46,6 +52,7 @@ ROLE_LABELS_DE = {
     Role.APPROVER: "Anordnungsbefugt",
     Role.DEPARTMENT_ADMIN: "Amtsverwaltung",
     Role.STABSSTELLE: "Stabsstelle / CDO",
+    Role.CREDITOR_ACCOUNTING: "Kreditorenbuchhaltung",
     Role.ADMIN: "Systemverwaltung",
 }
 

@@ -446,3 +446,25 @@ def labels(session: Session, creditor_ids: Iterable[int]) -> dict[int, str]:
         select(CreditorRow.id, CreditorRow.number, CreditorRow.name).where(CreditorRow.id.in_(ids))
     )
     return {r.id: f"{r.number} {r.name}" for r in rows}
+
+
+__all__ = [
+    "AccountInput",
+    "Binding",
+    "CreditorError",
+    "CreditorInput",
+    "CreditorListing",
+    "Released",
+    "add_account",
+    "add_creditor",
+    "bind",
+    "bindings",
+    "decide_binding",
+    "find",
+    "history",
+    "list_creditors",
+    "load",
+    "request_binding",
+    "save_creditor",
+    "verify_account",
+]

@@ -88,14 +88,60 @@ class SupplierView:
         }
 
 
-def hold_json(hold: Hold) -> dict[str, object]:
-    return {
-        "code": hold.code.value,
-        "message": hold.message_de,
-        "since": hold.since.isoformat(),
-        "cleared_by": hold.cleared_by,
-        "cleared_at": hold.cleared_at.isoformat() if hold.cleared_at else None,
-    }
+@dataclass(frozen=True, slots=True)
+class HoldView:
+    """A hold as pages and JSON show it (``code``, ``message``, ``since``, ``cleared_*``)."""
+
+    code: str  # holds.HoldCode value
+    message: str  # German: why this invoice is held
+    since: datetime
+    cleared_by: str | None
+    cleared_at: datetime | None
+    clear_reason: str | None
+    title: str  # German short name (queue marker)
+    remedy: str  # German: what clears it
+
+    @property
+    def open(self) -> bool:
+        return self.cleared_at is None
+
+
+def view(hold: Hold) -> HoldView:
+    return HoldView(
+        code=hold.code.value,
+        message=hold.message_de,
+        since=hold.since,
+        cleared_by=hold.cleared_by,
+        cleared_at=hold.cleared_at,
+        clear_reason=hold.clear_reason,
+        title=rules.HOLD_TITLES_DE[hold.code],
+        remedy=rules.HOLD_REMEDIES_DE[hold.code],
+    )
+
+
+def views_in(
+    session: Session, invoice_ids: Sequence[int], *, open_only: bool
+) -> dict[int, tuple[HoldView, ...]]:
+    """The holds of several invoices (for lists: ``open_only``)."""
+    found: dict[int, list[HoldView]] = {}
+    for start in range(0, len(invoice_ids), 500):
+        query = select(HoldRow).where(
+            HoldRow.invoice_id.in_(list(invoice_ids[start : start + 500]))
+        )
+        if open_only:
+            query = query.where(HoldRow.cleared_at.is_(None))
+        for row in session.scalars(query.order_by(HoldRow.id)):
+            found.setdefault(row.invoice_id, []).append(view(_hold(row)))
+    return {k: tuple(v) for k, v in found.items()}
+
+
+def supplier_json(data: dict[str, object]) -> dict[str, object]:
+    """A queue item / invoice detail as JSON: ``supplier`` is the matched creditor
+    (``creditor_id``, ``matched_by``, ...), the seller's name moves to ``seller_name``."""
+    out = dict(data)
+    out["seller_name"] = out.pop("supplier", None)
+    out["supplier"] = out.pop("creditor", None) or {"creditor_id": None, "matched_by": None}
+    return out
 
 
 # --- matching ------------------------------------------------------------------------------------
@@ -508,15 +554,27 @@ def release_answered(
     return creditors.Released(tuple(released), tuple(kept))
 
 
-def open_holds(session: Session, invoice_ids: Sequence[int]) -> dict[int, list[str]]:
-    """Open hold codes per invoice (for lists)."""
-    found: dict[int, list[str]] = {}
+def suppliers_in(session: Session, invoice_ids: Sequence[int]) -> dict[int, SupplierView]:
+    """The supplier views of several invoices (one query per 500, for lists)."""
+    found: dict[int, SupplierView] = {}
     for start in range(0, len(invoice_ids), 500):
         chunk = list(invoice_ids[start : start + 500])
-        for invoice_id, code in session.execute(
-            select(HoldRow.invoice_id, HoldRow.code).where(
-                HoldRow.invoice_id.in_(chunk), HoldRow.cleared_at.is_(None)
+        query = (
+            select(InvoiceSupplierRow, CreditorRow.number, CreditorRow.name)
+            .outerjoin(CreditorRow, CreditorRow.id == InvoiceSupplierRow.creditor_id)
+            .where(InvoiceSupplierRow.invoice_id.in_(chunk))
+        )
+        for row, number, name in session.execute(query):
+            matched = MatchedBy(row.matched_by) if row.matched_by else None
+            found[row.invoice_id] = SupplierView(
+                creditor_id=row.creditor_id,
+                creditor_number=number,
+                creditor_name=name,
+                matched_by=matched.value if matched else None,
+                matched_by_label_de=MATCHED_BY_LABELS_DE[matched] if matched else None,
+                proposal_id=row.proposal_id,
+                proposal_label=None,
+                channel=row.channel,
+                sender=row.sender,
             )
-        ):
-            found.setdefault(invoice_id, []).append(code)
     return found

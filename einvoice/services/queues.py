@@ -8,6 +8,7 @@ most the configured number of days away, ``overdue`` when it has passed.
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
@@ -21,8 +22,9 @@ from einvoice.domain.approval import FINAL_STATES, Status
 from einvoice.domain.deadlines import DeadlineStatus, deadline_status
 from einvoice.domain.invoice import CREDIT_NOTE_TYPE_CODES
 from einvoice.domain.routing import RoutingConfig
-from einvoice.services import worklist
+from einvoice.services import holds, worklist
 from einvoice.services.audit_trail import HistoryEntry, history
+from einvoice.services.holds import HoldView, SupplierView
 from einvoice.services.notifications import OPEN_STATUSES
 from einvoice.services.notifications import STATUS_LABELS as NOTIFICATION_LABELS
 from einvoice.services.ports import Pipeline
@@ -62,6 +64,7 @@ class QueueFilters:
     search: str | None = None  # number, VAT id, IBAN, amount, Leitweg-ID, line texts
     waiting_for: str | None = None  # person id: only invoices this person can act on now
     invoice_ids: tuple[int, ...] = ()  # only these (a selection); empty: no restriction
+    held: bool | None = None  # True: only with an open payment hold ("mit Sperre"), False: without
 
 
 @dataclass(frozen=True, slots=True)
@@ -85,6 +88,12 @@ class QueueItem:
     leitweg_id: str | None  # BT-10
     issue_date: date | None = None  # BT-2
     version: int = 1  # > 1: a corrected version (correction loop)
+    holds: tuple[HoldView, ...] = ()  # open payment holds (issue 12)
+    creditor: SupplierView | None = None  # the matched creditor, channel, sender
+
+    @property
+    def held(self) -> bool:
+        return bool(self.holds)
 
 
 @dataclass(frozen=True, slots=True)
@@ -116,6 +125,7 @@ SORT_KEYS = (
     "received",
     "issued",
     "number",
+    "held",
 )
 MAX_PAGE_SIZE = 500
 
@@ -187,8 +197,16 @@ def queue(
             query = query.limit(page_size).offset((page - 1) * page_size)
         chosen = list(session.execute(query))
         deadlines = _deadlines(session, [row.invoice_id for row in chosen])
+        held = [row.invoice_id for row in chosen if row.holds]
+        hold_views = holds.views_in(session, held, open_only=True)
+        suppliers = holds.suppliers_in(session, [row.invoice_id for row in chosen])
     items = tuple(
-        _item(row, row, deadlines.get(row.invoice_id, []), today, soon_days) for row in chosen
+        dataclasses.replace(
+            _item(row, row, deadlines.get(row.invoice_id, []), today, soon_days),
+            holds=hold_views.get(row.invoice_id, ()),
+            creditor=suppliers.get(row.invoice_id),
+        )
+        for row in chosen
     )
     return QueueView(
         department=department,
@@ -231,6 +249,8 @@ def _conditions(
         found.append(worklist.waiting_for(config, filters.waiting_for, today))
     if filters.invoice_ids:
         found.append(Workflow.invoice_id.in_(filters.invoice_ids))
+    if filters.held is not None:
+        found.append(Workflow.holds != "" if filters.held else Workflow.holds == "")
     return found
 
 
@@ -398,6 +418,12 @@ class InvoiceDetail:
     version: int = 1  # the correction loop: 2 and up replace a returned/rejected version
     replaces_id: int | None = None
     replaced_by_id: int | None = None
+    holds: tuple[HoldView, ...] = ()  # payment holds, open and cleared (issue 12)
+    creditor: SupplierView | None = None  # matched creditor, how, channel, sender
+
+    @property
+    def open_holds(self) -> tuple[HoldView, ...]:
+        return tuple(h for h in self.holds if h.open)
 
 
 def invoice_detail(pipeline: Pipeline, invoice_id: int) -> InvoiceDetail:
@@ -450,6 +476,8 @@ def invoice_detail(pipeline: Pipeline, invoice_id: int) -> InvoiceDetail:
             findings=_finding_views(session, document.id),
             notifications=_notification_views(session, invoice_id),
             history=trail,
+            holds=tuple(holds.view(h) for h in holds.holds_in(session, invoice_id)),
+            creditor=holds.supplier_in(session, invoice_id),
             version=invoice.version,
             replaces_id=invoice.replaces_id,
             replaced_by_id=session.scalar(

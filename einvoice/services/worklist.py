@@ -148,6 +148,8 @@ def order_by(sorting: Sorting, today: date) -> list[Any]:
         expression = Workflow.received_on
     elif key == "issued":
         expression = Invoice.issue_date
+    elif key == "held":  # invoices with an open payment hold first (issue 12)
+        expression = case((Workflow.holds == "", 1), else_=0)
     else:  # number
         expression = Invoice.number
     if sorting.descending:
@@ -171,6 +173,7 @@ def columns() -> Any:
         Invoice.buyer_reference,
         Invoice.issue_date,
         Invoice.version,
+        Workflow.holds,
     ).join(Invoice, Invoice.id == Workflow.invoice_id)
     return query
 
