@@ -22,6 +22,7 @@ from aiosmtpd.controller import Controller
 from sqlalchemy import text
 
 from einvoice.bootstrap import Container
+from einvoice.samplegen.creditors import creditor_file
 from einvoice.samplegen.ubl import to_ubl
 from tests.helpers import ROOT, einvoice_cmd
 from tests.integration.mail import email_with
@@ -97,6 +98,23 @@ def test_mailbox_to_queue_approval_export_and_supplier_mail(
         "EINVOICE_MAIL_FROM": "Rechnungseingang Musterstadt <rechnungseingang@musterstadt.example>",
     }
     env.pop("EINVOICE_SMTP_PASSWORD", None)
+
+    # creditor accounting imports the finance system's creditor file (issue 12)
+    _ok(env, "db", "upgrade")
+    _ok(env, "accounts", "create", "kb.krause", "--role", "creditor_accounting", "--name", "K")
+    creditor_csv = tmp_path / "kreditoren.csv"
+    creditor_csv.write_bytes(creditor_file(20))
+    imported = _ok(
+        env,
+        "suppliers",
+        "import",
+        str(creditor_csv),
+        "--as",
+        "kb.krause",
+        "--verified-how",
+        "im Finanzverfahren geprüft",
+    )
+    assert "20 neu" in imported.stdout
 
     ingested = _ok(env, "ingest", "--source", f"maildir:{maildir}", "--once")
     assert "2 Nachricht(en)" in ingested.stdout
