@@ -166,6 +166,51 @@ def pipeline_status(request: Request, user: Annotated[User, Depends(api_user)]) 
 # --- staff: the department's invoices -------------------------------------------------------
 
 
+class HoldOut(BaseModel):
+    """A payment hold (issue 12): open while ``cleared_at`` is empty."""
+
+    code: str
+    message: str
+    since: str
+    cleared_by: str | None
+    cleared_at: str | None
+
+
+class CreditorOut(BaseModel):
+    """The matched creditor of the master data and how it matched (``null``: none)."""
+
+    creditor_id: int | None
+    matched_by: str | None
+    creditor_number: str | None
+    channel: str
+    sender: str | None
+
+
+def _holds_out(holds: Any) -> list[HoldOut]:
+    return [
+        HoldOut(
+            code=h.code,
+            message=h.message,
+            since=h.since.isoformat(),
+            cleared_by=h.cleared_by,
+            cleared_at=h.cleared_at.isoformat() if h.cleared_at else None,
+        )
+        for h in holds
+    ]
+
+
+def _creditor_out(c: Any) -> CreditorOut | None:
+    if c is None:
+        return None
+    return CreditorOut(
+        creditor_id=c.creditor_id,
+        matched_by=c.matched_by,
+        creditor_number=c.creditor_number,
+        channel=c.channel,
+        sender=c.sender,
+    )
+
+
 class QueueItemOut(BaseModel):
     invoice_id: int
     number: str
@@ -178,6 +223,8 @@ class QueueItemOut(BaseModel):
     due_date: str | None
     skonto_deadline: str | None
     deadline_status: str
+    holds: list[HoldOut] = []
+    creditor: CreditorOut | None = None
 
 
 class InvoiceOut(BaseModel):
@@ -192,6 +239,8 @@ class InvoiceOut(BaseModel):
     department: str | None
     allowed_actions: list[str]
     findings: list[Finding]
+    holds: list[HoldOut] = []
+    creditor: CreditorOut | None = None
 
 
 class ActionIn(BaseModel):
@@ -235,6 +284,8 @@ def invoices(
             due_date=i.due_date.isoformat() if i.due_date else None,
             skonto_deadline=i.skonto_deadline.isoformat() if i.skonto_deadline else None,
             deadline_status=i.deadline_status,
+            holds=_holds_out(i.holds),
+            creditor=_creditor_out(i.creditor),
         )
         for i in view.items
     ]
@@ -267,6 +318,8 @@ def _invoice_out(request: Request, user: User, invoice_id: int) -> InvoiceOut:
         status_label=detail.status_label_de,
         department=detail.department,
         allowed_actions=list(actions),
+        holds=_holds_out(detail.holds),
+        creditor=_creditor_out(detail.creditor),
         findings=[
             Finding(
                 rule=f.rule,

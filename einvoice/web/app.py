@@ -17,6 +17,7 @@ from einvoice.web import (
     errors,
     invoice_files,
     pages_auth,
+    pages_creditors,
     pages_info,
     pages_ops,
     pages_stabsstelle,
@@ -71,6 +72,7 @@ def create_app(
     app.include_router(pages_staff.router)
     app.include_router(invoice_files.router)
     app.include_router(pages_info.router)
+    app.include_router(pages_creditors.router)
     app.include_router(pages_stabsstelle.router)
     app.include_router(api.router)
 

@@ -16,7 +16,8 @@ from einvoice.services.accounts import Role, User, get_user
 from einvoice.web.security import STAFF, require_role
 
 # Who may read an invoice page: the department's staff, and the Stabsstelle (all departments).
-READERS = (*STAFF, Role.STABSSTELLE)
+# Creditor accounting reads every invoice too (to clear payment holds, issue 12).
+READERS = (*STAFF, Role.STABSSTELLE, Role.CREDITOR_ACCOUNTING)
 
 
 class LoginRequired(Exception):
@@ -70,7 +71,7 @@ def department_of_invoice(request: Request, invoice_id: int) -> str | None:
 def check_invoice_access(request: Request, user: User, invoice_id: int) -> None:
     """Staff see only their department's invoices; the Stabsstelle reads all."""
     require_role(user, READERS)
-    if user.role is Role.STABSSTELLE:
+    if user.role in (Role.STABSSTELLE, Role.CREDITOR_ACCOUNTING):
         return
     if department_of_invoice(request, invoice_id) != user.department:
         raise HTTPException(403, "Diese Rechnung gehört nicht zu Ihrem Amt.")

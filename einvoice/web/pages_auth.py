@@ -19,6 +19,7 @@ HOME = {
     Role.APPROVER: "/eingang",
     Role.DEPARTMENT_ADMIN: "/eingang",
     Role.STABSSTELLE: "/stabsstelle",
+    Role.CREDITOR_ACCOUNTING: "/kreditoren",
     Role.ADMIN: "/betrieb",
 }
 

@@ -11,6 +11,7 @@ from urllib.parse import urlencode
 from fastapi import APIRouter, Form, HTTPException, Query, Request
 from fastapi.responses import RedirectResponse, Response
 
+from einvoice.domain.holds import blocked_reason_de
 from einvoice.services.labels import workflow_state_de
 from einvoice.services.notifications import OPEN_STATUSES
 from einvoice.web.deps import check_invoice_access, page_user, render
@@ -229,6 +230,13 @@ def _invoice_response(
     if user.role in STAFF and detail.status is not None:
         actions = workflow.allowed_actions_for(pipeline, invoice_id, user.username)
         hints = action_hints.hints(pipeline, invoice_id, user.username)
+    signers = {detail.sachlich_by, detail.rechnerisch_by, detail.ordered_by}
+    may_clear = {  # payment holds this person may clear here (issue 12; the service decides)
+        h.code
+        for h in detail.open_holds
+        if user.username not in signers
+        and (user.role.keeps_creditors or (user.role in STAFF and h.code == "possible-duplicate"))
+    }
     data = pipeline.blobs.get(detail.original_sha256)
     model = _model(data, detail.original_filename)
     files = invoice_files.attachments(model) if model is not None else []
@@ -245,6 +253,8 @@ def _invoice_response(
         detail=detail,
         actions=actions,
         hints=hints,
+        may_clear=may_clear,
+        blocked=blocked_reason_de(h.code for h in detail.open_holds) if detail.open_holds else None,
         rendering=_rendering(model),
         pdf_url=pdf_url,
         attachments=files,

@@ -35,6 +35,7 @@ PEOPLE: dict[str, tuple[Role, str | None]] = {
     "a20.wolf": (Role.CLERK, "amt-20"),
     "a20.schaefer": (Role.APPROVER, "amt-20"),
     "cdo": (Role.STABSSTELLE, None),
+    "kb": (Role.CREDITOR_ACCOUNTING, None),  # Kreditorenbuchhaltung (issue 12)
     "admin": (Role.ADMIN, None),
 }
 
@@ -132,9 +133,11 @@ def test_no_role_gets_a_server_error_anywhere(world: dict[str, Any]) -> None:
 
 READ_RULES = {
     # path: who may read it (by user name); everyone else gets 403 (or 404 for others' data)
-    "/rechnungen/{invoice_id}": {"a10.becker", "a10.schmitt", "a10.neumann", "cdo"},
-    "/rechnungen/{invoice_id}/original": {"a10.becker", "a10.schmitt", "a10.neumann", "cdo"},
-    "/api/invoices/{invoice_id}": {"a10.becker", "a10.schmitt", "a10.neumann", "cdo"},
+    "/rechnungen/{invoice_id}": {"a10.becker", "a10.schmitt", "a10.neumann", "cdo", "kb"},
+    "/rechnungen/{invoice_id}/original": {"a10.becker", "a10.schmitt", "a10.neumann", "cdo", "kb"},
+    "/kreditoren": {"kb", "admin"},
+    "/kreditoren/1": {"kb", "admin"},
+    "/api/invoices/{invoice_id}": {"a10.becker", "a10.schmitt", "a10.neumann", "cdo", "kb"},
     "/eingang": {"a10.becker", "a10.schmitt", "a10.neumann", "a20.wolf", "a20.schaefer"},
     "/api/invoices": {"a10.becker", "a10.schmitt", "a10.neumann", "a20.wolf", "a20.schaefer"},
     "/einreichen": {"hansen", "weber"},

@@ -12,6 +12,7 @@ from einvoice import bootstrap
 from einvoice.services.accounts import Role, create_account
 from einvoice.web.app import WebSettings, create_app
 from tests.integration.conftest import make_container
+from tests.integration.workflow_setup import seed_creditors
 
 PASSWORD = "ein-sicheres-Passwort-1"
 
@@ -25,11 +26,22 @@ def make_app(tmp_path: Path, database_url: str | None = None) -> tuple[Any, boot
     application = create_app(
         container, WebSettings(secret_key="t" * 48, cookie_secure=True), actors.route_invoice
     )
+    seed_creditors(container.pipeline)  # the sample suppliers, bank accounts verified
     return application, container
 
 
-def account(container: bootstrap.Container, username: str, role: Role, **extra: Any) -> None:
+def account(
+    container: bootstrap.Container, username: str, role: Role, *, bound: bool = True, **extra: Any
+) -> None:
+    """An account; a supplier account is bound to every sample supplier unless ``bound=False``
+    (so its uploads carry no ``uploader-not-seller`` hold)."""
     create_account(container.sessions, username, PASSWORD, role, username.title(), **extra)
+    if role is Role.SUPPLIER and bound:
+        from einvoice.samplegen.creditors import sample_creditors
+        from einvoice.services.creditors import bind
+
+        for creditor in sample_creditors():
+            bind(container.pipeline, username, creditor.number, "kb.test", "Testkonto")
 
 
 def csrf_of(html: str) -> str:
