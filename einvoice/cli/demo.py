@@ -51,6 +51,7 @@ def fill_maildir(maildir: Path, samples: Path) -> int:
     if files:
         box.add(first_raw)  # the same e-mail delivered twice
         box.add(_mail("kopie-" + files[0].name, files[0].read_bytes(), 900))  # sent again
+    box.add(_forged_mail())  # pretends to be a known supplier, with another IBAN (issue 12)
     note = EmailMessage()
     note["From"] = "info@lieferant.example"
     note["Subject"] = "Frage zur Bestellung"
@@ -58,7 +59,46 @@ def fill_maildir(maildir: Path, samples: Path) -> int:
     note.set_content("Wann wird unsere Rechnung bezahlt?")
     box.add(note.as_bytes())
     box.close()
-    return len(files) + 3
+    return len(files) + 4
+
+
+def _forged_mail() -> bytes:
+    """An e-mail in Bürobedarf Hansen's name whose invoice asks to pay into another account."""
+    import dataclasses
+
+    from einvoice.samplegen.spec import example, iban
+    from einvoice.samplegen.ubl import to_ubl
+
+    forged = dataclasses.replace(
+        example(n_lines=2, seed=0),
+        number="BH-2025-04711",
+        iban=iban("DE", "370400440532013000"),
+        remittance="BH-2025-04711 neue Bankverbindung",
+    )
+    message = EmailMessage()
+    message["From"] = "Buchhaltung Hansen <buchhaltung@buero-hansen-gmbh.example>"
+    message["To"] = "rechnungseingang@stadt.example"
+    message["Subject"] = "Rechnung BH-2025-04711 - bitte neue Bankverbindung beachten"
+    message["Message-ID"] = make_msgid("gefaelscht", "buero-hansen-gmbh.example")
+    message.set_content("Bitte überweisen Sie ab sofort auf unser neues Konto.\n")
+    message.add_attachment(
+        to_ubl(forged), maintype="application", subtype="xml", filename="rechnung-04711.xml"
+    )
+    return message.as_bytes()
+
+
+def _seed_creditors(container: object) -> None:
+    """The city's creditor file: the sample suppliers, bank accounts verified long ago."""
+    from einvoice.samplegen.creditors import sample_creditors
+    from einvoice.services.creditors import add_creditor
+
+    for creditor in sample_creditors():
+        add_creditor(
+            container.pipeline,  # type: ignore[attr-defined]
+            creditor,
+            "kb.krause",
+            verified_how="Altbestand des Finanzverfahrens (Rückruf bei Anlage)",
+        )
 
 
 @app.command()
@@ -96,6 +136,7 @@ def demo(
     register(broker)
     typer.echo(f"E-Rechnung Demo: {count} E-Mails im Postfach {maildir}")
     typer.echo(f"Datenbank {settings.database_url}, Originale in {settings.blob_dir}\n")
+    _seed_creditors(container)
     poll_source(f"maildir:{maildir}")
     run_inline(broker)
     _print_outcomes(container)
@@ -110,6 +151,7 @@ DEMO_ACCOUNTS = (
     ("a10.becker", "clerk", "Martina Becker", "amt-10", None),
     ("a10.schmitt", "approver", "Thomas Schmitt", "amt-10", None),
     ("cdo", "stabsstelle", "Chief Digital Officer", None, None),
+    ("kb.krause", "creditor_accounting", "Karin Krause (Kreditorenbuchhaltung)", None, None),
     ("admin", "admin", "Systemverwaltung", None, None),
 )
 
@@ -308,7 +350,13 @@ def _workflow_line(session: object, container: object, invoice_id: int) -> str:
     if flow.department:
         config = container.pipeline.workflow.routing()  # type: ignore[attr-defined]
         dept = config.department(flow.department)
-        return f"        -> Arbeitskorb: {dept.name if dept else flow.department}"
+        line = f"        -> Arbeitskorb: {dept.name if dept else flow.department}"
+        from einvoice.services.holds import holds_in
+
+        for hold in holds_in(session, invoice_id):  # type: ignore[arg-type]
+            if hold.open:
+                line += f"\n        GESPERRT ({hold.title_de}): {hold.message_de}"
+        return line
     notice = session.scalars(  # type: ignore[attr-defined]
         select(Notification).where(Notification.invoice_id == invoice_id)
     ).first()
