@@ -201,6 +201,11 @@ def test_demo_shows_where_each_invoice_went(tmp_path: Path) -> None:
     lines = done.stdout.splitlines()
     routed = [line for line in lines if "-> Arbeitskorb: Amt 10 – Hauptamt" in line]
     rejected = [line for line in lines if "-> abgelehnt, Lieferant wird benachrichtigt" in line]
-    assert len(routed) == 4 and len(rejected) == 6
+    assert len(routed) == 5 and len(rejected) == 6
+    # the forged e-mail in Bürobedarf Hansen's name asks to pay into another account: held
+    assert any(
+        "GESPERRT (Bankverbindung ungeprüft)" in line and "DE89 3704 0044 0532 0130 00" in line
+        for line in lines
+    )
     assert all("kein SMTP-Server" in line for line in rejected)
     assert "WARNING" not in done.stderr
