@@ -1,7 +1,7 @@
 """creditors and holds
 
 Revision ID: 0012_creditors
-Revises: 0015_robustness
+Revises: 0018_mailbox_polls
 Create Date: 2026-12-01 08:32:29.042398
 """
 
@@ -9,7 +9,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0012_creditors"
-down_revision = "0015_robustness"
+down_revision = "0018_mailbox_polls"
 branch_labels = None
 depends_on = None
 
