@@ -45,12 +45,46 @@ def route_callback(c: Any) -> Any:
 
 
 def build_app(c: Any) -> Any:
-    from einvoice.web.app import WebSettings, create_app
+    from datetime import timedelta
 
+    from einvoice.errors import EinvoiceError
+    from einvoice.services.web_sessions import SessionPolicy
+    from einvoice.web.app import WebSettings, create_app
+    from einvoice.web.oidc import settings_from
+
+    env = os.environ
+
+    def flag(name: str, default: bool) -> bool:
+        raw = env.get(name)
+        return default if not raw else raw.strip().lower() not in ("0", "false", "no", "nein")
+
+    def minutes(name: str, default: float) -> timedelta:
+        raw = env.get(name)
+        try:
+            value = float(raw) if raw else default
+        except ValueError:
+            fail(f"{name} muss eine Zahl sein, nicht {raw!r}.")
+        if value <= 0:
+            fail(f"{name} muss positiv sein.")
+        return timedelta(minutes=value)
+
+    try:
+        oidc = settings_from(env)
+    except EinvoiceError as exc:
+        fail(str(exc))
     settings = WebSettings(
         secret_key=secret_key(c.settings.data_dir),
-        cookie_secure=os.environ.get("EINVOICE_COOKIE_SECURE", "1") not in ("0", "false", "no"),
+        cookie_secure=flag("EINVOICE_COOKIE_SECURE", True),
         max_upload_bytes=c.settings.validation.max_bytes,
+        session_policy=SessionPolicy(
+            idle_timeout=minutes("EINVOICE_SESSION_IDLE_MINUTES", 30),
+            absolute_lifetime=minutes("EINVOICE_SESSION_HOURS", 10) * 60,
+        ),
+        base_url=(env.get("EINVOICE_BASE_URL") or "http://127.0.0.1:8000").rstrip("/"),
+        hsts=flag("EINVOICE_HSTS", False),
+        oidc=oidc,
+        staff_password_login=flag("EINVOICE_STAFF_PASSWORD_LOGIN", oidc is None),
+        admin_password_login=flag("EINVOICE_ADMIN_PASSWORD_LOGIN", True),
     )
     return create_app(c, settings, route_callback(c))
 

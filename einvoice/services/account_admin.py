@@ -161,3 +161,55 @@ def change_role(
         detail=f"{before} -> {user.role.value}/{user.department or '-'}; {ended} session(s) ended",
     )
     return user
+
+
+def sso_account(
+    sessions: sessionmaker[Session],
+    *,
+    subject: str,
+    username: str,
+    display_name: str,
+    email: str | None,
+    role: Role,
+    department: str | None,
+) -> User:
+    """The account of a staff member signing in through the city's OpenID provider:
+    made on first sign-in, role and Amt kept as the provider says (changes logged)."""
+    from einvoice.services.accounts import create_account
+
+    with sessions() as session:
+        account = session.scalars(select(Account).where(Account.oidc_subject == subject)).first()
+        if account is None:
+            clash = session.scalars(select(Account).where(Account.username == username)).first()
+            if clash is not None:
+                raise AccountError(
+                    f"Es gibt schon einen lokalen Zugang {username!r}; bitte die "
+                    "Systemverwaltung fragen (Zugänge werden nicht automatisch verknüpft)."
+                )
+    if account is None:
+        user = create_account(
+            sessions,
+            username,
+            "",
+            role,
+            display_name,
+            department=department,
+            email=email,
+            oidc_subject=subject,
+        )
+        sec.record(
+            sessions,
+            sec.Kind.ACCOUNT_CREATED,
+            username=username,
+            account_id=user.id,
+            actor="sso",
+            detail=f"{role.value}/{department or '-'}",
+        )
+        return user
+    if not account.active:
+        raise AccountError("Ihr Zugang ist gesperrt. Bitte die Systemverwaltung fragen.")
+    if account.role != role.value or account.department != department:
+        return change_role(
+            sessions, account.username, role=role, department=department or "", actor="sso"
+        )
+    return _user(account)

@@ -54,7 +54,13 @@ def _ensure_blob(session: Session, sha: str, size: int, pipeline: Pipeline) -> N
 
 
 def receive(
-    pipeline: Pipeline, raw: bytes, channel: str, source: str, *, polled_item: bool = False
+    pipeline: Pipeline,
+    raw: bytes,
+    channel: str,
+    source: str,
+    *,
+    polled_item: bool = False,
+    scope: str | None = None,
 ) -> Received:
     """Store the original unaltered and record the message (idempotent).
 
@@ -65,10 +71,13 @@ def receive(
     A second delivery of the same message stores nothing new when its bytes are the
     first delivery's; different bytes (another relay's headers) are kept and the
     duplicate record refers to them: no blob is ever left without a row referring to it.
+
+    ``scope``: whose the message is (an uploading account): the same bytes from someone
+    else are their own message, never the other one's.
     """
     if channel not in CHANNELS:
         raise ValueError(f"unknown channel {channel!r}")
-    key = message_key(raw, channel)
+    key = message_key(raw, channel) + (f"|{scope}"[:30] if scope else "")
     sha = sha256_of(raw)
     with pipeline.sessions() as session:
         existing = session.scalars(select(Message).where(Message.message_key == key)).first()

@@ -33,7 +33,9 @@ def submit(
 ) -> Submission:
     """Receive, split and process synchronously (the supplier waits for the verdict);
     ``on_invoice`` hands each recorded invoice on to routing."""
-    received = ingest.receive(pipeline, data, "upload", source_for(account_id, filename))
+    received = ingest.receive(
+        pipeline, data, "upload", source_for(account_id, filename), scope=f"account:{account_id}"
+    )
     document_ids = ingest.split(pipeline, received.message_id)
     for document_id in document_ids:
         outcome = process.process(pipeline, document_id)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -12,19 +12,25 @@ from fastapi.responses import JSONResponse, RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
 from starlette.middleware.sessions import SessionMiddleware
 
+from einvoice.domain.throttle import ThrottlePolicy
+from einvoice.services.web_sessions import SessionPolicy
 from einvoice.web import (
     api,
     errors,
     invoice_files,
+    pages_account,
+    pages_admin,
     pages_auth,
     pages_creditors,
     pages_info,
+    pages_oidc,
     pages_ops,
     pages_stabsstelle,
     pages_staff,
     pages_supplier,
 )
-from einvoice.web.deps import LoginRequired
+from einvoice.web.deps import LoginRequired, client_address, optional_user
+from einvoice.web.oidc import OidcSettings
 from einvoice.web.security import SecurityHeaders
 from einvoice.web.templating import templates
 
@@ -36,6 +42,13 @@ class WebSettings:
     secret_key: str
     cookie_secure: bool = True
     max_upload_bytes: int = 20 * 1024 * 1024
+    session_policy: SessionPolicy = field(default_factory=SessionPolicy)
+    throttle_policy: ThrottlePolicy = field(default_factory=ThrottlePolicy)
+    base_url: str = "http://127.0.0.1:8000"  # EINVOICE_BASE_URL: links in e-mails
+    hsts: bool = False  # EINVOICE_HSTS: served over TLS (directly or behind a proxy)
+    oidc: OidcSettings | None = None  # staff single sign-on
+    staff_password_login: bool = True  # False once SSO is set up (suppliers keep passwords)
+    admin_password_login: bool = True  # the administrators' fallback; can be switched off
 
 
 def create_app(
@@ -55,18 +68,21 @@ def create_app(
     app.state.on_invoice = on_invoice
     app.state.templates = templates()
     app.state.workflow_status = _workflow_status(container)
-    app.add_middleware(SecurityHeaders)
+    app.add_middleware(SecurityHeaders, hsts=settings.hsts)
     app.add_middleware(
         SessionMiddleware,
         secret_key=settings.secret_key,
         session_cookie="einvoice_session",
-        max_age=8 * 3600,
+        max_age=None,  # CSRF token and OIDC state only; the login lives server-side
         same_site="lax",
         https_only=settings.cookie_secure,
     )
     app.mount("/static", StaticFiles(directory=str(HERE / "static")), name="static")
 
     app.include_router(pages_auth.router)
+    app.include_router(pages_account.router)
+    app.include_router(pages_admin.router)
+    app.include_router(pages_oidc.router)
     app.include_router(pages_supplier.router)
     app.include_router(pages_ops.router)
     app.include_router(pages_staff.router)
@@ -81,6 +97,7 @@ def create_app(
         return RedirectResponse(f"/login?next={request.url.path}", status_code=303)
 
     errors.install(app)  # German error pages for browsers, JSON for the API
+    _log_denials(app)
 
     @app.get("/healthz", include_in_schema=False)
     def healthz() -> JSONResponse:
@@ -107,3 +124,39 @@ def _workflow_status(container: Any) -> Callable[[int], tuple[str, str | None] |
     from einvoice.services.queues import supplier_status
 
     return lambda invoice_id: supplier_status(container.pipeline, invoice_id)
+
+
+def _log_denials(app: FastAPI) -> None:
+    """Wrap the HTTP error handler: every 403 (CSRF or role) also goes to the security log."""
+    from starlette.exceptions import HTTPException as StarletteHTTPException
+
+    answer = app.exception_handlers[StarletteHTTPException]
+
+    async def _http(request: Request, exc: StarletteHTTPException) -> Response:
+        if exc.status_code == 403:
+            _log_denied(request, str(exc.detail))
+        response: Response = await answer(request, exc)
+        return response
+
+    app.add_exception_handler(StarletteHTTPException, _http)
+
+
+def _log_denied(request: Request, detail: str) -> None:
+    """CSRF failures and denied requests go to the security log."""
+    from einvoice.services import security_log as sec
+
+    try:
+        user = optional_user(request)
+        kind = sec.Kind.CSRF_FAILED if detail.startswith("CSRF") else sec.Kind.PERMISSION_DENIED
+        sec.record(
+            request.app.state.container.sessions,
+            kind,
+            account_id=user.id if user else None,
+            username=user.username if user else "",
+            address=client_address(request),
+            detail=f"{request.method} {request.url.path}"[:500],
+        )
+    except Exception:  # the answer (403) goes out even when the log cannot be written
+        import logging
+
+        logging.getLogger(__name__).exception("security event could not be recorded")

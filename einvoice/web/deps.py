@@ -24,12 +24,85 @@ class LoginRequired(Exception):
     pass
 
 
+SESSION_COOKIE = "einvoice_sid"
+
+
+def current_session(request: Request) -> Any:
+    """The live server-side session of the request's cookie (or None), looked up once."""
+    from einvoice.services import web_sessions
+
+    if hasattr(request.state, "web_session"):
+        return request.state.web_session
+    token = request.cookies.get(SESSION_COOKIE, "")
+    found = web_sessions.resolve(
+        request.app.state.container.sessions, token, request.app.state.settings.session_policy
+    )
+    request.state.web_session = found
+    return found
+
+
 def optional_user(request: Request) -> User | None:
-    user_id = request.session.get("uid")
-    if not isinstance(user_id, int):
-        return None
-    user: User | None = get_user(request.app.state.container.sessions, user_id)
+    if hasattr(request.state, "user"):
+        cached: User | None = request.state.user
+        return cached
+    live = current_session(request)
+    user = get_user(request.app.state.container.sessions, live.account_id) if live else None
+    request.state.user = user
     return user
+
+
+def client_address(request: Request) -> str:
+    return request.client.host if request.client else "unbekannt"
+
+
+def start_session(
+    request: Request,
+    response: Response,
+    user: User,
+    *,
+    via: str = "password",
+    id_token: str | None = None,
+) -> None:
+    """Log in: a new session (new id: no fixation), a fresh CSRF token, the cookie set."""
+    from einvoice.services import web_sessions
+    from einvoice.web.security import csrf_token
+
+    settings = request.app.state.settings
+    old = current_session(request)
+    if old is not None:
+        web_sessions.revoke(request.app.state.container.sessions, old.id, "replaced")
+    token = web_sessions.start(
+        request.app.state.container.sessions,
+        user.id,
+        settings.session_policy,
+        address=client_address(request),
+        user_agent=request.headers.get("user-agent", ""),
+        via=via,
+        id_token=id_token,
+    )
+    request.session.clear()
+    csrf_token(request)
+    response.set_cookie(
+        SESSION_COOKIE,
+        token,
+        max_age=int(settings.session_policy.absolute_lifetime.total_seconds()),
+        httponly=True,
+        secure=settings.cookie_secure,
+        samesite="lax",
+        path="/",
+    )
+
+
+def end_session(request: Request, response: Response, reason: str = "logout") -> None:
+    from einvoice.services import web_sessions
+
+    live = current_session(request)
+    if live is not None:
+        web_sessions.revoke(request.app.state.container.sessions, live.id, reason)
+    request.session.clear()
+    response.delete_cookie(
+        SESSION_COOKIE, path="/", secure=request.app.state.settings.cookie_secure, httponly=True
+    )
 
 
 def page_user(request: Request) -> User:

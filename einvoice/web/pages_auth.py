@@ -1,14 +1,16 @@
-"""Login, logout, supplier registration."""
+"""Login, logout, supplier registration with e-mail verification, password reset."""
 
 from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Form, Request
+from fastapi import APIRouter, Form, HTTPException, Request
 from fastapi.responses import RedirectResponse, Response
 
-from einvoice.services.accounts import AccountError, Role, authenticate, create_account
-from einvoice.web.deps import optional_user, render
+from einvoice.services import account_lifecycle, login_throttle, tokens
+from einvoice.services import security_log as sec
+from einvoice.services.accounts import AccountError, Role, authenticate
+from einvoice.web.deps import client_address, end_session, optional_user, render, start_session
 from einvoice.web.security import check_csrf, csrf_token
 
 router = APIRouter(include_in_schema=False)
@@ -22,12 +24,51 @@ HOME = {
     Role.CREDITOR_ACCOUNTING: "/kreditoren",
     Role.ADMIN: "/betrieb",
 }
+STAFF_ROLES = frozenset({Role.CLERK, Role.APPROVER, Role.DEPARTMENT_ADMIN, Role.STABSSTELLE})
 
 
 def _safe_next(target: str | None) -> str | None:
-    if target and target.startswith("/") and not target.startswith("//"):
+    if target and target.startswith("/") and not target.startswith("//") and "\\" not in target:
         return target
     return None
+
+
+def spend_budget(request: Request) -> None:
+    """The per-address request budget of login, registration and reset (429 beyond it)."""
+    settings = request.app.state.settings
+    address = client_address(request)
+    if not login_throttle.spend(
+        request.app.state.container.sessions, address, settings.throttle_policy
+    ):
+        sec.record(
+            request.app.state.container.sessions,
+            sec.Kind.THROTTLED,
+            address=address,
+            detail=f"request budget: {request.url.path}",
+        )
+        raise HTTPException(
+            429, "Zu viele Anfragen von Ihrer Adresse. Bitte in einigen Minuten erneut versuchen."
+        )
+
+
+def password_roles(request: Request) -> frozenset[Role]:
+    settings = request.app.state.settings
+    allowed = {Role.SUPPLIER}
+    if settings.staff_password_login:
+        allowed |= STAFF_ROLES
+    if settings.admin_password_login:
+        allowed.add(Role.ADMIN)
+    return frozenset(allowed)
+
+
+def mail_links(request: Request) -> account_lifecycle.MailLinks:
+    container = request.app.state.container
+    settings = request.app.state.settings
+    workflow = getattr(container.pipeline, "workflow", None)
+    mailer = getattr(request.app.state, "mailer", None) or (workflow.mailer if workflow else None)
+    return account_lifecycle.MailLinks(
+        mailer, tokens.Signer(settings.secret_key), settings.base_url.rstrip("/")
+    )
 
 
 @router.get("/")
@@ -38,32 +79,54 @@ def home(request: Request) -> Response:
     return RedirectResponse(HOME[user.role], status_code=303)
 
 
+def _login_page(request: Request, status: int = 200, **context: object) -> Response:
+    context.setdefault("next", "")
+    context.setdefault("error", None)
+    context.setdefault("info", None)
+    return render(
+        request,
+        "login.html",
+        status_code=status,
+        sso=request.app.state.settings.oidc is not None,
+        **context,
+    )
+
+
 @router.get("/login")
-def login_form(request: Request, next: str | None = None) -> Response:
+def login_form(request: Request, next: str | None = None, hinweis: str | None = None) -> Response:
     csrf_token(request)
-    return render(request, "login.html", next=_safe_next(next) or "", error=None)
+    info = {
+        "abgemeldet": "Sie sind abgemeldet.",
+        "passwort": "Ihr Passwort wurde geändert. Bitte melden Sie sich neu an.",
+        "bestaetigt": "Ihre E-Mail-Adresse ist bestätigt. Sie können sich jetzt anmelden.",
+    }.get(hinweis or "")
+    return _login_page(request, next=_safe_next(next) or "", info=info)
 
 
 @router.post("/login")
 def login(
     request: Request,
-    username: Annotated[str, Form()],
-    password: Annotated[str, Form()],
+    username: Annotated[str, Form(max_length=300)],
+    password: Annotated[str, Form(max_length=1000)],
     csrf_token_field: Annotated[str | None, Form(alias="csrf_token")] = None,
     next: Annotated[str | None, Form()] = None,
 ) -> Response:
     check_csrf(request, csrf_token_field)
-    client = request.client.host if request.client else "unbekannt"
+    spend_budget(request)
     try:
-        user = authenticate(request.app.state.container.sessions, username, password, client)
-    except AccountError as exc:
-        return render(
-            request, "login.html", status_code=401, next=_safe_next(next) or "", error=str(exc)
+        user = authenticate(
+            request.app.state.container.sessions,
+            username,
+            password,
+            client_address(request),
+            request.app.state.settings.throttle_policy,
+            password_roles=password_roles(request),
         )
-    request.session.clear()  # new session id content on login (no fixation)
-    request.session["uid"] = user.id
-    csrf_token(request)
-    return RedirectResponse(_safe_next(next) or HOME[user.role], status_code=303)
+    except AccountError as exc:
+        return _login_page(request, 401, next=_safe_next(next) or "", error=str(exc))
+    response = RedirectResponse(_safe_next(next) or HOME[user.role], status_code=303)
+    start_session(request, response, user)
+    return response
 
 
 @router.post("/logout")
@@ -71,8 +134,26 @@ def logout(
     request: Request, csrf_token_field: Annotated[str | None, Form(alias="csrf_token")] = None
 ) -> Response:
     check_csrf(request, csrf_token_field)
-    request.session.clear()
-    return RedirectResponse("/login", status_code=303)
+    from einvoice.web.deps import current_session
+
+    live = current_session(request)
+    user = optional_user(request)
+    target = "/login?hinweis=abgemeldet"
+    if live is not None and live.via == "oidc":
+        from einvoice.web.pages_oidc import provider_logout_url
+
+        target = provider_logout_url(request, live.id_token) or target
+    response = RedirectResponse(target, status_code=303)
+    end_session(request, response)
+    if user is not None:
+        sec.record(
+            request.app.state.container.sessions,
+            sec.Kind.LOGOUT,
+            account_id=user.id,
+            username=user.username,
+            address=client_address(request),
+        )
+    return response
 
 
 @router.get("/registrieren")
@@ -84,33 +165,113 @@ def register_form(request: Request) -> Response:
 @router.post("/registrieren")
 def register(
     request: Request,
-    username: Annotated[str, Form()],
-    password: Annotated[str, Form()],
-    organisation: Annotated[str, Form()],
-    display_name: Annotated[str, Form()],
-    email: Annotated[str, Form()],
+    password: Annotated[str, Form(max_length=1000)],
+    organisation: Annotated[str, Form(max_length=250)],
+    display_name: Annotated[str, Form(max_length=250)],
+    email: Annotated[str, Form(max_length=300)],
     csrf_token_field: Annotated[str | None, Form(alias="csrf_token")] = None,
 ) -> Response:
     check_csrf(request, csrf_token_field)
-    values = {
-        "username": username,
-        "organisation": organisation,
-        "display_name": display_name,
-        "email": email,
-    }
+    spend_budget(request)
+    values = {"organisation": organisation, "display_name": display_name, "email": email}
     try:
-        user = create_account(
+        account_lifecycle.register_supplier(
             request.app.state.container.sessions,
-            username,
-            password,
-            Role.SUPPLIER,
-            display_name,
-            organisation=organisation,
+            mail_links(request),
             email=email,
+            password=password,
+            organisation=organisation,
+            display_name=display_name,
+            address=client_address(request),
         )
     except AccountError as exc:
         return render(request, "register.html", status_code=400, error=str(exc), values=values)
-    request.session.clear()
-    request.session["uid"] = user.id
+    return render(
+        request,
+        "message.html",
+        title="Fast geschafft",
+        text=(
+            f"Wir haben eine E-Mail an {email.strip().lower()} geschickt. Bitte öffnen Sie den "
+            "Link darin, um Ihre E-Mail-Adresse zu bestätigen; danach melden Sie sich mit "
+            "dieser Adresse und Ihrem Passwort an."
+        ),
+    )
+
+
+@router.get("/email-bestaetigen")
+def verify_email(request: Request, token: str = "") -> Response:
+    try:
+        account_lifecycle.verify_email(
+            request.app.state.container.sessions, mail_links(request).signer, token
+        )
+    except tokens.TokenError as exc:
+        return render(
+            request, "message.html", status_code=400, title="Link ungültig", text=str(exc)
+        )
+    return RedirectResponse("/login?hinweis=bestaetigt", status_code=303)
+
+
+@router.get("/passwort-vergessen")
+def forgot_form(request: Request) -> Response:
     csrf_token(request)
-    return RedirectResponse("/einreichen", status_code=303)
+    return render(request, "password_forgot.html")
+
+
+@router.post("/passwort-vergessen")
+def forgot(
+    request: Request,
+    email: Annotated[str, Form(max_length=300)],
+    csrf_token_field: Annotated[str | None, Form(alias="csrf_token")] = None,
+) -> Response:
+    check_csrf(request, csrf_token_field)
+    spend_budget(request)
+    account_lifecycle.request_reset(
+        request.app.state.container.sessions, mail_links(request), email, client_address(request)
+    )
+    return render(
+        request,
+        "message.html",
+        title="E-Mail unterwegs",
+        text=(
+            "Wenn zu dieser Adresse ein Zugang gehört, haben wir einen Link zum Zurücksetzen "
+            "des Passworts geschickt (gültig 1 Stunde)."
+        ),
+    )
+
+
+@router.get("/passwort-neu")
+def reset_form(request: Request, token: str = "") -> Response:
+    csrf_token(request)
+    try:
+        account_lifecycle.check_reset_token(
+            request.app.state.container.sessions, mail_links(request).signer, token
+        )
+    except tokens.TokenError as exc:
+        return render(
+            request, "message.html", status_code=400, title="Link ungültig", text=str(exc)
+        )
+    return render(request, "password_new.html", token=token, error=None)
+
+
+@router.post("/passwort-neu")
+def reset(
+    request: Request,
+    token: Annotated[str, Form(max_length=2000)],
+    password: Annotated[str, Form(max_length=1000)],
+    csrf_token_field: Annotated[str | None, Form(alias="csrf_token")] = None,
+) -> Response:
+    check_csrf(request, csrf_token_field)
+    spend_budget(request)
+    try:
+        account_lifecycle.reset_password(
+            request.app.state.container.sessions, mail_links(request).signer, token, password
+        )
+    except tokens.TokenError as exc:
+        return render(
+            request, "message.html", status_code=400, title="Link ungültig", text=str(exc)
+        )
+    except AccountError as exc:
+        return render(request, "password_new.html", status_code=400, token=token, error=str(exc))
+    response = RedirectResponse("/login?hinweis=passwort", status_code=303)
+    end_session(request, response, "password_reset")
+    return response

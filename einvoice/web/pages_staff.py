@@ -416,14 +416,9 @@ def original(request: Request, invoice_id: RecordId) -> Response:
     check_invoice_access(request, user, invoice_id)
     pipeline = request.app.state.container.pipeline
     detail = queues.invoice_detail(pipeline, invoice_id)
-    data = pipeline.blobs.get(detail.original_sha256)
-    is_pdf = data[:5] == b"%PDF-"
-    safe_name = "".join(c for c in detail.original_filename if c.isalnum() or c in "._-")
-    return Response(
-        data,
-        media_type="application/pdf" if is_pdf else "application/xml",
-        headers={"Content-Disposition": f'attachment; filename="{safe_name or "rechnung"}"'},
-    )
+    from einvoice.web.downloads import attachment
+
+    return attachment(pipeline.blobs.get(detail.original_sha256), detail.original_filename)
 
 
 @router.get("/darstellung/rechnung.css", include_in_schema=False)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import hmac
 import secrets
 from collections.abc import Awaitable, Callable, Iterable
-from typing import Annotated
+from typing import Annotated, Any
 
 from fastapi import HTTPException, Path, Request
 from starlette.middleware.base import BaseHTTPMiddleware
@@ -23,6 +23,10 @@ CONTENT_SECURITY_POLICY = (
 
 
 class SecurityHeaders(BaseHTTPMiddleware):
+    def __init__(self, app: Any, hsts: bool = False) -> None:
+        super().__init__(app)
+        self.hsts = hsts
+
     async def dispatch(
         self, request: Request, call_next: Callable[[Request], Awaitable[Response]]
     ) -> Response:
@@ -32,6 +36,10 @@ class SecurityHeaders(BaseHTTPMiddleware):
         response.headers.setdefault("X-Frame-Options", "DENY")
         response.headers.setdefault("Referrer-Policy", "same-origin")
         response.headers.setdefault("Cache-Control", "no-store")
+        if self.hsts:  # over TLS (or behind a TLS-terminating proxy): EINVOICE_HSTS=1
+            response.headers.setdefault(
+                "Strict-Transport-Security", "max-age=31536000; includeSubDomains"
+            )
         return response
 
 

@@ -101,6 +101,10 @@ PUBLIC = {
     ("GET", "/login"), ("POST", "/login"), ("GET", "/registrieren"), ("POST", "/registrieren"),
     ("GET", "/"), ("GET", "/healthz"), ("GET", "/readyz"), ("GET", "/openapi.json"),
     ("GET", "/darstellung/rechnung.css"), ("GET", "/barrierefreiheit"),
+    # issue 13: e-mail verification, password reset, staff single sign-on (404 when not set up)
+    ("GET", "/email-bestaetigen"), ("GET", "/passwort-vergessen"), ("POST", "/passwort-vergessen"),
+    ("GET", "/passwort-neu"), ("POST", "/passwort-neu"), ("GET", "/login/sso"),
+    ("GET", "/login/sso/antwort"),
 }  # fmt: skip
 
 
@@ -125,7 +129,12 @@ def test_every_route_refuses_anonymous_users(world: dict[str, Any]) -> None:
 def test_no_role_gets_a_server_error_anywhere(world: dict[str, Any]) -> None:
     for name, c in world["clients"].items():
         for method, path in _routes(world["app"]):
-            if method == "POST" and path in ("/logout", "/login", "/registrieren"):
+            if method == "POST" and path in (
+                "/logout",
+                "/login",
+                "/registrieren",
+                "/konto/abmelden-ueberall",
+            ):
                 continue
             response = c.request(method, _fill(path, world))
             assert response.status_code < 500, (name, method, path, response.text[:300])
@@ -146,6 +155,9 @@ READ_RULES = {
     "/api/submissions/{message_id}": {"hansen"},
     "/betrieb": {"admin"},
     "/api/status": {"admin"},
+    "/konto": set(PEOPLE),
+    "/verwaltung/zugaenge": {"admin"},
+    "/verwaltung/sicherheit": {"admin"},
 }
 
 
@@ -157,6 +169,27 @@ def test_read_access_by_role_and_department(world: dict[str, Any], path: str) ->
             assert response.status_code == 200, (name, path, response.status_code)
         else:
             assert response.status_code in (403, 404), (name, path, response.status_code)
+
+
+ADMIN_POSTS = ("/verwaltung/zugaenge/aktion", "/verwaltung/zugaenge/neu")
+
+
+def test_account_administration_only_by_admins_and_with_csrf(world: dict[str, Any]) -> None:
+    """Every role tries the account actions with a valid CSRF token: only admins pass."""
+    form = {"username": "hansen", "action": "unlock", "role": "admin", "display_name": "X"}
+    for name, c in world["clients"].items():
+        token = csrf_of(c.get("/konto").text)
+        for path in ADMIN_POSTS:
+            response = c.post(path, data={**form, "csrf_token": token})
+            if name == "admin":
+                assert response.status_code in (200, 303), (name, path, response.text[:200])
+            else:
+                assert response.status_code == 403, (name, path, response.status_code)
+    admin = world["clients"]["admin"]
+    assert admin.post(ADMIN_POSTS[0], data=form).status_code == 403  # no CSRF token
+    log = admin.get("/verwaltung/sicherheit?art=permission_denied").text
+    assert "Zugriff verweigert" in log and "/verwaltung/zugaenge/aktion" in log
+    assert "CSRF" in admin.get("/verwaltung/sicherheit?art=csrf_failed").text
 
 
 def test_other_departments_queue_does_not_list_the_invoice(world: dict[str, Any]) -> None:

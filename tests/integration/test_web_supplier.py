@@ -28,7 +28,6 @@ def test_supplier_registers_uploads_and_sees_report(tmp_path: Path) -> None:
     response = c.post(
         "/registrieren",
         data={
-            "username": "hansen",
             "password": "ein-sicheres-Passwort-1",
             "organisation": "Bürobedarf Hansen GmbH",
             "display_name": "Jana Hansen",
@@ -36,7 +35,10 @@ def test_supplier_registers_uploads_and_sees_report(tmp_path: Path) -> None:
             "csrf_token": csrf_of(page.text),
         },
     )
-    assert response.status_code == 303 and response.headers["location"] == "/einreichen"
+    assert response.status_code == 200 and "E-Mail an jana@hansen.example" in response.text
+    verified = c.get(application.state.mailer.link("jana@hansen.example"))
+    assert verified.status_code == 303 and "bestaetigt" in verified.headers["location"]
+    c = login(application, "jana@hansen.example")
     bad = _upload(c, "r.xml", (SAMPLES / "invalid" / "ubl-ohne-leitweg-id.xml").read_bytes())
     assert bad.status_code == 303
     report = c.get(bad.headers["location"])

@@ -24,10 +24,31 @@ def make_app(tmp_path: Path, database_url: str | None = None) -> tuple[Any, boot
 
     actors.register(bootstrap.make_broker("stub"))
     application = create_app(
-        container, WebSettings(secret_key="t" * 48, cookie_secure=True), actors.route_invoice
+        container,
+        WebSettings(secret_key="t" * 48, cookie_secure=True, base_url="https://testserver"),
+        actors.route_invoice,
     )
     seed_creditors(container.pipeline)  # the sample suppliers, bank accounts verified
+    application.state.mailer = Outbox()  # e-mails to users (verification, reset) land here
     return application, container
+
+
+class Outbox:
+    """An in-memory mailer for HTTP tests (the browser tests use a real SMTP server)."""
+
+    def __init__(self) -> None:
+        self.sent: list[Any] = []
+
+    def send(self, mail: Any) -> None:
+        self.sent.append(mail)
+
+    def link(self, to: str) -> str:
+        """The https://testserver/... link of the last e-mail to ``to`` (path and query)."""
+        mails = [m for m in self.sent if m.to == to]
+        assert mails, f"no e-mail to {to}"
+        found = re.search(r"https://testserver(/\S+)", mails[-1].body)
+        assert found, mails[-1].body
+        return found.group(1)
 
 
 def account(
