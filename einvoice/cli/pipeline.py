@@ -277,8 +277,7 @@ def status(
         )
     for poll in counts["last_polls"]:
         line = (
-            f"Letzter Abruf {poll['source']}: {poll['polled_at']} "
-            f"({poll['fetched']} Nachrichten)"
+            f"Letzter Abruf {poll['source']}: {poll['polled_at']} ({poll['fetched']} Nachrichten)"
         )
         if poll["error"]:
             line += (

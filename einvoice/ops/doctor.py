@@ -234,9 +234,7 @@ def _mailbox(settings: Any, source: str | None) -> Check:
     from einvoice.mailbox.sources import open_source
 
     try:
-        box = open_source(
-            source, settings.imap_password, settings.mailboxes, settings.imap_secrets
-        )
+        box = open_source(source, settings.imap_password, settings.mailboxes, settings.imap_secrets)
         try:
             next(iter(box.fetch(limit=0)), None)  # connects, logs in, selects the folder
         finally:

@@ -25,6 +25,16 @@ class LoginRequired(Exception):
 
 
 SESSION_COOKIE = "einvoice_sid"
+# Where each role lands after logging in.
+HOME = {
+    Role.SUPPLIER: "/meine-rechnungen",
+    Role.CLERK: "/eingang",
+    Role.APPROVER: "/eingang",
+    Role.DEPARTMENT_ADMIN: "/eingang",
+    Role.STABSSTELLE: "/stabsstelle",
+    Role.CREDITOR_ACCOUNTING: "/kreditoren",
+    Role.ADMIN: "/betrieb",
+}
 
 
 def current_session(request: Request) -> Any:

@@ -13,7 +13,14 @@ from typing import Any
 from einvoice.errors import ConfigurationError
 from einvoice.services.accounts import AccountError, Role
 
-SSO_ROLES = (Role.CLERK, Role.APPROVER, Role.DEPARTMENT_ADMIN, Role.STABSSTELLE, Role.ADMIN)
+SSO_ROLES = (
+    Role.CLERK,
+    Role.APPROVER,
+    Role.DEPARTMENT_ADMIN,
+    Role.STABSSTELLE,
+    Role.CREDITOR_ACCOUNTING,
+    Role.ADMIN,
+)
 
 
 @dataclass(frozen=True)
@@ -146,3 +153,24 @@ def client(settings: OidcSettings) -> Any:
         client_kwargs={"scope": settings.scope, "code_challenge_method": "S256"},
     )
     return oauth.create_client("city")
+
+
+def provider_logout_url(request: Any, id_token: str | None) -> str | None:
+    """The provider's end-session URL (RP-initiated logout): its session ends too."""
+    client = getattr(request.app.state, "oidc_client", None)
+    settings = request.app.state.settings
+    if client is None or settings.oidc is None:
+        return None
+    metadata = getattr(client, "server_metadata", None) or {}
+    endpoint = metadata.get("end_session_endpoint")
+    if not endpoint:
+        return None
+    from urllib.parse import urlencode
+
+    query = {
+        "client_id": settings.oidc.client_id,
+        "post_logout_redirect_uri": settings.base_url.rstrip("/") + "/login?hinweis=abgemeldet",
+    }
+    if id_token:
+        query["id_token_hint"] = id_token
+    return f"{endpoint}?{urlencode(query)}"

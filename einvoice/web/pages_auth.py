@@ -10,21 +10,21 @@ from fastapi.responses import RedirectResponse, Response
 from einvoice.services import account_lifecycle, login_throttle, tokens
 from einvoice.services import security_log as sec
 from einvoice.services.accounts import AccountError, Role, authenticate
-from einvoice.web.deps import client_address, end_session, optional_user, render, start_session
+from einvoice.web.deps import (
+    HOME,
+    client_address,
+    end_session,
+    optional_user,
+    render,
+    start_session,
+)
 from einvoice.web.security import check_csrf, csrf_token
 
 router = APIRouter(include_in_schema=False)
 
-HOME = {
-    Role.SUPPLIER: "/meine-rechnungen",
-    Role.CLERK: "/eingang",
-    Role.APPROVER: "/eingang",
-    Role.DEPARTMENT_ADMIN: "/eingang",
-    Role.STABSSTELLE: "/stabsstelle",
-    Role.CREDITOR_ACCOUNTING: "/kreditoren",
-    Role.ADMIN: "/betrieb",
-}
-STAFF_ROLES = frozenset({Role.CLERK, Role.APPROVER, Role.DEPARTMENT_ADMIN, Role.STABSSTELLE})
+STAFF_ROLES = frozenset(
+    {Role.CLERK, Role.APPROVER, Role.DEPARTMENT_ADMIN, Role.STABSSTELLE, Role.CREDITOR_ACCOUNTING}
+)
 
 
 def _safe_next(target: str | None) -> str | None:
@@ -138,12 +138,18 @@ def logout(
 
     live = current_session(request)
     user = optional_user(request)
-    target = "/login?hinweis=abgemeldet"
+    provider_url = None
     if live is not None and live.via == "oidc":
-        from einvoice.web.pages_oidc import provider_logout_url
+        from einvoice.web.oidc import provider_logout_url
 
-        target = provider_logout_url(request, live.id_token) or target
-    response = RedirectResponse(target, status_code=303)
+        provider_url = provider_logout_url(request, live.id_token)
+    response: Response
+    if provider_url:
+        # The city's provider ends its session too; a page that moves on by itself (a form's
+        # redirect to another origin would break the form-action policy).
+        response = render(request, "logout_sso.html", provider_url=provider_url, user=None)
+    else:
+        response = RedirectResponse("/login?hinweis=abgemeldet", status_code=303)
     end_session(request, response)
     if user is not None:
         sec.record(

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import logging
 from typing import Any
-from urllib.parse import urlencode
 
 from fastapi import APIRouter, HTTPException, Request
 from fastapi.responses import RedirectResponse, Response
@@ -13,7 +12,7 @@ from einvoice.services import account_admin
 from einvoice.services import security_log as sec
 from einvoice.services.accounts import AccountError
 from einvoice.web import oidc
-from einvoice.web.deps import client_address, render, start_session
+from einvoice.web.deps import HOME, client_address, render, start_session
 
 log = logging.getLogger(__name__)
 router = APIRouter(include_in_schema=False)
@@ -83,27 +82,6 @@ async def sso_callback(request: Request) -> Response:
         address=client_address(request),
         detail="sso",
     )
-    from einvoice.web.pages_auth import HOME
-
     response = RedirectResponse(HOME[user.role], status_code=303)
     start_session(request, response, user, via="oidc", id_token=token.get("id_token"))
     return response
-
-
-def provider_logout_url(request: Request, id_token: str | None) -> str | None:
-    """The provider's end-session URL (RP-initiated logout): its session ends too."""
-    client = getattr(request.app.state, "oidc_client", None)
-    settings = request.app.state.settings
-    if client is None or settings.oidc is None:
-        return None
-    metadata = getattr(client, "server_metadata", None) or {}
-    endpoint = metadata.get("end_session_endpoint")
-    if not endpoint:
-        return None
-    query = {
-        "client_id": settings.oidc.client_id,
-        "post_logout_redirect_uri": settings.base_url.rstrip("/") + "/login?hinweis=abgemeldet",
-    }
-    if id_token:
-        query["id_token_hint"] = id_token
-    return f"{endpoint}?{urlencode(query)}"

@@ -16,12 +16,8 @@ depends_on = None
 def upgrade() -> None:
     with op.batch_alter_table("source_polls", schema=None) as batch_op:
         batch_op.add_column(sa.Column("cause", sa.String(length=32), nullable=True))
-        batch_op.add_column(
-            sa.Column("failures", sa.Integer(), server_default="0", nullable=False)
-        )
-        batch_op.add_column(
-            sa.Column("failing_since", sa.DateTime(timezone=True), nullable=True)
-        )
+        batch_op.add_column(sa.Column("failures", sa.Integer(), server_default="0", nullable=False))
+        batch_op.add_column(sa.Column("failing_since", sa.DateTime(timezone=True), nullable=True))
 
 
 def downgrade() -> None:
