@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from einvoice.cli import (  # noqa: F401  (each module registers its commands)
+    accounts,
     backup,
     demo,
     extract,
