@@ -132,10 +132,10 @@ def _log_denials(app: FastAPI) -> None:
 
     answer = app.exception_handlers[StarletteHTTPException]
 
-    async def _http(request: Request, exc: StarletteHTTPException) -> Response:
-        if exc.status_code == 403:
+    async def _http(request: Request, exc: Exception) -> Response:
+        if isinstance(exc, StarletteHTTPException) and exc.status_code == 403:
             _log_denied(request, str(exc.detail))
-        response: Response = await answer(request, exc)
+        response: Response = await answer(request, exc)  # type: ignore[misc]
         return response
 
     app.add_exception_handler(StarletteHTTPException, _http)
