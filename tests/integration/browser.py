@@ -65,3 +65,18 @@ def shot(page: Any, name: str) -> Path:
     path = SCREENSHOTS / f"{name}.png"
     page.screenshot(path=str(path), full_page=True)
     return path
+
+
+def sign_in(page: Any, base: str, username: str, password: str) -> None:
+    """The log-in form, as a person fills it in."""
+    page.goto(base + "/login")
+    page.fill("input[name=username]", username)
+    page.fill("input[name=password]", password)
+    page.click("button:has-text('Anmelden')")
+    page.wait_for_load_state()
+
+
+def sign_out(page: Any) -> None:
+    """The 'Abmelden' button; the browser lands on the log-in page with its notice."""
+    page.click("button:has-text('Abmelden')")
+    page.wait_for_url("**/login?hinweis=abgemeldet")

@@ -8,7 +8,7 @@ from typing import Any
 
 from einvoice.services.accounts import Role
 from tests.helpers import ROOT
-from tests.integration.browser import chromium, live_server, shot
+from tests.integration.browser import chromium, live_server, shot, sign_in, sign_out
 from tests.integration.web import PASSWORD, account, make_app
 
 SAMPLE = ROOT / "samples" / "xrechnung-ubl.xml"
@@ -16,16 +16,11 @@ NUMBER = "BH-2025-01001"
 
 
 def _login(page: Any, base: str, username: str) -> None:
-    page.goto(base + "/login")
-    page.fill("input[name=username]", username)
-    page.fill("input[name=password]", PASSWORD)
-    page.click("button:has-text('Anmelden')")
-    page.wait_for_load_state()
+    sign_in(page, base, username, PASSWORD)
 
 
 def _logout(page: Any) -> None:
-    page.click("button:has-text('Abmelden')")
-    page.wait_for_url("**/login")
+    sign_out(page)
 
 
 def _upload(page: Any, base: str, path: Path) -> None:

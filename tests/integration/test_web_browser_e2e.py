@@ -8,23 +8,18 @@ from typing import Any
 
 from einvoice.services.accounts import Role
 from tests.helpers import ROOT
-from tests.integration.browser import chromium, live_server, shot
+from tests.integration.browser import chromium, live_server, shot, sign_in, sign_out
 from tests.integration.web import PASSWORD, account, make_app
 
 SAMPLES = ROOT / "samples"
 
 
 def _login(page: Any, base: str, username: str) -> None:
-    page.goto(base + "/login")
-    page.fill("input[name=username]", username)
-    page.fill("input[name=password]", PASSWORD)
-    page.click("button:has-text('Anmelden')")
-    page.wait_for_load_state()
+    sign_in(page, base, username, PASSWORD)
 
 
 def _logout(page: Any) -> None:
-    page.click("button:has-text('Abmelden')")
-    page.wait_for_url("**/login")
+    sign_out(page)
 
 
 def test_invoice_from_upload_to_approval(tmp_path: Path) -> None:
