@@ -24,10 +24,11 @@ from tests.integration.web import PASSWORD, account, make_app
 SAMPLES = ROOT / "samples"
 WCAG = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
 PER_ROUTE = 2  # pages checked per route pattern and role (e.g. two invoice pages)
-#: routes that answer files, not pages (checked for their Content-Type instead)
+#: routes that answer files, JSON or redirects, not pages: the health checks, and the
+#: sign-on's hops to and from the city's OpenID provider (walked in test_web_browser_accounts)
 NOT_PAGES = re.compile(
-    r"^/(api/|static/|healthz|openapi|docs|redoc)|/original$|/pdf$|/anlagen/|\.csv$|"
-    r"\.\{kind\}$|/darstellung/|^/logout$"
+    r"^/(api/|static/|healthz|readyz|openapi|docs|redoc)|/original$|/pdf$|/anlagen/|\.csv$|"
+    r"\.\{kind\}$|/darstellung/|^/logout$|^/login/sso"
 )
 
 
@@ -131,6 +132,20 @@ def _seed(application: Any, container: Any, browser: Any, base: str) -> None:
     )
 
 
+def _reset_token(application: Any, container: Any) -> str:
+    """The link a supplier gets by e-mail after 'Passwort vergessen'."""
+    from sqlalchemy import select
+
+    from einvoice.services import tokens
+    from einvoice.storage.accounts import Account
+
+    with container.sessions() as session:
+        hansen = session.scalars(select(Account).where(Account.username == "hansen")).one()
+        payload = {"a": hansen.id, "p": tokens.fingerprint(hansen.password_hash)}
+    signer = tokens.Signer(application.state.settings.secret_key)
+    return signer.make(tokens.RESET_PASSWORD, payload)
+
+
 def test_every_page_of_every_role_has_no_wcag_violations(tmp_path: Path) -> None:
     application, container = make_app(tmp_path)
     users = {
@@ -155,6 +170,13 @@ def test_every_page_of_every_role_has_no_wcag_violations(tmp_path: Path) -> None
         checker.crawl(anonymous, "anonym", ["/", "/login", "/registrieren", "/barrierefreiheit"])
         anonymous.goto(base + "/gibt-es-nicht")
         checker.check(anonymous, "anonym (404)")
+        # the pages behind the links of the e-mails: a valid reset link, a spoiled one
+        anonymous.goto(base + "/passwort-neu?token=" + _reset_token(application, container))
+        assert anonymous.locator("input[type=password]").count() >= 1
+        checker.check(anonymous, "anonym (Link aus der E-Mail)")
+        anonymous.goto(base + "/email-bestaetigen?token=verdorben")
+        assert "Link ungültig" in anonymous.content()
+        checker.check(anonymous, "anonym (ungültiger Link)")
         for role, (username, _) in users.items():
             page = browser.new_page(locale="de-DE", viewport={"width": 1280, "height": 900})
             _login(page, base, username)
