@@ -8,6 +8,7 @@ from datetime import datetime
 from decimal import Decimal
 
 from sqlalchemy import select
+from sqlalchemy.orm import Session
 
 from einvoice.services import states
 from einvoice.services.ports import Pipeline
@@ -81,20 +82,14 @@ def _status(
 
 
 def _documents(
-    session: object, message: Message, workflow: WorkflowStatus | None, with_findings: bool
+    session: Session, message: Message, workflow: WorkflowStatus | None, with_findings: bool
 ) -> list[DocumentView]:
-    from sqlalchemy.orm import Session
-
-    assert isinstance(session, Session)
     views = []
     for document in sorted(message.documents, key=lambda d: d.id):
         invoice = session.scalars(select(Invoice).where(Invoice.document_id == document.id)).first()
         label, reason = _status(document, invoice, workflow)
         if document.state == states.DUPLICATE:
-            detail = session.scalar(
-                select(DuplicateRecord.detail).where(DuplicateRecord.document_id == document.id)
-            )
-            reason = detail or reason
+            reason = _duplicate_reason(session, message, document) or reason
         findings = []
         if with_findings:
             rows = session.scalars(
@@ -132,8 +127,48 @@ def _documents(
     return views
 
 
+def _owner(source: str) -> str:
+    """Whose a message is: ``upload:<account>:`` for an upload, else the source itself."""
+    if source.startswith("upload:"):
+        return ":".join(source.split(":", 2)[:2]) + ":"
+    return source
+
+
+def foreign_duplicate_de(number: str | None) -> str:
+    """What a supplier is told whose copy repeats an invoice someone else sent: that it is
+    here, nothing of the other submission (its state, file, sender)."""
+    named = f"Eine Rechnung mit der Nummer {number}" if number else "Diese Rechnung"
+    return (
+        f"{named} dieses Rechnungsstellers ist bei der Stadt bereits eingegangen; eine zweite "
+        "Fassung wird nicht angenommen und nicht noch einmal bearbeitet. Sie müssen nichts "
+        "weiter tun. Soll der Betrag geändert werden, senden Sie bitte eine Rechnungskorrektur "
+        "(Rechnungsart 384) oder eine Gutschrift (381) mit eigener Nummer."
+    )
+
+
+def _duplicate_reason(session: Session, message: Message, document: Document) -> str | None:
+    """The duplicate's explanation; the original's state and advice only to the one who sent
+    the original (same uploading account, or the same non-upload source)."""
+    record = session.scalars(
+        select(DuplicateRecord).where(DuplicateRecord.document_id == document.id)
+    ).first()
+    if record is None:
+        return None
+    if record.original_invoice_id is None:
+        return record.detail
+    found = session.execute(
+        select(Invoice.number, Message.source)
+        .join(Document, Document.id == Invoice.document_id)
+        .join(Message, Message.id == Document.message_id)
+        .where(Invoice.id == record.original_invoice_id)
+    ).first()
+    if found is None or _owner(found.source) != _owner(message.source):
+        return foreign_duplicate_de(found.number if found is not None else None)
+    return record.detail
+
+
 def _view(
-    session: object, message: Message, workflow: WorkflowStatus | None, with_findings: bool
+    session: Session, message: Message, workflow: WorkflowStatus | None, with_findings: bool
 ) -> SubmissionView:
     return SubmissionView(
         message.id,

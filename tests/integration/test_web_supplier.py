@@ -142,3 +142,25 @@ def test_too_large_upload_is_refused(tmp_path: Path) -> None:
     c = login(application, "lieferant")
     response = _upload(c, "gross.xml", b"<a>" + b" " * 5000 + b"</a>")
     assert response.status_code == 413
+
+
+def test_same_invoice_by_another_supplier_through_the_form(tmp_path: Path) -> None:
+    """Issue 14: supplier B's copy of A's invoice ends on a German page saying it is already
+    here - not a 404, and nothing of A's submission (state, file name, report link)."""
+    application, container = make_app(tmp_path)
+    account(container, "a-gmbh", Role.SUPPLIER)
+    account(container, "b-gmbh", Role.SUPPLIER)
+    data = (SAMPLES / "xrechnung-ubl.xml").read_bytes()
+    a = login(application, "a-gmbh")
+    first = _upload(a, "geheim-a.xml", data).headers["location"]
+    assert "Angenommen" in a.get(first).text
+    b = login(application, "b-gmbh")
+    copy = _upload(b, "kopie.xml", data)
+    assert copy.status_code == 303 and copy.headers["location"] != first
+    page = b.get(copy.headers["location"])
+    assert page.status_code == 200
+    assert "bereits eingegangen" in page.text and "Duplikat" in page.text
+    for leak in ("geheim-a", "Stand: ", "zugeordnet", "zurückgegeben", first):
+        assert leak not in page.text, leak
+    listing = b.get("/meine-rechnungen")
+    assert "geheim-a" not in listing.text and listing.text.count('href="/einreichungen/') == 1
