@@ -10,20 +10,15 @@ the server says, as an attacker on the path would.
 
 from __future__ import annotations
 
-import os
-import shutil
 import socket
-import subprocess
-import tempfile
 import threading
-import time
 import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager, suppress
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from tests.integration.services import free_port, missing, port_open
+from tests.integration.services import dovecot_folder, free_port, running_dovecot
 
 CONF = """\
 protocols = imap
@@ -127,18 +122,9 @@ def tls_dovecot(
     username_attribute: str = "email",
     require_client_cert: bool = False,
 ) -> Iterator[TlsImap]:
-    binary = shutil.which("dovecot") or (
-        "/usr/sbin/dovecot" if Path("/usr/sbin/dovecot").exists() else None
-    )
-    if binary is None:
-        missing("Dovecot (IMAP)", "apt-get install dovecot-imapd (done by .ci/run)")
-    assert binary is not None
     import trustme
 
-    base = Path(tempfile.mkdtemp(prefix="einvoice-dovecot-tls-"))
-    os.chmod(base, 0o755)
-    for sub in ("run", "state", "mail"):
-        (base / sub).mkdir(parents=True, exist_ok=True)
+    binary, base = dovecot_folder("einvoice-dovecot-tls-")
     ca = trustme.CA(organization_name="Throwaway test CA of the city")
     server = ca.issue_cert("127.0.0.1", "localhost")
     server.private_key_pem.write_to_path(str(base / "server.key"))
@@ -177,29 +163,8 @@ def tls_dovecot(
             imaps_port=imaps_port,
         )
     )
-    subprocess.run(["chown", "-R", "mail:mail", str(base / "mail")], check=False)
-    with (base / "start.log").open("wb") as out:
-        result = subprocess.run(
-            [binary, "-c", str(conf)], stdout=out, stderr=subprocess.STDOUT, timeout=30
-        )
-    if result.returncode != 0:
-        log = (base / "dovecot.log").read_text() if (base / "dovecot.log").exists() else ""
-        raise RuntimeError(f"dovecot did not start: {(base / 'start.log').read_text()}\n{log}")
-    try:
-        deadline = time.monotonic() + 15
-        while not (port_open("127.0.0.1", imap_port) and port_open("127.0.0.1", imaps_port)):
-            if time.monotonic() > deadline:
-                raise RuntimeError("dovecot did not listen")
-            time.sleep(0.1)
+    with running_dovecot(binary, base, conf, (imap_port, imaps_port)):
         yield TlsImap("127.0.0.1", imaps_port, imap_port, passwords, base / "ca.pem", base, ca)
-    finally:
-        subprocess.run(
-            [binary, "-c", str(conf), "stop"],
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.DEVNULL,
-            timeout=30,
-        )
-        shutil.rmtree(base, ignore_errors=True)
 
 
 class StrippingProxy:

@@ -190,8 +190,8 @@ namespace inbox {{
 """
 
 
-@contextmanager
-def dovecot(tmp: Path) -> Iterator[Imap]:
+def dovecot_folder(prefix: str) -> tuple[str, Path]:
+    """The Dovecot binary and a fresh folder for one private server (run, state, mail)."""
     binary = shutil.which("dovecot") or (
         "/usr/sbin/dovecot" if Path("/usr/sbin/dovecot").exists() else None
     )
@@ -200,31 +200,34 @@ def dovecot(tmp: Path) -> Iterator[Imap]:
     assert binary is not None
     # Dovecot's auth and mail processes run as the user "mail": its folder must be
     # reachable for them (pytest's tmp folders are private to root).
-    base = Path(tempfile.mkdtemp(prefix="einvoice-dovecot-"))
+    base = Path(tempfile.mkdtemp(prefix=prefix))
     os.chmod(base, 0o755)
     for sub in ("run", "state", "mail"):
         (base / sub).mkdir(parents=True, exist_ok=True)
-    port = free_port()
-    user, password = "rechnung", "geheim-" + uuid.uuid4().hex[:8]
-    (base / "passwd").write_text(f"{user}:{{PLAIN}}{password}\n")
-    conf = base / "dovecot.conf"
-    conf.write_text(DOVECOT_CONF.format(base=base, port=port))
+    return binary, base
+
+
+@contextmanager
+def running_dovecot(binary: str, base: Path, conf: Path, ports: tuple[int, ...]) -> Iterator[None]:
+    """Start Dovecot with ``conf``, wait until it listens on ``ports``; stop it and remove
+    its folder afterwards."""
     subprocess.run(["chown", "-R", "mail:mail", str(base / "mail")], check=False)
     # dovecot daemonises: its output must not be a pipe we wait on
     with (base / "start.log").open("wb") as out:
         result = subprocess.run(
             [binary, "-c", str(conf)], stdout=out, stderr=subprocess.STDOUT, timeout=30
         )
-    if result.returncode != 0:
-        log = (base / "dovecot.log").read_text() if (base / "dovecot.log").exists() else ""
-        raise RuntimeError(f"dovecot did not start: {(base / 'start.log').read_text()}\n{log}")
-    deadline = time.monotonic() + 15
-    while not port_open("127.0.0.1", port):
-        if time.monotonic() > deadline:
-            raise RuntimeError("dovecot did not listen")
-        time.sleep(0.1)
     try:
-        yield Imap("127.0.0.1", port, user, password, base / "mail" / user)
+        if result.returncode != 0:
+            log = (base / "dovecot.log").read_text() if (base / "dovecot.log").exists() else ""
+            start_log = (base / "start.log").read_text()
+            raise RuntimeError(f"dovecot did not start: {start_log}\n{log}")
+        deadline = time.monotonic() + 15
+        while not all(port_open("127.0.0.1", port) for port in ports):
+            if time.monotonic() > deadline:
+                raise RuntimeError("dovecot did not listen")
+            time.sleep(0.1)
+        yield
     finally:
         subprocess.run(
             [binary, "-c", str(conf), "stop"],
@@ -233,3 +236,15 @@ def dovecot(tmp: Path) -> Iterator[Imap]:
             timeout=30,
         )
         shutil.rmtree(base, ignore_errors=True)
+
+
+@contextmanager
+def dovecot(tmp: Path) -> Iterator[Imap]:
+    binary, base = dovecot_folder("einvoice-dovecot-")
+    port = free_port()
+    user, password = "rechnung", "geheim-" + uuid.uuid4().hex[:8]
+    (base / "passwd").write_text(f"{user}:{{PLAIN}}{password}\n")
+    conf = base / "dovecot.conf"
+    conf.write_text(DOVECOT_CONF.format(base=base, port=port))
+    with running_dovecot(binary, base, conf, (port,)):
+        yield Imap("127.0.0.1", port, user, password, base / "mail" / user)

@@ -59,6 +59,12 @@ def _fresh(tmp_path: Path) -> None:
     make_container(tmp_path, None).engine.dispose()  # migrated SQLite in tmp_path/data
 
 
+def _ingest_once(tmp_path: Path, source: str, password: str) -> subprocess.CompletedProcess[str]:
+    """One poll of ``source`` by the CLI, on a fresh installation."""
+    _fresh(tmp_path)
+    return _cli(tmp_path, "ingest", "--once", "--source", source, EINVOICE_IMAP_PASSWORD=password)
+
+
 def _client(server: TlsImap, user: str = "rechnung") -> imaplib.IMAP4_SSL:
     context = ssl.create_default_context(cafile=str(server.ca_file))
     client = imaplib.IMAP4_SSL(server.host, server.imaps_port, ssl_context=context)
@@ -101,53 +107,27 @@ def _assert_failed(
 
 
 def test_untrusted_ca_is_refused(tmp_path: Path, server: TlsImap) -> None:
-    _fresh(tmp_path)
-    result = _cli(
-        tmp_path,
-        "ingest",
-        "--once",
-        "--source",
-        server.url(),
-        EINVOICE_IMAP_PASSWORD=server.password,
-    )
+    result = _ingest_once(tmp_path, server.url(), server.password)
     _assert_failed(tmp_path, result, "Zertifikat nicht vertrauenswürdig", "ca_file", "127.0.0.1")
 
 
 def test_wrong_password_is_a_login_failure(tmp_path: Path, server: TlsImap) -> None:
-    _fresh(tmp_path)
-    result = _cli(
-        tmp_path,
-        "ingest",
-        "--once",
-        "--source",
-        f"{server.url()}?ca_file={server.ca_file}",
-        EINVOICE_IMAP_PASSWORD="falsch",
-    )
+    result = _ingest_once(tmp_path, f"{server.url()}?ca_file={server.ca_file}", "falsch")
     _assert_failed(tmp_path, result, "Anmeldung fehlgeschlagen", "'rechnung'", "Passwort")
 
 
 def test_closed_port_is_a_connection_failure(tmp_path: Path, server: TlsImap) -> None:
-    _fresh(tmp_path)
-    result = _cli(
+    result = _ingest_once(
         tmp_path,
-        "ingest",
-        "--once",
-        "--source",
         f"imaps://rechnung@127.0.0.1:{free_port()}/INBOX?ca_file={server.ca_file}",
-        EINVOICE_IMAP_PASSWORD=server.password,
+        server.password,
     )
     _assert_failed(tmp_path, result, "Verbindung fehlgeschlagen", "nimmt keine Verbindung an")
 
 
 def test_missing_folder_is_named(tmp_path: Path, server: TlsImap) -> None:
-    _fresh(tmp_path)
-    result = _cli(
-        tmp_path,
-        "ingest",
-        "--once",
-        "--source",
-        f"{server.url('Gibt/Es/Nicht')}?ca_file={server.ca_file}",
-        EINVOICE_IMAP_PASSWORD=server.password,
+    result = _ingest_once(
+        tmp_path, f"{server.url('Gibt/Es/Nicht')}?ca_file={server.ca_file}", server.password
     )
     _assert_failed(tmp_path, result, "Ordner nicht verfügbar", "„Gibt/Es/Nicht“")
 
@@ -169,9 +149,7 @@ def test_stripped_starttls_is_refused_before_log_in(tmp_path: Path, server: TlsI
     assert server.password.encode() not in proxy.sent
 
 
-def test_trusted_ca_delivers_and_moves_with_umlaut_folders(
-    tmp_path: Path, server: TlsImap
-) -> None:
+def test_trusted_ca_delivers_and_moves_with_umlaut_folders(tmp_path: Path, server: TlsImap) -> None:
     """Two mailboxes in one run: imaps with ca_file, STARTTLS with ca_dir; UTF-8 folders."""
     _fresh(tmp_path)
     inbox = "Eingangsrechnungen/Geprüft"
@@ -245,7 +223,6 @@ def test_login_failures_back_off_in_the_worker(tmp_path: Path, server: TlsImap) 
     assert again.failures == 2
     assert fetch.backing_off_until(container.pipeline, url.split("?")[0], 60) is not None
     container.engine.dispose()
-
 
 
 def test_client_certificate_when_the_server_requires_one(tmp_path: Path) -> None:
