@@ -16,8 +16,9 @@ from dataclasses import dataclass
 from lxml import etree
 
 from einvoice.domain.findings import Finding, Layer, Report, Scenario, Severity, Syntax
-from einvoice.formats import artefacts, cii_schema, overrides, pdf, schematron, xsd
+from einvoice.formats import artefacts, cii_schema, figures, overrides, pdf, schematron, xsd
 from einvoice.formats.detect import Container, container_of, detect_xml
+from einvoice.formats.extract import invoice_from_document
 from einvoice.formats.safexml import DEFAULT_MAX_BYTES, syntax_error
 from einvoice.formats.scenario import ScenarioChoice, choose
 from einvoice.formats.xmldoc import XmlDocument
@@ -102,7 +103,7 @@ def _rule_layers(doc: XmlDocument, choice: ScenarioChoice) -> list[Finding]:
         findings += _guarded(
             Layer.NATIONAL, "XRechnung", lambda: national_rules.check(doc, national)
         )
-    return findings
+    return figures.with_figures(findings, lambda: invoice_from_document(doc))
 
 
 def check_schema(doc: XmlDocument, scenario: Scenario) -> list[Finding]:
