@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import os
-import sys
 import threading
 import time
 from typing import Annotated, Any
@@ -45,7 +44,7 @@ def run_inline(broker: Any, worker_threads: int = 2) -> None:
     """Drain a stub broker with an in-process dramatiq worker."""
     from dramatiq import Worker
 
-    from einvoice.workers.actors import QUEUE
+    from einvoice.workers import QUEUE
 
     worker = Worker(broker, worker_timeout=100, worker_threads=worker_threads)
     worker.start()
@@ -172,18 +171,9 @@ def worker(
             "Der eingebaute Broker (stub) hat keine getrennten Worker: EINVOICE_BROKER_URL="
             "redis://... setzen, oder 'einvoice ingest --once' / 'einvoice demo' verwenden."
         )
-    command = [
-        sys.executable,
-        "-m",
-        "dramatiq",
-        "einvoice.workers.entry",
-        "--processes",
-        "1",
-        "--threads",
-        str(threads),
-        "--queues",
-        "einvoice",
-    ]
+    from einvoice.workers import worker_command
+
+    command = worker_command(threads)
     if c.settings.metrics_port:
         from prometheus_client import REGISTRY, start_http_server
 

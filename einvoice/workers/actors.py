@@ -25,10 +25,10 @@ from einvoice.services import (
     workflow,
 )
 from einvoice.storage.tables import Document
+from einvoice.workers import QUEUE
 
 log = logging.getLogger(__name__)
 
-QUEUE = "einvoice"
 RETRY_OPTIONS: dict[str, Any] = {
     "max_retries": process.MAX_ATTEMPTS,
     "min_backoff": 500,

@@ -12,7 +12,8 @@ from dramatiq import Worker
 from einvoice import bootstrap
 from einvoice.mailbox.sources import MaildirSource
 from einvoice.services.status import status
-from einvoice.workers.actors import QUEUE, poll_source, register
+from einvoice.workers import QUEUE
+from einvoice.workers.actors import poll_source, register
 from tests.integration.conftest import make_container
 from tests.integration.mail import email_with, invoice_xml
 from tests.integration.services import postgres_database, redis_url

@@ -7,10 +7,10 @@ import mailbox
 import os
 import signal
 import subprocess
-import sys
 import time
 from pathlib import Path
 
+from einvoice.workers import worker_command
 from tests.helpers import ROOT, einvoice_cmd
 from tests.integration.mail import email_with, invoice_xml
 
@@ -38,18 +38,7 @@ def start_worker(
 ) -> subprocess.Popen[bytes]:
     out = open(log, "ab") if log else subprocess.DEVNULL  # noqa: SIM115 - lives with the process
     return subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "dramatiq",
-            "einvoice.workers.entry",
-            "--processes",
-            "1",
-            "--threads",
-            str(threads),
-            "--queues",
-            "einvoice",
-        ],
+        worker_command(threads),
         env=env,
         cwd=ROOT,
         stdout=out,
