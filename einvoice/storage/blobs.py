@@ -59,6 +59,39 @@ def sha256_of(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
 
 
+class FolderlessFsck:
+    """What ``einvoice fsck`` asks of a store that keeps no folder (database, S3): the same
+    names as the folder store's. Blobs are keyed by their hash and written in one step, so
+    nothing can be misplaced or left half-written."""
+
+    def digests(self) -> Iterator[str]:
+        raise NotImplementedError
+
+    def get(self, sha256: str) -> bytes:
+        raise NotImplementedError
+
+    def delete(self, sha256: str) -> bool:
+        raise NotImplementedError
+
+    def hashes(self) -> Iterator[str]:
+        return self.digests()
+
+    def strays(self) -> Iterator[Path]:
+        return iter(())
+
+    def leftovers(self, older_than: float) -> Iterator[Path]:
+        return iter(())
+
+    def quarantine(self, sha256: str | Path, folder: Path) -> Path:
+        """Move an unreferenced blob out of the store into ``folder`` (kept, not deleted)."""
+        name = sha256.name if isinstance(sha256, Path) else sha256
+        folder.mkdir(parents=True, exist_ok=True)
+        target = folder / name
+        target.write_bytes(self.get(name))
+        self.delete(name)
+        return target
+
+
 class LocalBlobStore:
     """Blobs as files ``ab/cd/abcd...`` below a folder."""
 

@@ -9,18 +9,17 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from datetime import UTC, datetime
-from pathlib import Path
 
 from sqlalchemy import Engine, delete, insert, select
 from sqlalchemy.exc import IntegrityError, SQLAlchemyError
 
 from einvoice.errors import TransientError
-from einvoice.storage.blobs import BlobCorrupted, check_digest, sha256_of
+from einvoice.storage.blobs import BlobCorrupted, FolderlessFsck, check_digest, sha256_of
 from einvoice.storage.ops_tables import BlobContent
 from einvoice.storage.schema_state import safe_url
 
 
-class DatabaseBlobStore:
+class DatabaseBlobStore(FolderlessFsck):
     def __init__(self, engine: Engine) -> None:
         self.engine = engine
 
@@ -85,23 +84,3 @@ class DatabaseBlobStore:
         with self.engine.begin() as connection:
             result = connection.execute(delete(BlobContent).where(BlobContent.sha256 == sha256))
         return bool(result.rowcount)
-
-    # --- for `einvoice fsck` (same names as the folder store's) ---------------------------
-
-    def hashes(self) -> Iterator[str]:
-        return self.digests()
-
-    def strays(self) -> Iterator[Path]:
-        return iter(())  # rows are keyed by their hash: nothing can be misplaced
-
-    def leftovers(self, older_than: float) -> Iterator[Path]:
-        return iter(())  # a write is one transaction: no temporary leftovers
-
-    def quarantine(self, sha256: str | Path, folder: Path) -> Path:
-        """Move an unreferenced blob out of the store into ``folder`` (kept, not deleted)."""
-        name = sha256.name if isinstance(sha256, Path) else sha256
-        folder.mkdir(parents=True, exist_ok=True)
-        target = folder / name
-        target.write_bytes(self.get(name))
-        self.delete(name)
-        return target

@@ -8,11 +8,10 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Any
 
 from einvoice.errors import ConfigurationError, TransientError
-from einvoice.storage.blobs import BlobCorrupted, check_digest, sha256_of
+from einvoice.storage.blobs import BlobCorrupted, FolderlessFsck, check_digest, sha256_of
 
 
 @dataclass(frozen=True, slots=True)
@@ -46,7 +45,7 @@ def parse_s3_url(url: str, env: Any) -> S3Location:
     )
 
 
-class S3BlobStore:
+class S3BlobStore(FolderlessFsck):
     def __init__(self, location: S3Location) -> None:
         try:
             import boto3
@@ -143,23 +142,3 @@ class S3BlobStore:
         except self._errors() as exc:
             raise TransientError(f"cannot delete blob {sha256} from S3: {exc}") from exc
         return True
-
-    # --- for `einvoice fsck` (same names as the folder store's) ---------------------------
-
-    def hashes(self) -> Iterator[str]:
-        return self.digests()
-
-    def strays(self) -> Iterator[Path]:
-        return iter(())  # objects foreign to the prefix are not listed as blobs
-
-    def leftovers(self, older_than: float) -> Iterator[Path]:
-        return iter(())  # a PUT is atomic: no temporary leftovers
-
-    def quarantine(self, sha256: str | Path, folder: Path) -> Path:
-        """Move an unreferenced blob out of the store into ``folder`` (kept, not deleted)."""
-        name = sha256.name if isinstance(sha256, Path) else sha256
-        folder.mkdir(parents=True, exist_ok=True)
-        target = folder / name
-        target.write_bytes(self.get(name))
-        self.delete(name)
-        return target
