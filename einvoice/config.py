@@ -10,6 +10,7 @@ import os
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TypeVar
 
 from einvoice.errors import ConfigurationError
 from einvoice.formats.safexml import DEFAULT_MAX_BYTES
@@ -60,30 +61,28 @@ class Settings:
         return self.data_dir / "blobs"
 
 
-def _int(env: Mapping[str, str], name: str, default: int) -> int:
+_N = TypeVar("_N", int, float)
+
+
+def _positive(env: Mapping[str, str], name: str, default: _N, kind: type[_N], noun: str) -> _N:
     raw = env.get(name)
     if raw is None or raw.strip() == "":
         return default
     try:
-        value = int(raw)
+        value = kind(raw)
     except ValueError as exc:
-        raise ConfigurationError(f"{name} muss eine ganze Zahl sein, nicht {raw!r}") from exc
+        raise ConfigurationError(f"{name} muss {noun} sein, nicht {raw!r}") from exc
     if value <= 0:
         raise ConfigurationError(f"{name} muss positiv sein, nicht {value}")
     return value
+
+
+def _int(env: Mapping[str, str], name: str, default: int) -> int:
+    return _positive(env, name, default, int, "eine ganze Zahl")
 
 
 def _float(env: Mapping[str, str], name: str, default: float) -> float:
-    raw = env.get(name)
-    if raw is None or raw.strip() == "":
-        return default
-    try:
-        value = float(raw)
-    except ValueError as exc:
-        raise ConfigurationError(f"{name} muss eine Zahl sein, nicht {raw!r}") from exc
-    if value <= 0:
-        raise ConfigurationError(f"{name} muss positiv sein, nicht {value}")
-    return value
+    return _positive(env, name, default, float, "eine Zahl")
 
 
 def _profiles(env: Mapping[str, str], name: str) -> tuple[str, ...]:
