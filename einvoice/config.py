@@ -20,8 +20,10 @@ from einvoice.mailbox.mime import Limits
 from einvoice.mailbox.settings import MailboxSettings
 from einvoice.storage.blobs_s3 import S3Location, parse_s3_url
 
-#: The shipped example configuration of a mid-size city (used by the demo and by default).
-SAMPLE_ROUTING_CONFIG = Path(__file__).resolve().parents[1] / "samples" / "routing.toml"
+#: The example configuration of a mid-size city, Musterstadt (used by the demo and when
+#: EINVOICE_ROUTING_CONFIG is not set; ``einvoice doctor`` warns about the latter). Package
+#: data, so that an installed wheel has it; ``samples/routing.toml`` is the same file.
+SAMPLE_ROUTING_CONFIG = Path(__file__).resolve().parent / "data" / "routing.toml"
 
 
 @dataclass(frozen=True, slots=True)

@@ -3,7 +3,8 @@
 Three steps, each reported in German with the place in the file:
 
 1. TOML syntax (stdlib ``tomllib``; floats read as ``Decimal``, never binary floats),
-2. the JSON Schema ``schemas/routing-config.schema.json`` (``version = 1``),
+2. the JSON Schema ``einvoice/data/routing-config.schema.json`` (``version = 1``; shipped
+   in the package, ``schemas/`` at the top of the repository holds the same file),
 3. meaning: unique keys, Leitweg-IDs with correct check digits, regular
    expressions that compile, people and deputies that exist, a fallback
    department that exists, approval levels somebody holds.
@@ -43,7 +44,9 @@ from einvoice.domain.routing import (
 )
 from einvoice.errors import ConfigurationError
 
-SCHEMA_PATH = Path(__file__).resolve().parents[1] / "schemas" / "routing-config.schema.json"
+#: Package data, so that an installed wheel has it; ``schemas/`` in the repository keeps
+#: the documented copy (a test holds the two equal).
+SCHEMA_PATH = Path(__file__).resolve().parent / "data" / "routing-config.schema.json"
 SUPPORTED_VERSION = 1
 
 

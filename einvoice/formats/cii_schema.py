@@ -4,9 +4,10 @@ The KoSIT configuration checks every CII invoice of the XRechnung and EN 16931
 scenarios against the D16B schema in its *decoupled code list* form: code
 values are plain tokens there, the code lists are left to the Schematron
 rules (BR-CL-*). The UN/CEFACT schema modules come from the installed
-``trytond-edocument-uncefact`` package (installed without dependencies, as a
-pure artefact package, never imported), which ships D16B in the *coupled*
-form, where each code is an enumeration of the UN/CEFACT code list of 2016.
+``trytond-edocument-uncefact`` package (a declared dependency, used as a pure
+rule-artefact package: its files are read, its code is never imported), which
+ships D16B in the *coupled* form, where each code is an enumeration of the
+UN/CEFACT code list of 2016.
 
 The two forms differ only in the Qualified Data Types module. This module
 derives the decoupled one from the coupled one while loading, by the rules
@@ -36,6 +37,7 @@ from lxml import etree
 from einvoice.errors import RuleArtefactError
 
 PACKAGE = "trytond_edocument_uncefact"
+INSTALL_HINT = "pip install trytond-edocument-uncefact==8.2.0"
 FOLDER = "trytond/modules/edocument_uncefact/tests/16B-CII/data/standard"
 MAIN = "CrossIndustryInvoice_100pD16B.xsd"
 QDT = "CrossIndustryInvoice_QualifiedDataType_100pD16B.xsd"
@@ -59,11 +61,15 @@ def schema_dir() -> Path:
     except importlib.metadata.PackageNotFoundError as exc:
         raise RuleArtefactError(
             "Python package 'trytond-edocument-uncefact' with the UN/CEFACT CII D16B "
-            "schema is not installed (python3 dev.py setup installs it)"
+            "schema is not installed. Das Regelpaket 'trytond-edocument-uncefact' mit dem "
+            f"UN/CEFACT-Schema CII D16B fehlt; installieren mit: {INSTALL_HINT}"
         ) from exc
     folder = Path(str(distribution.locate_file(FOLDER)))
     if not (folder / MAIN).is_file() or not (folder / QDT).is_file():
-        raise RuleArtefactError(f"the CII D16B schema is missing in {folder}")
+        raise RuleArtefactError(
+            f"the CII D16B schema is missing in {folder}. Das UN/CEFACT-Schema CII D16B "
+            f"fehlt in {folder}; neu installieren mit: {INSTALL_HINT}"
+        )
     return folder
 
 

@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from lxml import etree
 
 from einvoice.domain.findings import Finding, Layer, Report, Scenario, Severity, Syntax
+from einvoice.errors import RuleArtefactError
 from einvoice.formats import artefacts, cii_schema, figures, overrides, pdf, schematron, xsd
 from einvoice.formats.detect import Container, container_of, detect_xml
 from einvoice.formats.extract import invoice_from_document
@@ -118,7 +119,10 @@ def _guarded(layer: Layer, name: str, run: Callable[[], list[Finding]]) -> list[
     try:
         return run()
     except Exception as exc:
-        log.exception("validation layer %s failed", name)
+        if isinstance(exc, RuleArtefactError):  # an installation problem: say it, no traceback
+            log.error("validation layer %s failed: %s", name, exc)
+        else:
+            log.exception("validation layer %s failed", name)
         return [
             Finding(
                 "LAYER-FAILED",

@@ -149,13 +149,8 @@ def _rule_artefacts() -> Iterator[Check]:
         from einvoice.formats import cii_schema
 
         yield Check("Regeln CII D16B XSD", Level.OK, str(cii_schema.schema_dir()))
-    except RuleArtefactError:
-        yield Check(
-            "Regeln CII D16B XSD",
-            Level.ERROR,
-            "Das Paket trytond-edocument-uncefact (UN/CEFACT-Schema D16B für CII) fehlt; "
-            "installieren mit: pip install --no-deps trytond-edocument-uncefact==8.2.0",
-        )
+    except RuleArtefactError as exc:
+        yield Check("Regeln CII D16B XSD", Level.ERROR, str(exc).split(". ", 1)[-1])
     for name, where in wanted:
         try:
             path = where()
@@ -182,6 +177,16 @@ def _routing(settings: Any) -> Check:
             Level.ERROR,
             f"{' '.join(str(exc).split())} (EINVOICE_ROUTING_CONFIG auf die Konfiguration der "
             "Stadt setzen)",
+        )
+    from einvoice.config import SAMPLE_ROUTING_CONFIG
+
+    if path == SAMPLE_ROUTING_CONFIG.resolve():
+        return Check(
+            "Weiterleitung",
+            Level.WARNING,
+            f"Beispielkonfiguration der Musterstadt ({len(config.departments)} Arbeitskörbe, "
+            "erfundene Personen); für den Betrieb EINVOICE_ROUTING_CONFIG auf die Konfiguration "
+            "der Stadt setzen",
         )
     return Check("Weiterleitung", Level.OK, f"{path}: {len(config.departments)} Arbeitskörbe")
 

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import csv
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from einvoice.domain.findings import Report, Severity
 
@@ -63,4 +65,22 @@ def differences(expectation: Expectation, report: Report) -> list[str]:
     scenario_known = expectation.valid or expectation.scenario != "none"
     if scenario_known and report.scenario.value != expectation.scenario:
         problems.append(f"scenario {report.scenario.value} != {expectation.scenario}")
+    return problems
+
+
+def json_differences(expectation: Expectation, entry: Mapping[str, Any]) -> list[str]:
+    """Like :func:`differences`, for one object of ``einvoice validate --format json``."""
+    got = {
+        category(str(f["rule"])) for f in entry["findings"] if f["severity"] == "error"
+    }
+    problems = []
+    if bool(entry["valid"]) != expectation.valid:
+        problems.append(f"verdict {entry['valid']} != {expectation.valid}")
+    if got != expectation.errors:
+        missing = sorted(expectation.errors - got)
+        extra = sorted(got - expectation.errors)
+        problems.append(f"errors missing {missing} extra {extra}")
+    scenario_known = expectation.valid or expectation.scenario != "none"
+    if scenario_known and entry["scenario"] != expectation.scenario:
+        problems.append(f"scenario {entry['scenario']} != {expectation.scenario}")
     return problems

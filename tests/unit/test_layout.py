@@ -181,3 +181,28 @@ def test_modules_stay_small() -> None:
         if count > MAX_LINES and name not in LONG_MODULES_ALLOWED
     }
     assert too_long == {}
+
+
+@pytest.mark.parametrize(
+    ("documented", "shipped"),
+    [
+        ("schemas/routing-config.schema.json", "data/routing-config.schema.json"),
+        ("samples/routing.toml", "data/routing.toml"),
+    ],
+)
+def test_top_level_copies_equal_the_package_data(documented: str, shipped: str) -> None:
+    """The wheel reads its run-time files from the package; the repository's top-level
+    ``schemas/`` and ``samples/`` keep the documented copies, byte for byte the same
+    (after editing one: ``cp einvoice/<shipped> <documented>`` or the other way round)."""
+    top = PACKAGE.parent / documented
+    inside = PACKAGE / shipped
+    assert inside.is_file() and top.is_file()
+    assert top.read_bytes() == inside.read_bytes(), f"{documented} differs from einvoice/{shipped}"
+
+
+def test_run_time_files_are_read_from_the_package() -> None:
+    from einvoice import config, routing_config
+
+    for path in (routing_config.SCHEMA_PATH, config.SAMPLE_ROUTING_CONFIG):
+        assert path.is_file()
+        assert path.is_relative_to(PACKAGE), path
