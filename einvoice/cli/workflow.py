@@ -155,7 +155,10 @@ def queue_list(
         from einvoice.services.holds import supplier_json
 
         data = dataclasses.asdict(view)
-        data["items"] = [supplier_json(i) for i in data["items"]]
+        data["items"] = [
+            supplier_json(d, i.holds, i.creditor)
+            for d, i in zip(data["items"], view.items, strict=True)
+        ]
         _json(data)
         return
     typer.echo(
@@ -208,7 +211,7 @@ def invoice_show(
     if output is OutputFormat.json:
         from einvoice.services.holds import supplier_json
 
-        data = supplier_json(dataclasses.asdict(d))
+        data = supplier_json(dataclasses.asdict(d), d.holds, d.creditor)
         _json(data | ({"allowed_actions": list(allowed)} if actor else {}))
         return
     kind = "Gutschrift" if d.credit_note else "Rechnung"

@@ -94,6 +94,49 @@ def bic_valid(value: str | None) -> bool:
     return bool(_BIC_SHAPE.fullmatch(normal_id(value)))
 
 
+#: The shape of a VAT id (USt-IdNr., BT-31) by country; other EU countries: 8 to 12 characters.
+_VAT_SHAPES = {
+    "DE": (re.compile(r"DE[0-9]{9}"), "DE und 9 Ziffern, z. B. DE123456788"),
+    "AT": (re.compile(r"ATU[0-9]{8}"), "ATU und 8 Ziffern, z. B. ATU12345678"),
+}
+_VAT_COUNTRIES = frozenset(  # the EU's VAT prefixes (EL: Greece, XI: Northern Ireland)
+    {"AT", "BE", "BG", "CY", "CZ", "DE", "DK", "EE", "EL", "ES", "FI", "FR", "HR", "HU"}
+    | {"IE", "IT", "LT", "LU", "LV", "MT", "NL", "PL", "PT", "RO", "SE", "SI", "SK", "XI"}
+)
+_VAT_OTHER = re.compile(r"[A-Z]{2}[0-9A-Z+*]{8,12}")
+
+
+def vat_id_problem(value: str | None) -> str | None:
+    """None when ``value`` has the shape of a VAT id of an EU country; else why not (German)."""
+    text = normal_id(value)
+    if not text:
+        return "Bitte die Umsatzsteuer-Identifikationsnummer (USt-IdNr.) Ihrer Firma angeben."
+    country = text[:2]
+    if country not in _VAT_COUNTRIES:
+        return (
+            f"Die USt-IdNr. „{(value or '').strip()}“ beginnt nicht mit dem Kürzel eines "
+            "EU-Staats (z. B. DE123456788)."
+        )
+    shape, example = _VAT_SHAPES.get(country, (_VAT_OTHER, "Länderkürzel und 8 bis 12 Zeichen"))
+    if not shape.fullmatch(text):
+        return f"Die USt-IdNr. „{(value or '').strip()}“ hat nicht die richtige Form ({example})."
+    if country == "DE" and _de_check_digit(text[2:10]) != int(text[10]):
+        return (
+            f"Die USt-IdNr. „{(value or '').strip()}“ ist ungültig: die Prüfziffer stimmt "
+            "nicht. Bitte prüfen Sie die Nummer (sie steht z. B. auf Ihren Rechnungen)."
+        )
+    return None
+
+
+def _de_check_digit(eight_digits: str) -> int:
+    """The check digit of a German USt-IdNr. (ISO 7064, MOD 11,10)."""
+    product = 10
+    for digit in eight_digits:
+        total = (int(digit) + product) % 10 or 10
+        product = (2 * total) % 11
+    return (11 - product) % 10
+
+
 def email_domain(address: str | None) -> str:
     """``Rechnung@Firma.example`` -> ``firma.example`` ('' when there is none)."""
     text = (address or "").strip().rstrip(">").lower()
@@ -288,4 +331,5 @@ __all__ = [
     "normal_id",
     "normal_name",
     "seller_keys",
+    "vat_id_problem",
 ]

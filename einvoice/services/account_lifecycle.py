@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
+from einvoice.domain.creditors import normal_id, vat_id_problem
 from einvoice.services import passwords, tokens, web_sessions
 from einvoice.services import security_log as sec
 from einvoice.services.accounts import (
@@ -26,6 +27,7 @@ from einvoice.services.accounts import (
     hash_password,
     verify_password,
 )
+from einvoice.services.creditors import request_binding
 from einvoice.services.ports import Mailer, OutgoingMail, utcnow
 from einvoice.storage.accounts import Account
 
@@ -68,13 +70,24 @@ def register_supplier(
     password: str,
     organisation: str,
     display_name: str,
+    vat_id: str,
     address: str = "",
 ) -> None:
     """Register (unverified) and send the link; for a taken address send a note instead.
-    The caller shows the same page either way."""
+    The caller shows the same page either way.
+
+    The account asks to be bound to the creditor with ``vat_id`` (USt-IdNr.)
+    (:func:`creditors.request_binding`): confirmed at once when the e-mail's domain is
+    recorded for that creditor - the address is proven by the link, and nobody signs
+    in before following it -, else pending until creditor accounting decides. Until
+    then the account's uploads are held (``uploader-not-seller``).
+    """
     email = normalise_email(email)
     if not organisation.strip():
         raise AccountError("Bitte den Namen Ihrer Firma angeben.")
+    vat_problem = vat_id_problem(vat_id)
+    if vat_problem:
+        raise AccountError(vat_problem)
     reason = passwords.problem(password, username=email, email=email, names=(display_name,))
     if reason:
         raise AccountError(reason)
@@ -114,6 +127,9 @@ def register_supplier(
         email=email,
         verified=False,
     )
+    with sessions() as session:
+        request_binding(session, user.id, organisation, normal_id(vat_id), email, utcnow())
+        session.commit()
     sec.record(sessions, sec.Kind.REGISTRATION, username=email, address=address, account_id=user.id)
     send_verification(sessions, links, user.id)
 

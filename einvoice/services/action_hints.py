@@ -23,6 +23,7 @@ class ActionHint:
     label_de: str
     reason_de: str  # why this person cannot take the step now
     who_de: tuple[str, ...]  # names of the people who could
+    held: bool = False  # a payment hold blocks it for everyone until it is cleared (issue 12)
 
 
 def hints(pipeline: Pipeline, invoice_id: int, actor_id: str) -> tuple[ActionHint, ...]:
@@ -59,7 +60,12 @@ def hints(pipeline: Pipeline, invoice_id: int, actor_id: str) -> tuple[ActionHin
         reason = outcome.reason_de
         if outcome.code is RefusalCode.ROLE:
             reason = "Dafür fehlt Ihnen in diesem Amt die Rolle."
-        found.append(ActionHint(kind.value, approval.ACTION_LABELS_DE[kind], reason, names))
+        held = outcome.code is RefusalCode.HOLD
+        found.append(
+            ActionHint(
+                kind.value, approval.ACTION_LABELS_DE[kind], reason, () if held else names, held
+            )
+        )
     return tuple(found)
 
 

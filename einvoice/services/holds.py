@@ -78,6 +78,7 @@ class SupplierView:
     sender: str | None  # the mail address or the portal account that submitted it
 
     def as_json(self) -> dict[str, object]:
+        """``supplier`` in the JSON outputs (CLI, queue list, API): :data:`SUPPLIER_KEYS`."""
         return {
             "creditor_id": self.creditor_id,
             "creditor_number": self.creditor_number,
@@ -86,6 +87,18 @@ class SupplierView:
             "channel": self.channel,
             "sender": self.sender,
         }
+
+
+#: The keys of ``supplier`` and of each of ``holds`` wherever an invoice is JSON (one shape).
+SUPPLIER_KEYS = (
+    "creditor_id",
+    "creditor_number",
+    "creditor_name",
+    "matched_by",
+    "channel",
+    "sender",
+)
+HOLD_KEYS = ("code", "title", "message", "since", "cleared_by", "cleared_at", "clear_reason")
 
 
 @dataclass(frozen=True, slots=True)
@@ -104,6 +117,18 @@ class HoldView:
     @property
     def open(self) -> bool:
         return self.cleared_at is None
+
+    def as_json(self) -> dict[str, object]:
+        """One of ``holds`` in the JSON outputs: :data:`HOLD_KEYS`, times in ISO 8601."""
+        return {
+            "code": self.code,
+            "title": self.title,
+            "message": self.message,
+            "since": self.since.isoformat(),
+            "cleared_by": self.cleared_by,
+            "cleared_at": self.cleared_at.isoformat() if self.cleared_at else None,
+            "clear_reason": self.clear_reason,
+        }
 
 
 def view(hold: Hold) -> HoldView:
@@ -135,12 +160,17 @@ def views_in(
     return {k: tuple(v) for k, v in found.items()}
 
 
-def supplier_json(data: dict[str, object]) -> dict[str, object]:
-    """A queue item / invoice detail as JSON: ``supplier`` is the matched creditor
-    (``creditor_id``, ``matched_by``, ...), the seller's name moves to ``seller_name``."""
+def supplier_json(
+    data: dict[str, object], holds: Sequence[HoldView], supplier: SupplierView | None
+) -> dict[str, object]:
+    """A queue item / invoice detail (``dataclasses.asdict``) as JSON: ``supplier`` is the
+    matched creditor (:data:`SUPPLIER_KEYS`, all ``null`` when none), ``holds`` have
+    :data:`HOLD_KEYS`, the seller's name (BT-27) moves to ``seller_name``."""
     out = dict(data)
     out["seller_name"] = out.pop("supplier", None)
-    out["supplier"] = out.pop("creditor", None) or {"creditor_id": None, "matched_by": None}
+    out.pop("creditor", None)
+    out["supplier"] = supplier.as_json() if supplier else dict.fromkeys(SUPPLIER_KEYS)
+    out["holds"] = [h.as_json() for h in holds]
     return out
 
 

@@ -167,54 +167,43 @@ def pipeline_status(request: Request, user: Annotated[User, Depends(api_user)]) 
 
 
 class HoldOut(BaseModel):
-    """A payment hold (issue 12): open while ``cleared_at`` is empty."""
+    """A payment hold (issue 12): open while ``cleared_at`` is empty (``holds.HOLD_KEYS``)."""
 
     code: str
+    title: str
     message: str
     since: str
     cleared_by: str | None
     cleared_at: str | None
+    clear_reason: str | None
 
 
-class CreditorOut(BaseModel):
-    """The matched creditor of the master data and how it matched (``null``: none)."""
+class SupplierOut(BaseModel):
+    """The matched creditor of the master data, how it matched, channel and sender
+    (``holds.SUPPLIER_KEYS``; ``creditor_id`` ``null``: none matched)."""
 
     creditor_id: int | None
-    matched_by: str | None
     creditor_number: str | None
-    channel: str
+    creditor_name: str | None
+    matched_by: str | None
+    channel: str | None
     sender: str | None
 
 
 def _holds_out(holds: Any) -> list[HoldOut]:
-    return [
-        HoldOut(
-            code=h.code,
-            message=h.message,
-            since=h.since.isoformat(),
-            cleared_by=h.cleared_by,
-            cleared_at=h.cleared_at.isoformat() if h.cleared_at else None,
-        )
-        for h in holds
-    ]
+    return [HoldOut.model_validate(h.as_json()) for h in holds]
 
 
-def _creditor_out(c: Any) -> CreditorOut | None:
-    if c is None:
-        return None
-    return CreditorOut(
-        creditor_id=c.creditor_id,
-        matched_by=c.matched_by,
-        creditor_number=c.creditor_number,
-        channel=c.channel,
-        sender=c.sender,
-    )
+def _supplier_out(c: Any) -> SupplierOut:
+    from einvoice.services.holds import SUPPLIER_KEYS
+
+    return SupplierOut.model_validate(c.as_json() if c else dict.fromkeys(SUPPLIER_KEYS))
 
 
 class QueueItemOut(BaseModel):
     invoice_id: int
     number: str
-    supplier: str
+    seller_name: str  # BT-27
     amount: Decimal
     currency: str | None
     status: str
@@ -223,14 +212,14 @@ class QueueItemOut(BaseModel):
     due_date: str | None
     skonto_deadline: str | None
     deadline_status: str
-    holds: list[HoldOut] = []
-    creditor: CreditorOut | None = None
+    holds: list[HoldOut]
+    supplier: SupplierOut
 
 
 class InvoiceOut(BaseModel):
     invoice_id: int
     number: str
-    supplier: str
+    seller_name: str  # BT-27
     amount_due: Decimal | None
     currency: str | None
     leitweg_id: str | None
@@ -239,8 +228,8 @@ class InvoiceOut(BaseModel):
     department: str | None
     allowed_actions: list[str]
     findings: list[Finding]
-    holds: list[HoldOut] = []
-    creditor: CreditorOut | None = None
+    holds: list[HoldOut]
+    supplier: SupplierOut
 
 
 class ActionIn(BaseModel):
@@ -249,13 +238,15 @@ class ActionIn(BaseModel):
     department: str | None = None
 
 
-def _staff_queue(request: Request, user: User, status: str | None, sort: str) -> Any:
+def _staff_queue(
+    request: Request, user: User, status: str | None, sort: str, held: bool | None = None
+) -> Any:
     from einvoice.services import queues
     from einvoice.services.notifications import OPEN_STATUSES
     from einvoice.services.workflow_base import BadRequest
 
     require_role(user, STAFF)
-    filters = queues.QueueFilters(statuses=(status,) if status else OPEN_STATUSES)
+    filters = queues.QueueFilters(statuses=(status,) if status else OPEN_STATUSES, held=held)
     try:
         return queues.queue(request.app.state.container.pipeline, user.department, filters, sort)
     except BadRequest as exc:
@@ -268,14 +259,16 @@ def invoices(
     user: Annotated[User, Depends(api_user)],
     status: str | None = None,
     sort: str = "deadline",
+    held: bool | None = None,
 ) -> Any:
-    """Die Rechnungen im Eingang des eigenen Amts (Sachbearbeitung, Anordnung)."""
-    view = _staff_queue(request, user, status, sort)
+    """Die Rechnungen im Eingang des eigenen Amts (Sachbearbeitung, Anordnung);
+    ``held=true``: nur mit Zahlungssperre, ``false``: nur ohne; ``sort=held``: gesperrte zuerst."""
+    view = _staff_queue(request, user, status, sort, held)
     return [
         QueueItemOut(
             invoice_id=i.invoice_id,
             number=i.number,
-            supplier=i.supplier,
+            seller_name=i.supplier,
             amount=i.amount,
             currency=i.currency,
             status=i.status,
@@ -285,7 +278,7 @@ def invoices(
             skonto_deadline=i.skonto_deadline.isoformat() if i.skonto_deadline else None,
             deadline_status=i.deadline_status,
             holds=_holds_out(i.holds),
-            creditor=_creditor_out(i.creditor),
+            supplier=_supplier_out(i.creditor),
         )
         for i in view.items
     ]
@@ -310,7 +303,7 @@ def _invoice_out(request: Request, user: User, invoice_id: int) -> InvoiceOut:
     return InvoiceOut(
         invoice_id=detail.invoice_id,
         number=detail.number,
-        supplier=detail.supplier,
+        seller_name=detail.supplier,
         amount_due=detail.amount_due,
         currency=detail.currency,
         leitweg_id=detail.leitweg_id,
@@ -319,7 +312,7 @@ def _invoice_out(request: Request, user: User, invoice_id: int) -> InvoiceOut:
         department=detail.department,
         allowed_actions=list(actions),
         holds=_holds_out(detail.holds),
-        creditor=_creditor_out(detail.creditor),
+        supplier=_supplier_out(detail.creditor),
         findings=[
             Finding(
                 rule=f.rule,

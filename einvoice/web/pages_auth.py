@@ -175,11 +175,17 @@ def register(
     organisation: Annotated[str, Form(max_length=250)],
     display_name: Annotated[str, Form(max_length=250)],
     email: Annotated[str, Form(max_length=300)],
+    vat_id: Annotated[str, Form(max_length=40)] = "",
     csrf_token_field: Annotated[str | None, Form(alias="csrf_token")] = None,
 ) -> Response:
     check_csrf(request, csrf_token_field)
     spend_budget(request)
-    values = {"organisation": organisation, "display_name": display_name, "email": email}
+    values = {
+        "organisation": organisation,
+        "display_name": display_name,
+        "email": email,
+        "vat_id": vat_id,
+    }
     try:
         account_lifecycle.register_supplier(
             request.app.state.container.sessions,
@@ -188,6 +194,7 @@ def register(
             password=password,
             organisation=organisation,
             display_name=display_name,
+            vat_id=vat_id,
             address=client_address(request),
         )
     except AccountError as exc:

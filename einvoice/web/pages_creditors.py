@@ -1,9 +1,11 @@
 """Pages of creditor accounting (Kreditorenbuchhaltung): held invoices, creditors, bank
-account verification; and clearing a payment hold from the invoice page (issue 12)."""
+accounts (record, verify), portal bindings (confirm, refuse); and clearing a payment hold
+from the invoice page (issue 12). Every change is an event of the master data's chain."""
 
 from __future__ import annotations
 
 from typing import Annotated
+from urllib.parse import urlencode
 
 from fastapi import APIRouter, Form, HTTPException, Request
 from fastapi.responses import RedirectResponse, Response
@@ -14,6 +16,12 @@ from einvoice.web.security import STAFF, RecordId, check_csrf, require_role
 
 router = APIRouter(include_in_schema=False)
 KEEPERS = (Role.CREDITOR_ACCOUNTING, Role.ADMIN)
+BINDING_STATES_DE = {"pending": "offen", "confirmed": "bestätigt", "refused": "abgelehnt"}
+NOTICES_DE = {
+    "konto-neu": "Die Bankverbindung ist erfasst (ungeprüft). Bitte prüfen – am besten eine "
+    "zweite Person – und festhalten, wie.",
+    "geprueft": "Die Bankverbindung ist als geprüft festgehalten.",
+}
 
 
 @router.get("/kreditoren")
@@ -29,6 +37,84 @@ def creditors_page(request: Request, suche: str = "") -> Response:
     return render(
         request, "creditors.html", held=held, listing=listing, search=suche, pending=pending
     )
+
+
+@router.get("/kreditoren/bindungen")
+def bindings_page(request: Request) -> Response:
+    """Portal accounts asking to submit for a creditor: confirm or refuse (with a reason)."""
+    user = page_user(request)
+    require_role(user, KEEPERS)
+    return _bindings(request)
+
+
+def _bindings(request: Request, status: int = 200, error: str | None = None) -> Response:
+    from einvoice.services import creditors
+
+    found = creditors.bindings(request.app.state.container.pipeline)
+    notice = request.query_params.get("entschieden")
+    return render(
+        request,
+        "creditor_bindings.html",
+        status_code=status,
+        pending=[b for b in found if b.state == "pending"],
+        decided=[b for b in reversed(found) if b.state != "pending"][:50],
+        states=BINDING_STATES_DE,
+        error=error,
+        notice=(
+            f"Bindung {notice} entschieden. {_released_de_query(request)}"
+            if notice and notice.isdigit()
+            else None
+        ),
+    )
+
+
+def _released_de_query(request: Request) -> str:
+    done, kept = request.query_params.get("frei", ""), request.query_params.get("bleibt", "")
+    if not done.isdigit():
+        return ""
+    text = f"Sperre aufgehoben bei {int(done)} Rechnung(en)"
+    if kept.isdigit() and int(kept):
+        text += f"; {int(kept)} bleiben gesperrt (Vier-Augen-Prinzip: wer zeichnete, hebt "
+        text += "nicht auf)"
+    return text + "."
+
+
+@router.post("/kreditoren/bindungen/{binding_id}")
+def decide_binding(
+    request: Request,
+    binding_id: RecordId,
+    decision: Annotated[str, Form(max_length=20)],
+    how: Annotated[str, Form(max_length=2000)] = "",
+    creditor: Annotated[str, Form(max_length=64)] = "",
+    csrf_token_field: Annotated[str | None, Form(alias="csrf_token")] = None,
+) -> Response:
+    from einvoice.services import creditors
+    from einvoice.services.workflow_base import NotFound, WorkflowError
+
+    user = page_user(request)
+    require_role(user, KEEPERS)
+    check_csrf(request, csrf_token_field)
+    if decision not in ("confirm", "refuse"):
+        raise HTTPException(422, f"Unbekannte Entscheidung „{decision}“.")
+    pipeline = request.app.state.container.pipeline
+    try:
+        creditor_id = creditors.find(pipeline, creditor.strip()).id if creditor.strip() else None
+        _, released = creditors.decide_binding(
+            pipeline,
+            binding_id,
+            user.username,
+            confirm=decision == "confirm",
+            how=how,
+            creditor_id=creditor_id,
+        )
+    except NotFound as exc:
+        return _bindings(request, 404, str(exc))
+    except WorkflowError as exc:
+        return _bindings(request, 400, str(exc))
+    query = urlencode(
+        {"entschieden": binding_id, "frei": len(released.released), "bleibt": len(released.kept)}
+    )
+    return RedirectResponse(f"/kreditoren/bindungen?{query}", status_code=303)
 
 
 @router.get("/kreditoren/{creditor_id}")
@@ -48,8 +134,37 @@ def creditor_page(request: Request, creditor_id: RecordId) -> Response:
         "creditor.html",
         creditor=creditor,
         history=creditors.history(pipeline, creditor.id),
-        message=request.query_params.get("hinweis"),
+        message=NOTICES_DE.get(request.query_params.get("hinweis") or ""),
+        released=_released_de_query(request),
     )
+
+
+@router.post("/kreditoren/{creditor_id}/konto-neu")
+def add_account(
+    request: Request,
+    creditor_id: RecordId,
+    iban: Annotated[str, Form(max_length=64)],
+    bic: Annotated[str, Form(max_length=20)] = "",
+    holder: Annotated[str, Form(max_length=200)] = "",
+    csrf_token_field: Annotated[str | None, Form(alias="csrf_token")] = None,
+) -> Response:
+    """Record a further bank account of the creditor (unverified until someone checks it)."""
+    from einvoice.services import creditors
+    from einvoice.services.workflow_base import NotFound, WorkflowError
+
+    user = page_user(request)
+    require_role(user, KEEPERS)
+    check_csrf(request, csrf_token_field)
+    account = creditors.AccountInput(iban, bic.strip() or None, holder.strip() or None)
+    try:
+        creditors.add_account(
+            request.app.state.container.pipeline, creditor_id, account, user.username
+        )
+    except NotFound as exc:
+        raise HTTPException(404, str(exc)) from exc
+    except WorkflowError as exc:
+        raise HTTPException(400, str(exc)) from exc
+    return RedirectResponse(f"/kreditoren/{creditor_id}?hinweis=konto-neu", status_code=303)
 
 
 @router.post("/kreditoren/{creditor_id}/konto-pruefen")
@@ -74,10 +189,10 @@ def verify_account(
         raise HTTPException(404, str(exc)) from exc
     except WorkflowError as exc:
         raise HTTPException(400, str(exc)) from exc
-    note = f"geprüft; Sperre aufgehoben bei {len(released.released)} Rechnung(en)"
-    if released.kept:
-        note += f"; {len(released.kept)} bleiben gesperrt (Vier-Augen-Prinzip)"
-    return RedirectResponse(f"/kreditoren/{creditor_id}?hinweis={note}", status_code=303)
+    query = urlencode(
+        {"hinweis": "geprueft", "frei": len(released.released), "bleibt": len(released.kept)}
+    )
+    return RedirectResponse(f"/kreditoren/{creditor_id}?{query}", status_code=303)
 
 
 @router.post("/rechnungen/{invoice_id}/sperre")

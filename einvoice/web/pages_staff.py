@@ -32,6 +32,7 @@ SORTS_DE = {
     "due": "Fälligkeit",
     "skonto": "Skonto-Frist",
     "status": "Status",
+    "held": "Zahlungssperre",
 }
 STATUS_FILTERS_DE = {"": "offene"} | {
     s: workflow_state_de(s)
@@ -46,6 +47,7 @@ STATUS_FILTERS_DE = {"": "offene"} | {
         "replaced",
     )
 }
+HELD_FILTERS_DE = {"": "alle", "1": "mit Sperre", "0": "ohne Sperre"}
 DEADLINE_FILTERS_DE = {
     "": "alle",
     "soon": "bald fällig",
@@ -64,6 +66,7 @@ class Listing:
     mine: bool = False
     min_amount: str = ""
     max_amount: str = ""
+    held: str = ""  # "1": only with an open payment hold ("mit Sperre"), "0": only without
 
     def query(self, **changes: object) -> str:
         """The listing's query string, with ``changes`` (for headers and pager links)."""
@@ -75,6 +78,7 @@ class Listing:
             "min_amount": self.min_amount,
             "max_amount": self.max_amount,
             "mine": "1" if self.mine else "",
+            "held": self.held,
             "sort": self.sort,
         }
         values.update(changes)
@@ -104,7 +108,15 @@ def _amount(text: str | None, what: str) -> Decimal | None:
 
 
 def _listing(
-    status: str, sort: str, supplier: str, deadline: str, q: str, mine: str, lo: str, hi: str
+    status: str,
+    sort: str,
+    supplier: str,
+    deadline: str,
+    q: str,
+    mine: str,
+    lo: str,
+    hi: str,
+    held: str = "",
 ) -> Listing:
     if sort.lstrip("-") not in SORTS_DE:
         raise HTTPException(422, f"Unbekannte Sortierung „{sort}“.")
@@ -112,8 +124,10 @@ def _listing(
         raise HTTPException(422, f"Unbekannter Status „{status}“.")
     if deadline not in DEADLINE_FILTERS_DE:
         raise HTTPException(422, f"Unbekannter Fristfilter „{deadline}“.")
+    if held not in HELD_FILTERS_DE:
+        raise HTTPException(422, f"Unbekannter Sperrfilter „{held}“.")
     return Listing(
-        status, sort, supplier.strip()[:200], deadline, q.strip()[:200], mine == "1", lo, hi
+        status, sort, supplier.strip()[:200], deadline, q.strip()[:200], mine == "1", lo, hi, held
     )
 
 
@@ -128,13 +142,14 @@ def queue_page(
     mine: str = "",
     min_amount: str = "",
     max_amount: str = "",
+    held: str = "",
     seite: Annotated[int, Query(ge=1, le=100_000)] = 1,
 ) -> Response:
     from einvoice.services import queues
 
     user = page_user(request)
     require_role(user, STAFF)
-    listing = _listing(status, sort, supplier, deadline, q, mine, min_amount, max_amount)
+    listing = _listing(status, sort, supplier, deadline, q, mine, min_amount, max_amount, held)
     filters = queues.QueueFilters(
         statuses=(status,) if status else OPEN_STATUSES,
         deadline=deadline or None,
@@ -143,6 +158,7 @@ def queue_page(
         max_amount=_amount(max_amount, "Betrag bis"),
         search=listing.q or None,
         waiting_for=user.username if listing.mine else None,
+        held={"1": True, "0": False}.get(listing.held),  # the CLI's --held / --not-held
     )
     view = queues.queue(
         request.app.state.container.pipeline,
@@ -163,6 +179,7 @@ def queue_page(
         sorts=SORTS_DE,
         statuses=STATUS_FILTERS_DE,
         deadlines=DEADLINE_FILTERS_DE,
+        held_filters=HELD_FILTERS_DE,
         departments=_departments(request),
         message=BULK_NOTICES.get(request.query_params.get("hinweis") or ""),
         min_amount=min_amount,
@@ -254,6 +271,7 @@ def _invoice_response(
         actions=actions,
         hints=hints,
         may_clear=may_clear,
+        keeps_creditors=user.role.keeps_creditors,
         blocked=blocked_reason_de(h.code for h in detail.open_holds) if detail.open_holds else None,
         rendering=_rendering(model),
         pdf_url=pdf_url,

@@ -190,7 +190,13 @@ def test_registration_does_not_reveal_taken_names_and_needs_verification(
     )
     with pytest.raises(AccountError, match="E-Mail-Adresse"):
         account_lifecycle.register_supplier(
-            s, links, email="not-an-email", password=PASSWORD, organisation="X", display_name="X"
+            s,
+            links,
+            email="not-an-email",
+            password=PASSWORD,
+            organisation="X",
+            display_name="X",
+            vat_id="DE123456788",
         )
     account_lifecycle.register_supplier(
         s,
@@ -199,6 +205,7 @@ def test_registration_does_not_reveal_taken_names_and_needs_verification(
         password=PASSWORD,
         organisation="Hansen GmbH",
         display_name="Jana Hansen",
+        vat_id="DE812345673",
     )
     assert outbox.sent[-1].to == "jana@hansen.example"
     with pytest.raises(AccountError, match="bestätigen"):
@@ -211,6 +218,7 @@ def test_registration_does_not_reveal_taken_names_and_needs_verification(
         password=PASSWORD,
         organisation="Evil",
         display_name="Evil",
+        vat_id="DE812345673",
     )
     assert "bereits ein Zugang" in outbox.sent[-1].body
     token = outbox.sent[0].body.split("token=")[1].split()[0]

@@ -124,6 +124,7 @@ def test_registration_does_not_reveal_staff_or_taken_names(tmp_path: Path) -> No
                 "password": PASSWORD,
                 "organisation": "Firma",
                 "display_name": "Name",
+                "vat_id": "DE123456788",
                 "csrf_token": csrf_of(page.text),
             },
         )
@@ -140,6 +141,7 @@ def test_registration_does_not_reveal_staff_or_taken_names(tmp_path: Path) -> No
             "password": PASSWORD,
             "organisation": "Firma",
             "display_name": "Name",
+            "vat_id": "DE123456788",
             "csrf_token": csrf_of(page.text),
         },
     )
@@ -159,6 +161,7 @@ def test_registration_needs_a_verified_address_and_reset_works(tmp_path: Path) -
             "password": PASSWORD,
             "organisation": "Firma",
             "display_name": "Neu",
+            "vat_id": "DE123456788",
             "csrf_token": csrf_of(page.text),
         },
     )
@@ -216,6 +219,7 @@ def test_registration_has_a_request_budget(tmp_path: Path) -> None:
                     "password": PASSWORD,
                     "organisation": "F",
                     "display_name": "N",
+                    "vat_id": "DE123456788",
                     "csrf_token": csrf_of(page.text),
                 },
             ).status_code

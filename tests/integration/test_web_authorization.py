@@ -146,6 +146,7 @@ READ_RULES = {
     "/rechnungen/{invoice_id}/original": {"a10.becker", "a10.schmitt", "a10.neumann", "cdo", "kb"},
     "/kreditoren": {"kb", "admin"},
     "/kreditoren/1": {"kb", "admin"},
+    "/kreditoren/bindungen": {"kb", "admin"},
     "/api/invoices/{invoice_id}": {"a10.becker", "a10.schmitt", "a10.neumann", "cdo", "kb"},
     "/eingang": {"a10.becker", "a10.schmitt", "a10.neumann", "a20.wolf", "a20.schaefer"},
     "/api/invoices": {"a10.becker", "a10.schmitt", "a10.neumann", "a20.wolf", "a20.schaefer"},

@@ -78,6 +78,7 @@ def test_supplier_registers_verifies_and_resets_the_password(
         page.goto(base + "/login")
         page.click("text=Jetzt registrieren")
         page.fill("input[name=organisation]", "Bürobedarf Hansen GmbH")
+        page.fill("input[name=vat_id]", "DE812345673")
         page.fill("input[name=display_name]", "Jana Hansen")
         page.fill("input[name=email]", "jana@hansen.example")
         page.fill("input[name=password]", "ein-sicheres-Passwort-1")

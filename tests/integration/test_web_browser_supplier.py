@@ -19,6 +19,7 @@ def test_supplier_in_the_browser(tmp_path: Path) -> None:
         shot(page, "01-login")
         page.click("text=Jetzt registrieren")
         page.fill("input[name=organisation]", "Bürobedarf Hansen GmbH")
+        page.fill("input[name=vat_id]", "DE812345673")
         page.fill("input[name=display_name]", "Jana Hansen")
         page.fill("input[name=email]", "jana@hansen.example")
         page.fill("input[name=password]", "ein-sicheres-Passwort-1")

@@ -31,6 +31,7 @@ def test_supplier_registers_uploads_and_sees_report(tmp_path: Path) -> None:
             "password": "ein-sicheres-Passwort-1",
             "organisation": "Bürobedarf Hansen GmbH",
             "display_name": "Jana Hansen",
+            "vat_id": "DE123456788",
             "email": "jana@hansen.example",
             "csrf_token": csrf_of(page.text),
         },

@@ -18,6 +18,7 @@ from einvoice.domain.creditors import (
     normal_id,
     normal_name,
     seller_keys,
+    vat_id_problem,
 )
 from einvoice.domain.parties import Address, Identifier, Seller
 
@@ -97,3 +98,25 @@ def test_property_formatting_never_changes_the_match(raw: str) -> None:
         assert found is not None and found.creditor_id == 5
     else:
         assert found is None
+
+
+def test_vat_id_shape_and_german_check_digit() -> None:
+    assert vat_id_problem("DE812345673") is None
+    assert vat_id_problem("de 812 345 673") is None  # as people type it
+    assert vat_id_problem("ATU12345678") is None
+    assert vat_id_problem("FR12345678901") is None
+    assert "Prüfziffer" in (vat_id_problem("DE812345674") or "")
+    assert "DE und 9 Ziffern" in (vat_id_problem("DE81234567") or "")
+    assert "ATU und 8 Ziffern" in (vat_id_problem("AT12345678") or "")
+    assert "EU-Staats" in (vat_id_problem("US123456789") or "")
+    assert "angeben" in (vat_id_problem("  ") or "")
+
+
+@given(st.text(alphabet="0123456789", min_size=8, max_size=8))
+def test_every_computed_german_vat_id_passes(digits: str) -> None:
+    from einvoice.samplegen.spec import german_vat_id
+
+    good = german_vat_id(digits)
+    assert vat_id_problem(good) is None
+    wrong = good[:-1] + str((int(good[-1]) + 1) % 10)
+    assert vat_id_problem(wrong) is not None

@@ -1,0 +1,244 @@
+"""Payment holds and portal bindings in the web app (issue 12): the clerk's queue filters
+"mit Sperre" and sorts by it, with a text marker; registration asks for the VAT id and binds
+the account to its creditor (at once by the e-mail domain, else creditor accounting decides
+on its page); invoice JSON has one shape in the CLI, the queue list and the API."""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+from typing import Any
+
+from typer.testing import CliRunner
+
+import einvoice.cli.workflow  # noqa: F401  (registers the commands)
+from einvoice.cli.app import app as cli
+from einvoice.samplegen.spec import iban
+from einvoice.samplegen.ubl import to_ubl
+from einvoice.services import creditors, holds, master_data
+from einvoice.services.accounts import Role
+from tests.integration.web import PASSWORD, account, client, csrf_of, login, make_app
+from tests.integration.workflow_setup import sample
+
+FOREIGN_IBAN = iban("DE", "370400440532013000")
+
+
+def _upload(c: Any, name: str, data: bytes) -> None:
+    page = c.get("/einreichen")
+    response = c.post(
+        "/einreichen", data={"csrf_token": csrf_of(page.text)}, files={"file": (name, data)}
+    )
+    assert response.status_code == 303, response.text
+
+
+def _numbers(html: str) -> list[str]:
+    """The invoice numbers of the queue's rows, in order."""
+    return re.findall(r'<a href="/rechnungen/\d+">([^<]+)</a>', html)
+
+
+def _world(tmp_path: Path) -> tuple[Any, Any]:
+    application, container = make_app(tmp_path)
+    account(container, "hansen", Role.SUPPLIER, organisation="Bürobedarf Hansen GmbH")
+    account(container, "mallory", Role.SUPPLIER, bound=False, organisation="Irgendwas")
+    account(container, "a10.becker", Role.CLERK, department="amt-10")
+    account(container, "kb.krause", Role.CREDITOR_ACCOUNTING)
+    _upload(login(application, "hansen"), "ok.xml", to_ubl(sample(0)))
+    # Kommunal-IT's name and VAT id, another IBAN, from an account not bound to it
+    forged = sample(1, iban=FOREIGN_IBAN, number="KIT-9999")
+    _upload(login(application, "mallory"), "kit.xml", to_ubl(forged))
+    return application, container
+
+
+def test_queue_filters_mit_sperre_marks_and_sorts_by_it(tmp_path: Path) -> None:
+    application, _ = _world(tmp_path)
+    clerk = login(application, "a10.becker")
+    everything = clerk.get("/eingang")
+    assert everything.status_code == 200
+    assert sorted(_numbers(everything.text)) == ["BH-2025-01001", "KIT-9999"]
+    assert '<option value="1">mit Sperre</option>' in everything.text
+
+    held = clerk.get("/eingang", params={"held": "1"})
+    assert _numbers(held.text) == ["KIT-9999"]
+    assert '<option value="1" selected>mit Sperre</option>' in held.text
+    # the marker is text (and an icon hidden from screen readers), not colour alone
+    marker = re.search(r'<span class="hold-marker"[^>]*>(.*?)</span></td>', held.text, re.S)
+    assert marker is not None
+    text = re.sub(r"<[^>]+>", "", marker.group(1))
+    assert "gesperrt: " in text
+    assert "Bankverbindung ungeprüft" in text and "Einreicher nicht Verkäufer" in text
+    assert '<span aria-hidden="true">⛔</span>' in marker.group(1)
+    # the filter survives sorting and paging links
+    assert 'href="/eingang?held=1&amp;sort=-deadline"' in held.text
+
+    free = clerk.get("/eingang", params={"held": "0"})
+    assert _numbers(free.text) == ["BH-2025-01001"]
+    assert "hold-marker" not in free.text
+
+    first = clerk.get("/eingang", params={"sort": "held"})
+    assert _numbers(first.text) == ["KIT-9999", "BH-2025-01001"]
+    assert 'aria-sort="ascending"><a href="/eingang?sort=-held">Sperre' in first.text
+    last = clerk.get("/eingang", params={"sort": "-held"})
+    assert _numbers(last.text) == ["BH-2025-01001", "KIT-9999"]
+
+    bad = clerk.get("/eingang", params={"held": "vielleicht"})
+    assert bad.status_code == 422 and "Sperrfilter" in bad.text
+
+    api = clerk.get("/api/invoices", params={"held": "true"}).json()
+    assert [i["number"] for i in api] == ["KIT-9999"]
+
+
+def test_json_holds_and_supplier_have_one_shape(tmp_path: Path) -> None:
+    application, _ = _world(tmp_path)
+    clerk = login(application, "a10.becker")
+    (listed,) = clerk.get("/api/invoices", params={"held": "true"}).json()
+    invoice_id = listed["invoice_id"]
+    detail = clerk.get(f"/api/invoices/{invoice_id}").json()
+    runner = CliRunner()
+    shown = runner.invoke(cli, ["invoice", "show", str(invoice_id), "--format", "json"])
+    assert shown.exit_code == 0, shown.output
+    cli_detail = json.loads(shown.output)
+    queued = runner.invoke(cli, ["queue", "list", "amt-10", "--held", "--format", "json"])
+    assert queued.exit_code == 0, queued.output
+    (cli_item,) = json.loads(queued.output)["items"]
+
+    for data in (listed, detail, cli_detail, cli_item):
+        assert data["seller_name"] == "Kommunal-IT Service Nord GmbH"
+        assert tuple(data["supplier"]) == holds.SUPPLIER_KEYS
+        assert data["supplier"]["creditor_number"] == "K-70002"
+        assert data["supplier"]["matched_by"] == "vat_id"
+        assert (data["supplier"]["channel"], data["supplier"]["sender"]) == ("upload", "mallory")
+        assert [tuple(h) for h in data["holds"]] == [holds.HOLD_KEYS] * 2
+        assert {h["code"] for h in data["holds"]} == {
+            "bank-account-unverified",
+            "uploader-not-seller",
+        }
+        assert all(h["cleared_at"] is None and h["since"] for h in data["holds"])
+    assert (
+        listed["supplier"] == detail["supplier"] == cli_detail["supplier"] == cli_item["supplier"]
+    )
+    assert listed["holds"] == detail["holds"] == cli_detail["holds"] == cli_item["holds"]
+
+    # an invoice without holds: the same keys, holds empty
+    (free,) = clerk.get("/api/invoices", params={"held": "false"}).json()
+    assert free["holds"] == [] and tuple(free["supplier"]) == holds.SUPPLIER_KEYS
+
+
+def _register(c: Any, email: str, vat_id: str, company: str = "Firma GmbH") -> Any:
+    page = c.get("/registrieren")
+    return c.post(
+        "/registrieren",
+        data={
+            "email": email,
+            "password": PASSWORD,
+            "organisation": company,
+            "display_name": "Name",
+            "vat_id": vat_id,
+            "csrf_token": csrf_of(page.text),
+        },
+    )
+
+
+def test_registration_checks_the_vat_id_and_binds_to_the_creditor(tmp_path: Path) -> None:
+    application, container = make_app(tmp_path)
+    c = client(application)
+    for wrong, words in (
+        ("", "USt-IdNr."),
+        ("DE12345", "DE und 9 Ziffern"),
+        ("DE812345674", "Prüfziffer"),
+        ("XY123456789", "EU-Staats"),
+    ):
+        refused = _register(c, "neu@firma.example", wrong)
+        assert refused.status_code == 400, wrong
+        assert words in refused.text, (wrong, refused.text[-800:])
+        assert f'value="{wrong}"' in refused.text  # what was typed stays in the form
+    assert creditors.bindings(container.pipeline) == []
+
+    # Hansen's VAT id from an address of Hansen's recorded domain: bound at once
+    own = _register(c, "jana@buero-hansen.example.com", "de 812 345 673", "Hansen")
+    assert own.status_code == 200
+    # Hansen's VAT id from another domain: pending until creditor accounting decides
+    assert _register(c, "mallory@freemail.example", "DE812345673", "Hansen").status_code == 200
+    found = {b.account: b for b in creditors.bindings(container.pipeline)}
+    assert found["jana@buero-hansen.example.com"].state == "confirmed"
+    assert found["jana@buero-hansen.example.com"].creditor_number == "K-70001"
+    assert found["jana@buero-hansen.example.com"].vat_id == "DE812345673"
+    assert found["mallory@freemail.example"].state == "pending"
+    assert found["mallory@freemail.example"].creditor_number == "K-70001"
+    with container.sessions() as session:  # each in the master data's hash chain
+        for b, action in ((found["jana@buero-hansen.example.com"], "binding_confirmed"),
+                          (found["mallory@freemail.example"], "binding_pending")):  # fmt: skip
+            (event,) = master_data.history(session, f"binding:{b.id}")
+            assert (event.entry.action, event.entry.actor) == (action, "system")
+        assert master_data.verify(session)[1] == []
+
+
+def test_creditor_accounting_decides_bindings_on_its_page(tmp_path: Path) -> None:
+    application, container = make_app(tmp_path)
+    account(container, "kb.krause", Role.CREDITOR_ACCOUNTING)
+    account(container, "a10.becker", Role.CLERK, department="amt-10")
+    account(container, "hansen", Role.SUPPLIER)
+    c = client(application)
+    _register(c, "mallory@freemail.example", "DE271828180", "Kommunal-IT")
+    _register(c, "neu@neu-firma.example", "DE666666660", "Neue Firma")
+    link = application.state.mailer.link("mallory@freemail.example")
+    assert client(application).get(link).status_code == 303  # address verified
+    mallory = login(application, "mallory@freemail.example")
+    _upload(mallory, "kit.xml", to_ubl(sample(1, number="KIT-1")))  # Kommunal-IT's own IBAN
+    (invoice,) = login(application, "a10.becker").get("/api/invoices").json()
+    assert [h["code"] for h in invoice["holds"]] == ["uploader-not-seller"]
+
+    for who in ("a10.becker", "hansen"):  # only creditor accounting and admins
+        assert login(application, who).get("/kreditoren/bindungen").status_code == 403
+    kb = login(application, "kb.krause")
+    page = kb.get("/kreditoren/bindungen")
+    assert page.status_code == 200
+    assert "mallory@freemail.example" in page.text and "K-70002 Kommunal-IT" in page.text
+    assert "keiner zur USt-IdNr." in page.text  # the unknown VAT id: name the creditor
+    pending = {b.account: b.id for b in creditors.bindings(container.pipeline, "pending")}
+    kit, new = pending["mallory@freemail.example"], pending["neu@neu-firma.example"]
+
+    token = csrf_of(page.text)
+    no_csrf = kb.post(f"/kreditoren/bindungen/{kit}", data={"decision": "confirm", "how": "x"})
+    assert no_csrf.status_code == 403
+    no_reason = kb.post(
+        f"/kreditoren/bindungen/{kit}", data={"decision": "confirm", "csrf_token": token}
+    )
+    assert no_reason.status_code == 400 and "Begründung" in no_reason.text
+    no_creditor = kb.post(
+        f"/kreditoren/bindungen/{new}",
+        data={"decision": "confirm", "how": "Rückruf", "csrf_token": token},
+    )
+    assert no_creditor.status_code == 400 and "kein Kreditor bekannt" in no_creditor.text
+
+    confirmed = kb.post(
+        f"/kreditoren/bindungen/{kit}",
+        data={
+            "decision": "confirm",
+            "how": "Rückruf unter 0421 5550-0: mallory ist ihr Abrechnungsdienstleister",
+            "csrf_token": token,
+        },
+    )
+    assert confirmed.status_code == 303
+    after = kb.get(confirmed.headers["location"])
+    assert "Sperre aufgehoben bei 1 Rechnung(en)" in after.text
+    refused = kb.post(
+        f"/kreditoren/bindungen/{new}",
+        data={"decision": "refuse", "how": "Firma unbekannt", "csrf_token": token},
+    )
+    assert refused.status_code == 303
+    states = {b.account: (b.state, b.decided_by) for b in creditors.bindings(container.pipeline)}
+    assert states["mallory@freemail.example"] == ("confirmed", "kb.krause")
+    assert states["neu@neu-firma.example"] == ("refused", "kb.krause")
+    (invoice,) = login(application, "a10.becker").get("/api/invoices").json()
+    (hold,) = invoice["holds"] if invoice["holds"] else [None]
+    assert hold is None  # the queue lists open holds only: the uploader hold is cleared
+    detail = login(application, "a10.becker").get(f"/api/invoices/{invoice['invoice_id']}")
+    (cleared,) = detail.json()["holds"]
+    assert cleared["cleared_by"] == "kb.krause" and "Abrechnungsdienstleister" in (
+        cleared["clear_reason"] or ""
+    )
+    with container.sessions() as session:
+        (_, decided) = master_data.history(session, f"binding:{kit}")
+        assert (decided.entry.action, decided.entry.actor) == ("binding_confirmed", "kb.krause")
+        assert master_data.verify(session)[1] == []
