@@ -89,7 +89,7 @@ def _documents(
         invoice = session.scalars(select(Invoice).where(Invoice.document_id == document.id)).first()
         label, reason = _status(document, invoice, workflow)
         if document.state == states.DUPLICATE:
-            reason = _duplicate_reason(session, message, document) or reason
+            reason = duplicate_reason(session, message, document) or reason
         findings = []
         if with_findings:
             rows = session.scalars(
@@ -146,7 +146,7 @@ def foreign_duplicate_de(number: str | None) -> str:
     )
 
 
-def _duplicate_reason(session: Session, message: Message, document: Document) -> str | None:
+def duplicate_reason(session: Session, message: Message, document: Document) -> str | None:
     """The duplicate's explanation; the original's state and advice only to the one who sent
     the original (same uploading account, or the same non-upload source)."""
     record = session.scalars(

@@ -43,6 +43,12 @@ class Message(Base):
     """One received e-mail, upload or dropped file."""
 
     __tablename__ = "messages"
+    __table_args__ = (
+        # the supplier portal's list: source LIKE 'upload:<account>:%' (issue 14)
+        Index(
+            "ix_messages_source_prefix", "source", postgresql_ops={"source": "varchar_pattern_ops"}
+        ),
+    )
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     channel: Mapped[str] = mapped_column(String(16))  # mail, upload, drop
     # Idempotency key: the Message-ID of an e-mail, else the content hash.

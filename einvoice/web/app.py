@@ -41,7 +41,8 @@ HERE = Path(__file__).parent
 class WebSettings:
     secret_key: str
     cookie_secure: bool = True
-    max_upload_bytes: int = 20 * 1024 * 1024
+    max_upload_bytes: int = 20 * 1024 * 1024  # per file
+    max_upload_files: int = 20  # files in one upload of the supplier portal
     session_policy: SessionPolicy = field(default_factory=SessionPolicy)
     throttle_policy: ThrottlePolicy = field(default_factory=ThrottlePolicy)
     base_url: str = "http://127.0.0.1:8000"  # EINVOICE_BASE_URL: links in e-mails

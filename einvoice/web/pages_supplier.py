@@ -1,15 +1,18 @@
-"""Supplier pages: submit an invoice, see the report at once, follow the status."""
+"""Supplier pages: submit invoices (several at once), see each report, follow the status,
+download one's own originals and reports. Only one's own: another supplier's is a 404."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Annotated
 
-from fastapi import APIRouter, File, Form, HTTPException, Request, UploadFile
+from fastapi import APIRouter, File, Form, HTTPException, Query, Request, UploadFile
 from fastapi.responses import RedirectResponse, Response
 
-from einvoice.services import submissions, upload
-from einvoice.services.accounts import Role
+from einvoice.services import submissions, supplier_portal, upload
+from einvoice.services.accounts import Role, User
 from einvoice.web.deps import do_submit, page_user, read_limited, render, workflow_status
+from einvoice.web.downloads import attachment
 from einvoice.web.security import RecordId, check_csrf, require_role
 
 router = APIRouter(include_in_schema=False)
@@ -17,45 +20,87 @@ router = APIRouter(include_in_schema=False)
 
 @router.get("/einreichen")
 def upload_form(request: Request) -> Response:
+    _supplier(request)
+    return _form(request)
+
+
+def _supplier(request: Request) -> User:
     user = page_user(request)
     require_role(user, [Role.SUPPLIER])
-    return render(request, "upload.html", error=None, limit_mb=_limit_mb(request))
+    return user
 
 
-def _limit_mb(request: Request) -> int:
-    limit: int = request.app.state.settings.max_upload_bytes
-    return limit // (1024 * 1024)
+def _form(request: Request, error: str | None = None, status_code: int = 200) -> Response:
+    settings = request.app.state.settings
+    return render(
+        request,
+        "upload.html",
+        status_code=status_code,
+        error=error,
+        limit_mb=settings.max_upload_bytes // (1024 * 1024),
+        max_files=settings.max_upload_files,
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class FileResult:
+    """One file of a multi-file upload: its own submission and verdict, or why it was refused."""
+
+    filename: str
+    submission: submissions.SubmissionView | None
+    again: bool
+    refused: str | None = None
 
 
 @router.post("/einreichen")
-async def upload_file(
+async def upload_files(
     request: Request,
-    file: Annotated[UploadFile, File()],
+    files: Annotated[list[UploadFile] | None, File()] = None,
+    file: Annotated[UploadFile | None, File()] = None,
     csrf_token_field: Annotated[str | None, Form(alias="csrf_token")] = None,
 ) -> Response:
-    user = page_user(request)
-    require_role(user, [Role.SUPPLIER])
+    user = _supplier(request)
     check_csrf(request, csrf_token_field)
-    data = await read_limited(file, request.app.state.settings.max_upload_bytes)
-    if not data:
-        return render(
+    settings = request.app.state.settings
+    chosen = [f for f in [*(files or []), *([file] if file else [])] if f.filename or f.size]
+    if not chosen:
+        return _form(request, "Bitte mindestens eine Rechnungsdatei (XML oder PDF) auswählen.", 400)
+    if len(chosen) > settings.max_upload_files:
+        return _form(
             request,
-            "upload.html",
-            status_code=400,
-            error="Bitte eine Rechnungsdatei (XML oder PDF) auswählen.",
-            limit_mb=_limit_mb(request),
+            f"Sie haben {len(chosen)} Dateien ausgewählt; auf einmal gehen höchstens "
+            f"{settings.max_upload_files}. Bitte in mehreren Schritten einreichen.",
+            413,
         )
-    result = do_submit(request, user, data, file.filename or "rechnung")
-    target = f"/einreichungen/{result.message_id}"
-    if not result.new:
-        target += "?erneut=1"
-    return RedirectResponse(target, status_code=303)
+    results = [await _one(request, user, f) for f in chosen]
+    if len(results) == 1:
+        (only,) = results
+        if only.refused is not None:
+            return _form(request, only.refused, 413 if "zu groß" in only.refused else 400)
+        assert only.submission is not None
+        target = f"/einreichungen/{only.submission.message_id}"
+        return RedirectResponse(target + ("?erneut=1" if only.again else ""), status_code=303)
+    return render(request, "upload_result.html", results=results)
+
+
+async def _one(request: Request, user: User, file: UploadFile) -> FileResult:
+    name = file.filename or "rechnung"
+    try:
+        data = await read_limited(file, request.app.state.settings.max_upload_bytes)
+    except HTTPException as exc:
+        return FileResult(name, None, False, f"{name}: {exc.detail}")
+    if not data:
+        return FileResult(name, None, False, f"{name}: Die Datei ist leer.")
+    result = do_submit(request, user, data, name)
+    view = submissions.submission(
+        request.app.state.container.pipeline, result.message_id, workflow_status(request)
+    )
+    return FileResult(name, view, not result.new)
 
 
 @router.get("/einreichungen/{message_id}")
 def submission_page(request: Request, message_id: RecordId, erneut: int = 0) -> Response:
-    user = page_user(request)
-    require_role(user, [Role.SUPPLIER])
+    user = _supplier(request)
     pipeline = request.app.state.container.pipeline
     if not upload.owns_message(pipeline, message_id, user.id):
         raise HTTPException(404, "Diese Einreichung gibt es nicht (oder sie gehört nicht Ihnen).")
@@ -64,10 +109,53 @@ def submission_page(request: Request, message_id: RecordId, erneut: int = 0) -> 
 
 
 @router.get("/meine-rechnungen")
-def my_invoices(request: Request) -> Response:
-    user = page_user(request)
-    require_role(user, [Role.SUPPLIER])
-    views = submissions.list_submissions(
-        request.app.state.container.pipeline, user.id, workflow_status(request)
+def my_invoices(
+    request: Request,
+    q: Annotated[str, Query(max_length=200)] = "",
+    stand: Annotated[str, Query(max_length=32)] = "",
+    seite: Annotated[int, Query(ge=1, le=100000)] = 1,
+) -> Response:
+    user = _supplier(request)
+    query = supplier_portal.SubmissionQuery(q.strip(), stand, seite)
+    page = supplier_portal.search(
+        request.app.state.container.pipeline, user.id, query, workflow_status(request)
     )
-    return render(request, "my_invoices.html", submissions=views)
+    return render(
+        request,
+        "my_invoices.html",
+        page=page,
+        query=query,
+        state_filters=supplier_portal.STATE_FILTERS,
+    )
+
+
+def _own(request: Request, document_id: int) -> supplier_portal.OwnDocument:
+    user = _supplier(request)
+    found = supplier_portal.own_document(request.app.state.container.pipeline, user.id, document_id)
+    if found is None:
+        raise HTTPException(404, "Diese Datei gibt es nicht (oder sie gehört nicht Ihnen).")
+    return found
+
+
+@router.get("/meine-rechnungen/{document_id}/original")
+def own_original(request: Request, document_id: RecordId) -> Response:
+    own = _own(request, document_id)
+    data = request.app.state.container.pipeline.blobs.get(own.sha256)
+    return attachment(data, own.filename)
+
+
+@router.get("/meine-rechnungen/{document_id}/pruefbericht.pdf")
+def own_report_pdf(request: Request, document_id: RecordId) -> Response:
+    """The validation report as given on arrival, printed to PDF by Chromium."""
+    from einvoice.formats.report_output import to_html
+    from einvoice.presentation.render.pdf import RenderError, html_to_pdf
+
+    own = _own(request, document_id)
+    report = supplier_portal.stored_report(request.app.state.container.pipeline, own.document_id)
+    try:
+        pdf = html_to_pdf(to_html([report]), timeout=60.0)
+    except RenderError as exc:
+        raise HTTPException(
+            503, f"Der Prüfbericht kann gerade nicht als PDF erzeugt werden: {exc}"
+        ) from exc
+    return attachment(pdf, f"Pruefbericht {own.number or own.filename}")

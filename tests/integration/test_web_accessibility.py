@@ -27,7 +27,7 @@ PER_ROUTE = 2  # pages checked per route pattern and role (e.g. two invoice page
 #: routes that answer files, JSON or redirects, not pages: the health checks, and the
 #: sign-on's hops to and from the city's OpenID provider (walked in test_web_browser_accounts)
 NOT_PAGES = re.compile(
-    r"^/(api/|static/|healthz|readyz|openapi|docs|redoc)|/original$|/pdf$|/anlagen/|\.csv$|"
+    r"^/(api/|static/|healthz|readyz|openapi|docs|redoc)|/original$|/pdf$|\.pdf$|/anlagen/|\.csv$|"
     r"\.\{kind\}$|/darstellung/|^/logout$|^/login/sso"
 )
 
@@ -182,6 +182,27 @@ def test_every_page_of_every_role_has_no_wcag_violations(tmp_path: Path) -> None
             _login(page, base, username)
             checker.crawl(page, role.value, ["/", "/barrierefreiheit"])
             page.close()
+
+        # states only a form reaches: several files at once, a search, a refused upload
+        supplier = browser.new_page(locale="de-DE")
+        _login(supplier, base, "hansen")
+        supplier.goto(base + "/einreichen")
+        supplier.set_input_files(
+            "input[type=file]",
+            [
+                str(SAMPLES / "invalid" / "cii-summe-falsch.xml"),
+                str(SAMPLES / "zugferd-en16931.pdf"),
+            ],
+        )
+        supplier.click("button:has-text('Einreichen und prüfen')")
+        supplier.wait_for_url("**/einreichen")
+        assert "Ergebnis Ihrer Einreichung" in supplier.content()
+        checker.check(supplier, "supplier (mehrere Dateien)")
+        supplier.goto(base + "/meine-rechnungen?stand=abgelehnt&q=summe")
+        checker.check(supplier, "supplier (Suche)")
+        supplier.goto(base + "/meine-rechnungen?q=gibt-es-nicht")
+        checker.check(supplier, "supplier (nichts gefunden)")
+        supplier.close()
 
         # states only a form reaches: the rejection's confirmation, error pages
         clerk = browser.new_page(locale="de-DE")

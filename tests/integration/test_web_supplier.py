@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 from einvoice.services.accounts import Role
@@ -165,3 +166,119 @@ def test_same_invoice_by_another_supplier_through_the_form(tmp_path: Path) -> No
         assert leak not in page.text, leak
     listing = b.get("/meine-rechnungen")
     assert "geheim-a" not in listing.text and listing.text.count('href="/einreichungen/') == 1
+
+
+def _upload_many(c, files: list[tuple[str, bytes]]):  # type: ignore[no-untyped-def]
+    page = c.get("/einreichen")
+    assert 'name="files"' in page.text and " multiple" in page.text
+    return c.post(
+        "/einreichen",
+        data={"csrf_token": csrf_of(page.text)},
+        files=[("files", (name, data, "application/xml")) for name, data in files],
+    )
+
+
+def test_several_files_in_one_upload_each_its_own_submission(tmp_path: Path) -> None:
+    application, container = make_app(tmp_path)
+    application.state.settings = type(application.state.settings)(
+        secret_key="t" * 48, max_upload_bytes=200_000, max_upload_files=3
+    )
+    account(container, "lieferant", Role.SUPPLIER)
+    c = login(application, "lieferant")
+    good = (SAMPLES / "xrechnung-ubl.xml").read_bytes()
+    wrong = (SAMPLES / "invalid" / "cii-summe-falsch.xml").read_bytes()
+    result = _upload_many(
+        c, [("gut.xml", good), ("falsch.xml", wrong), ("gross.xml", b"<a>" + b" " * 300_000)]
+    )
+    assert result.status_code == 200
+    text = result.text
+    assert "Angenommen" in text and "Abgelehnt" in text and "Nicht angenommen" in text
+    assert "zu groß" in text and text.count('href="/einreichungen/') == 2
+    listing = c.get("/meine-rechnungen")
+    assert listing.text.count('href="/einreichungen/') == 2
+    # the supplier's finding says which amount was expected (BR-CO-15)
+    report = c.get(re.findall(r'href="(/einreichungen/\d+)"', text)[1])
+    assert "BR-CO-15" in report.text and ", erwartet " in report.text
+    assert "(BT-109 + BT-110 = " in report.text
+    # too many files: nothing is taken, a German message says the limit
+    many = _upload_many(c, [(f"r{i}.xml", good) for i in range(4)])
+    assert many.status_code == 413 and "höchstens 3" in many.text
+    assert c.get("/meine-rechnungen").text.count('href="/einreichungen/') == 2
+
+
+def test_my_invoices_search_and_paging_in_the_database(tmp_path: Path) -> None:
+    from einvoice.services import supplier_portal
+
+    application, container = make_app(tmp_path)
+    account(container, "lieferant", Role.SUPPLIER)
+    account(container, "andere", Role.SUPPLIER)
+    c = login(application, "lieferant")
+    good = (SAMPLES / "xrechnung-ubl.xml").read_bytes()
+    _upload(c, "gut.xml", good)
+    _upload(c, "falsch.xml", (SAMPLES / "invalid" / "ubl-summe-falsch.xml").read_bytes())
+    _upload(c, "cii.xml", (SAMPLES / "xrechnung-cii.xml").read_bytes())
+    _upload(login(application, "andere"), "fremd.xml", good)  # never in the list
+    all_rows = c.get("/meine-rechnungen")
+    assert all_rows.text.count('href="/einreichungen/') == 3 and "fremd.xml" not in all_rows.text
+    number = re.search(r"<td>(BH-[\w-]+)</td>", all_rows.text)
+    assert number
+    by_number = c.get("/meine-rechnungen", params={"q": number.group(1)})
+    rows = by_number.text.count('href="/einreichungen/')
+    assert 1 <= rows < 3 and by_number.text.count(f"<td>{number.group(1)}</td>") == rows
+    assert "fremd.xml" not in by_number.text
+    rejected = c.get("/meine-rechnungen", params={"stand": "abgelehnt"})
+    assert rejected.text.count('href="/einreichungen/') == 1 and "falsch.xml" in rejected.text
+    nothing = c.get("/meine-rechnungen", params={"q": "gibt-es-nicht"})
+    assert "Keine Einreichung passt" in nothing.text
+    pipeline = container.pipeline
+    owner = _account_id(container, "lieferant")
+    page = supplier_portal.search(pipeline, owner, supplier_portal.SubmissionQuery(per_page=2))
+    assert (page.total, page.pages, len(page.rows)) == (3, 2, 2)
+    second = supplier_portal.search(
+        pipeline, owner, supplier_portal.SubmissionQuery(page=2, per_page=2)
+    )
+    assert len(second.rows) == 1 and second.rows[0].filename == "gut.xml"
+    assert [r.filename for r in page.rows + second.rows] == ["cii.xml", "falsch.xml", "gut.xml"]
+    amount = second.rows[0].amount
+    assert amount is not None, second.rows
+    german = f"{amount:.2f}".replace(".", ",")
+    by_amount = supplier_portal.search(pipeline, owner, supplier_portal.SubmissionQuery(german))
+    assert by_amount.total >= 1 and all(r.amount == amount for r in by_amount.rows)
+    today = page.rows[0].received_at.astimezone(supplier_portal.BERLIN).strftime("%d.%m.%Y")
+    by_day = supplier_portal.search(pipeline, owner, supplier_portal.SubmissionQuery(today))
+    assert by_day.total == 3
+    web_page = c.get("/meine-rechnungen", params={"seite": 99})
+    assert web_page.status_code == 200
+
+
+def _account_id(container, username: str) -> int:  # type: ignore[no-untyped-def]
+    from sqlalchemy import select
+
+    from einvoice.storage.accounts import Account
+
+    with container.sessions() as session:
+        return int(session.scalar(select(Account.id).where(Account.username == username)))
+
+
+def test_own_original_and_report_pdf_only_for_the_owner(tmp_path: Path) -> None:
+    application, container = make_app(tmp_path)
+    account(container, "a-gmbh", Role.SUPPLIER)
+    account(container, "b-gmbh", Role.SUPPLIER)
+    data = (SAMPLES / "invalid" / "ubl-summe-falsch.xml").read_bytes()
+    a = login(application, "a-gmbh")
+    report = a.get(_upload(a, "meine rechnung.xml", data).headers["location"])
+    original_link = re.search(r'href="(/meine-rechnungen/\d+/original)"', report.text)
+    pdf_link = re.search(r'href="(/meine-rechnungen/\d+/pruefbericht\.pdf)"', report.text)
+    assert original_link and pdf_link
+    original = a.get(original_link.group(1))
+    assert original.status_code == 200 and original.content == data
+    assert "attachment" in original.headers["content-disposition"]
+    assert original.headers["x-content-type-options"] == "nosniff"
+    pdf = a.get(pdf_link.group(1))
+    assert pdf.status_code == 200 and pdf.content.startswith(b"%PDF-")
+    assert "attachment" in pdf.headers["content-disposition"]
+    b = login(application, "b-gmbh")
+    for link in (original_link.group(1), pdf_link.group(1)):
+        assert b.get(link).status_code == 404
+    clerk_less = client(application)
+    assert clerk_less.get(original_link.group(1)).status_code in (303, 401)

@@ -5,7 +5,11 @@
   var chosen = document.getElementById("chosen");
   if (!zone || !input) { return; }
   function show() {
-    chosen.textContent = input.files.length ? input.files[0].name : "";
+    var names = [];
+    for (var i = 0; i < input.files.length; i++) { names.push(input.files[i].name); }
+    chosen.textContent = names.length > 1
+      ? names.length + " Dateien: " + names.join(", ")
+      : (names[0] || "");
   }
   input.addEventListener("change", show);
   ["dragenter", "dragover"].forEach(function (name) {
