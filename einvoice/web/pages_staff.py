@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass
+from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
 from typing import Annotated, Any
 from urllib.parse import urlencode
@@ -273,7 +274,7 @@ def _invoice_response(
         may_clear=may_clear,
         keeps_creditors=user.role.keeps_creditors,
         blocked=blocked_reason_de(h.code for h in detail.open_holds) if detail.open_holds else None,
-        rendering=_rendering(model),
+        rendering=_rendering(model, _today(pipeline)),
         pdf_url=pdf_url,
         attachments=files,
         facts=_facts(request, detail),
@@ -315,7 +316,6 @@ class Facts:
 
 
 def _facts(request: Request, detail: Any) -> Facts:
-    from datetime import date
 
     from einvoice.domain.holidays_de import shift_reason_de
     from einvoice.services.workflow_base import ports_of
@@ -352,14 +352,23 @@ def _model(data: bytes, filename: str) -> Any:
         return None
 
 
-def _rendering(model: Any) -> str | None:
-    """The readable rendering (escaped HTML fragment of the project's renderer)."""
+def _today(pipeline: Any) -> date:
+    """The day in the city (Europe/Berlin) by the pipeline's clock."""
+    from zoneinfo import ZoneInfo
+
+    now: datetime = pipeline.clock()
+    return now.astimezone(ZoneInfo("Europe/Berlin")).date()
+
+
+def _rendering(model: Any, today: date) -> str | None:
+    """The readable rendering (escaped HTML fragment of the project's renderer); a Skonto
+    whose deadline passed before ``today`` is shown as expired."""
     if model is None:
         return None
     from einvoice.presentation.render import render_html
 
     try:
-        html: str = render_html(model, embed=True, inline_css=False)
+        html: str = render_html(model, embed=True, inline_css=False, today=today)
     except Exception:
         log.warning("invoice cannot be rendered", exc_info=True)
         return None

@@ -184,3 +184,16 @@ def test_invoice_without_optional_parts_renders(sample: Invoice) -> None:
     assert "Rechnung Nr. 1" in text
     assert "Diese Rechnung enthält keine Positionen" in text
     assert "Keine Zahlungsinformationen angegeben." in text
+
+
+def test_an_expired_skonto_is_not_shown_as_possible(sample: Invoice) -> None:
+    """Issue 14: an expired Skonto still said "Skonto möglich" on the invoice page."""
+    before = _text(render_html(sample, embed=True, today=date(2025, 3, 28)))
+    assert f"Skonto möglich bis 28.03.2025: 549,04{NBSP}€ zahlen" in before
+    assert "abgelaufen" not in before
+    after = _text(render_html(sample, embed=True, today=date(2025, 3, 29)))
+    assert "Skonto möglich" not in after
+    assert "Skontofrist am 28.03.2025 abgelaufen – kein Skonto mehr" in after
+    assert "14 Tage – abgelaufen" in after  # the row of the table too
+    printed = _text(render_html(sample))  # no day given: offered, with its deadline
+    assert "Skonto möglich" not in printed and "Skonto angeboten bis 28.03.2025" in printed

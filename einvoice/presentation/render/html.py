@@ -8,6 +8,7 @@ fonts from the web, and a Content-Security-Policy that forbids all of it.
 
 from __future__ import annotations
 
+from datetime import date
 from functools import cache
 from typing import Any
 
@@ -65,15 +66,22 @@ def render_html(
     title: str | None = None,
     embed: bool = False,
     inline_css: bool = True,
+    today: date | None = None,
 ) -> str:
     """The invoice as a complete standalone page; ``embed=True``: a fragment (no html/head).
+
+    ``today``: the day the page is looked at (the web app's invoice page): a Skonto whose
+    deadline has passed is then shown as expired, not as possible. Without it (a printed or
+    archived rendering) the Skonto is shown as offered, with its deadline.
 
     The fragment is one ``<article class="einvoice-render">`` with its own ``<style>``
     scoped to that class. A page whose Content-Security-Policy forbids inline styles
     passes ``inline_css=False`` and links :func:`invoice_css` as a stylesheet instead.
     """
     template = environment().get_template(FRAGMENT_TEMPLATE if embed else PAGE_TEMPLATE)
-    return template.render(_context(invoice, title, embed=embed, inline_css=inline_css))
+    context = _context(invoice, title, embed=embed, inline_css=inline_css)
+    context["skonto_state"] = view.skonto_state(context["skonto"], today)
+    return template.render(context)
 
 
 def invoice_css() -> str:

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
+from datetime import date
 
 from einvoice.domain.invoice import Invoice, InvoiceLine, SupportingDocument
-from einvoice.domain.skonto import skonto_terms
+from einvoice.domain.skonto import SkontoOffer, skonto_terms
 from einvoice.domain.values import InvalidValueError
 from einvoice.presentation.render.codes import document_kind
 
@@ -79,3 +80,27 @@ def default_title(invoice: Invoice) -> str:
     seller = invoice.seller.name or invoice.seller.trading_name
     title = f"{kind} {invoice.number}"
     return f"{title} – {seller}" if seller else title
+
+
+@dataclass(frozen=True, slots=True)
+class SkontoState:
+    """What the header says of the Skonto: ``open`` (the next deadline still ahead, or no
+    day given), ``expired`` (every deadline passed on ``today``)."""
+
+    kind: str  # "none", "offered", "open", "expired"
+    offer: SkontoOffer | None  # the next open offer, or the last one that expired
+    expired: frozenset[date]  # deadlines already passed (rows marked in the table)
+
+
+def skonto_state(offers: Sequence[SkontoOffer], today: date | None) -> SkontoState:
+    """Is the Skonto still possible on ``today``? (``None``: the day is unknown: offered.)"""
+    if not offers:
+        return SkontoState("none", None, frozenset())
+    ordered = sorted(offers, key=lambda o: o.deadline)
+    if today is None:
+        return SkontoState("offered", ordered[0], frozenset())
+    passed = frozenset(o.deadline for o in ordered if o.deadline < today)
+    still = [o for o in ordered if o.deadline >= today]
+    if still:
+        return SkontoState("open", still[0], passed)
+    return SkontoState("expired", ordered[-1], passed)
