@@ -32,15 +32,22 @@ def clean_stem(filename: str, fallback: str = "rechnung") -> str:
 
 
 def attachment(data: bytes, filename: str) -> Response:
-    """The file as an attachment: RFC 6266/5987 name (ASCII fallback + UTF-8), extension by
-    content, ``nosniff`` and a sandboxing CSP."""
+    """A supplier's file as an attachment: RFC 6266/5987 name (ASCII fallback + UTF-8),
+    extension by content, ``nosniff`` and a sandboxing CSP."""
     extension, media_type = kind_of(data)
-    stem = clean_stem(filename)
-    full = stem + extension
+    return generated_file(data, clean_stem(filename) + extension, media_type)
+
+
+def generated_file(data: bytes, filename: str, media_type: str) -> Response:
+    """A file the city's system made (CSV, the decision paper) as an attachment, with the
+    same protections as a supplier's file; ``filename`` is the full name with extension."""
+    stem, dot, extension = filename.rpartition(".")
     ascii_stem = unicodedata.normalize("NFKD", stem).encode("ascii", "ignore").decode("ascii")
     ascii_stem = "".join(c if c.isalnum() or c in "._- " else "_" for c in ascii_stem).strip()
-    fallback = (ascii_stem or "rechnung") + extension
-    disposition = f"attachment; filename=\"{fallback}\"; filename*=UTF-8''{quote(full, safe='')}"
+    fallback = (ascii_stem or "rechnung") + dot + extension
+    disposition = (
+        f"attachment; filename=\"{fallback}\"; filename*=UTF-8''{quote(filename, safe='')}"
+    )
     return Response(
         data,
         media_type=media_type,

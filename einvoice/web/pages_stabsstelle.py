@@ -11,6 +11,7 @@ from fastapi.responses import Response
 
 from einvoice.services.accounts import Role
 from einvoice.web.deps import page_user, render
+from einvoice.web.downloads import generated_file
 from einvoice.web.security import require_role
 
 router = APIRouter(include_in_schema=False)
@@ -95,10 +96,10 @@ def metrics_csv(request: Request) -> Response:
     writer = csv.writer(out, delimiter=";")
     for row in rows_of(_board(request)):  # type: ignore[arg-type]
         writer.writerow(row)
-    return Response(
-        "\ufeff" + out.getvalue(),
-        media_type="text/csv; charset=utf-8",
-        headers={"Content-Disposition": 'attachment; filename="e-rechnung-kennzahlen.csv"'},
+    return generated_file(
+        ("\ufeff" + out.getvalue()).encode("utf-8"),
+        "e-rechnung-kennzahlen.csv",
+        "text/csv; charset=utf-8",
     )
 
 
@@ -115,11 +116,11 @@ def decision_paper(request: Request, kind: str) -> Response:
         raise HTTPException(404, "Nur PDF oder HTML.")
     data = paper_data(request.app.state.container.pipeline, date.today())
     name = f"entscheidungsvorlage-{date.today():%Y-%m-%d}.{kind}"
-    disposition = {"Content-Disposition": f'attachment; filename="{name}"'}
     if kind == "html":
-        return Response(paper.render_html(data), media_type="text/html", headers=disposition)
+        html = paper.render_html(data).encode("utf-8")
+        return generated_file(html, name, "text/html; charset=utf-8")
     try:
         pdf = paper.render_pdf(data)
     except ChromiumNotFoundError as exc:
         raise HTTPException(503, str(exc)) from exc
-    return Response(pdf, media_type="application/pdf", headers=disposition)
+    return generated_file(pdf, name, "application/pdf")

@@ -26,6 +26,10 @@ def test_dashboard_portfolio_and_paper(tmp_path: Path) -> None:
     cdo = login(application, "cdo")
     exported = cdo.get("/stabsstelle/kennzahlen.csv")
     assert exported.status_code == 200 and "Kalenderwoche" in exported.text
+    # the city's own files carry the download protections of a supplier's file
+    assert exported.headers["x-content-type-options"] == "nosniff"
+    assert exported.headers["content-security-policy"].startswith("sandbox")
+    assert 'filename="e-rechnung-kennzahlen.csv"' in exported.headers["content-disposition"]
     with live_server(application) as base, chromium() as browser:
         page = browser.new_page(viewport={"width": 1400, "height": 1000}, locale="de-DE")
         page.goto(base + "/login")
@@ -45,3 +49,5 @@ def test_dashboard_portfolio_and_paper(tmp_path: Path) -> None:
     assert pdf.status_code == 200 and pdf.content[:5] == b"%PDF-"
     html = cdo.get("/stabsstelle/entscheidungsvorlage.html")
     assert html.status_code == 200 and "Entscheidungsvorlage" in html.text
+    assert html.headers["content-security-policy"].startswith("sandbox")
+    assert html.headers["content-disposition"].startswith("attachment;")
