@@ -18,6 +18,7 @@ import random
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
+from decimal import Decimal
 from email.message import EmailMessage
 from email.utils import format_datetime, make_msgid
 from typing import Any
@@ -40,6 +41,9 @@ RETURN_REASONS = (
     "Bitte die Leistungszeit angeben.",
     "Die Bankverbindung weicht von unseren Stammdaten ab – bitte prüfen.",
 )
+#: Days between two history invoices of a supplier with the same amount (more than the
+#: duplicate window, ``duplicate_window_days``, 14 by default).
+DUPLICATE_SPACING_DAYS = 31
 REJECT_REASONS = ("Leistung wurde nicht bei uns bestellt.", "Doppelt berechnet (bereits bezahlt).")
 
 
@@ -102,6 +106,25 @@ def _mail(invoice: SampleInvoice, received: datetime, tag: str) -> bytes:
 Event = tuple[datetime, int, Callable[[Pipeline], None]]
 
 
+def _distinct(
+    invoice: SampleInvoice, day: date, seed: int, amounts: dict[tuple[str, Decimal], date]
+) -> SampleInvoice:
+    """The history's own invoice numbers (never a shipped sample's), and no two invoices of a
+    supplier with the same amount within the duplicate window: the pilot's invoices are not
+    duplicates, so the demo holds only the forged e-mail (issue 12)."""
+    prefix = invoice.number.rstrip("0123456789")
+    invoice = dataclasses.replace(invoice, number=f"{prefix}{day:%Y}-{seed:05d}")
+    while (seen := amounts.get((invoice.seller.name, invoice.payable_amount))) is not None and abs(
+        (day - seen).days
+    ) <= DUPLICATE_SPACING_DAYS:
+        first, *rest = invoice.lines
+        invoice = dataclasses.replace(
+            invoice, lines=(dataclasses.replace(first, quantity=first.quantity + 1), *rest)
+        )
+    amounts[(invoice.seller.name, invoice.payable_amount)] = day
+    return invoice
+
+
 def seed_pilot_history(
     pipeline: Pipeline, today: date, weeks: int = 10, per_day: tuple[int, int] = (1, 2)
 ) -> HistorySummary:
@@ -132,17 +155,23 @@ def seed_pilot_history(
                 at(now + timedelta(minutes=minutes), _act(ids, f"s{n}", action, person))
             at(now + timedelta(minutes=40), _export(summary))
     seed = 0
+    amounts = {key: today for key in _amounts_before(pipeline)}  # the shipped samples
     for day in _workdays(start, today):
         for _ in range(rng.randint(*per_day)):
             seed += 1
             office = rng.choice(tuple(OFFICES))
             leitweg, clerk, approver = OFFICES[office]
             issue = day - timedelta(days=rng.randint(1, 5))
-            invoice = dataclasses.replace(
-                example(n_lines=rng.randint(1, 4), seed=seed),
-                issue_date=issue,
-                due_date=issue + timedelta(days=30),
-                buyer_reference=leitweg,
+            invoice = _distinct(
+                dataclasses.replace(
+                    example(n_lines=rng.randint(1, 4), seed=seed),
+                    issue_date=issue,
+                    due_date=issue + timedelta(days=30),
+                    buyer_reference=leitweg,
+                ),
+                day,
+                seed,
+                amounts,
             )
             key = f"r{seed}"
             arrival = _at(day, rng.randint(6, 15), rng.randint(0, 59))
@@ -251,6 +280,20 @@ def _open_before(pipeline: Pipeline) -> list[tuple[int, str]]:
             .order_by(Workflow.invoice_id)
         ).all()
         return [(r.invoice_id, r.department or "") for r in rows]
+
+
+def _amounts_before(pipeline: Pipeline) -> list[tuple[str, Decimal]]:
+    from sqlalchemy import select
+
+    from einvoice.storage.tables import Invoice, Workflow
+
+    with pipeline.sessions() as session:
+        rows = session.execute(
+            select(Invoice.seller_name, Workflow.amount).join(
+                Workflow, Workflow.invoice_id == Invoice.id
+            )
+        ).all()
+        return [(r.seller_name or "", Decimal(r.amount)) for r in rows]
 
 
 def _count(pipeline: Pipeline, statuses: tuple[str, ...]) -> int:

@@ -60,7 +60,7 @@ from einvoice.storage.tables import Document, Invoice, Message, Workflow
 HOLD = "hold"
 CLEAR_HOLD = "clear_hold"
 ASSIGN_CREDITOR = "assign_creditor"
-CLOSED_STATES = ("rejected", "returned_to_supplier")
+CLOSED_STATES = ("rejected", "returned_to_supplier", "replaced")
 
 
 @dataclass(frozen=True, slots=True)
@@ -301,7 +301,8 @@ def _duplicate(
         .join(Workflow, Workflow.invoice_id == Invoice.id)
         .join(Document, Document.id == Invoice.document_id)
         .outerjoin(InvoiceSupplierRow, InvoiceSupplierRow.invoice_id == Invoice.id)
-        .where(Invoice.id != invoice.id, Workflow.status.not_in(CLOSED_STATES), or_(*same))
+        # only invoices that came before: the first of two is not the suspect one
+        .where(Invoice.id < invoice.id, Workflow.status.not_in(CLOSED_STATES), or_(*same))
         .order_by(Invoice.id)
         .limit(200)
     )
