@@ -27,6 +27,17 @@ EVENTS_DE: dict[str, str] = {
     ActionKind.RETURN_TO_SUPPLIER.value: "an den Lieferanten zurückgegeben",
     ActionKind.REPLACE.value: "durch eine korrigierte Fassung ersetzt",
     "comment": "kommentiert",
+    # payment holds (issue 12) on the invoice; master data events of creditors and bindings
+    "hold": "Zahlung gesperrt",
+    "clear_hold": "Zahlungssperre aufgehoben",
+    "assign_creditor": "Kreditor zugeordnet",
+    "creditor_created": "Kreditor angelegt",
+    "creditor_changed": "Kreditor geändert",
+    "account_added": "Bankverbindung erfasst (ungeprüft)",
+    "account_verified": "Bankverbindung geprüft",
+    "binding_pending": "Bindung eines Portalkontos beantragt",
+    "binding_confirmed": "Bindung eines Portalkontos bestätigt",
+    "binding_refused": "Bindung eines Portalkontos abgelehnt",
 }
 
 #: pipeline states of messages and documents

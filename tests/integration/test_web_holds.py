@@ -67,7 +67,7 @@ def test_queue_filters_mit_sperre_marks_and_sorts_by_it(tmp_path: Path) -> None:
     text = re.sub(r"<[^>]+>", "", marker.group(1))
     assert "gesperrt: " in text
     assert "Bankverbindung ungeprüft" in text and "Einreicher nicht Verkäufer" in text
-    assert '<span aria-hidden="true">⛔</span>' in marker.group(1)
+    assert '<span aria-hidden="true">⚠</span>' in marker.group(1)
     # the filter survives sorting and paging links
     assert 'href="/eingang?held=1&amp;sort=-deadline"' in held.text
 

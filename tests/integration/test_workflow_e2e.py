@@ -9,6 +9,7 @@ import email
 import json
 import mailbox
 import os
+import re
 import subprocess
 import threading
 from collections.abc import Iterator
@@ -207,5 +208,18 @@ def test_demo_shows_where_each_invoice_went(tmp_path: Path) -> None:
         "GESPERRT (Bankverbindung ungeprüft)" in line and "DE89 3704 0044 0532 0130 00" in line
         for line in lines
     )
+    # only that e-mail and the samples whose IBAN has a typo (BR-DE-19) are held; the valid
+    # samples (the sample creditors' verified accounts) and the pilot history are not
+    blocks = done.stdout.split("\nE-Mail ")
+    held = {
+        re.findall(r"^\s+(\S+\.(?:xml|pdf)): angenommen", block, re.M)[0]
+        for block in blocks
+        if "GESPERRT" in block
+    }
+    assert held == {
+        "cii-iban-pruefziffer-falsch.xml",
+        "ubl-iban-pruefziffer-falsch.xml",
+        "rechnung-04711.xml",
+    }, held
     assert all("kein SMTP-Server" in line for line in rejected)
     assert "WARNING" not in done.stderr
