@@ -8,6 +8,7 @@ happened to each invoice.
 
 from __future__ import annotations
 
+import shlex
 import shutil
 from datetime import UTC, datetime
 from email.message import EmailMessage
@@ -116,7 +117,8 @@ def demo(
     from einvoice.storage import db
     from einvoice.workers.actors import poll_source, register
 
-    if not samples.is_dir():
+    generate = not samples.is_dir() and samples == SAMPLES  # installed wheel: no samples/
+    if not samples.is_dir() and not generate:
         typer.echo(f"Ordner mit Beispielrechnungen nicht gefunden: {samples}", err=True)
         raise typer.Exit(2)
     folder = folder.resolve()
@@ -124,6 +126,12 @@ def demo(
         shutil.rmtree(folder)
     maildir = folder / "Maildir"
     folder.mkdir(parents=True)
+    if generate:
+        from einvoice.samplegen import write_samples
+
+        samples = folder / "samples"
+        write_samples(samples)
+        typer.echo(f"Beispielrechnungen erzeugt in {samples}")
     count = fill_maildir(maildir, samples)
     settings = config.load(
         {"EINVOICE_DATA_DIR": str(folder / "data"), "EINVOICE_BROKER_URL": "stub"}
@@ -143,7 +151,7 @@ def demo(
     _seed_history(container)
     _seed_portfolio(container)
     _demo_accounts(container)
-    _print_hints(container, settings.data_dir)
+    _print_hints(container, settings.data_dir, samples)
 
 
 DEMO_ACCOUNTS = (
@@ -180,6 +188,14 @@ def _seed_portfolio(container: object) -> None:
     typer.echo(f"Beispiel-Portfolio der Stabsstelle angelegt: {count} Projekte.")
 
 
+def _short(path: Path) -> str:
+    """``path`` relative to the working folder when inside it."""
+    try:
+        return str(path.resolve().relative_to(Path.cwd()))
+    except ValueError:
+        return str(path)
+
+
 def _command_prefix(data_dir: Path) -> str:
     """``EINVOICE_DATA_DIR=... einvoice`` as the user can type it from here."""
     import os
@@ -187,13 +203,7 @@ def _command_prefix(data_dir: Path) -> str:
     import shutil
     import sys
 
-    here = Path.cwd()
-
-    def short(path: Path) -> str:
-        try:
-            return str(path.relative_to(here))
-        except ValueError:
-            return str(path)
+    short = _short
 
     program = Path(sys.argv[0])
     if program.name == "einvoice" and program.is_file():
@@ -208,7 +218,7 @@ def _command_prefix(data_dir: Path) -> str:
     return f"EINVOICE_DATA_DIR={shlex.quote(short(data_dir))} {exe}"
 
 
-def _print_hints(container: object, data_dir: Path) -> None:
+def _print_hints(container: object, data_dir: Path, samples: Path) -> None:
     """Next steps, each line working as printed (the demo's data folder is on every line)."""
     from sqlalchemy import select
 
@@ -225,7 +235,7 @@ def _print_hints(container: object, data_dir: Path) -> None:
     typer.echo("\nWeiter (jede Zeile so ausführbar; die Einstellung zeigt auf die Demo-Daten):")
     hints = [
         f"{run} status",
-        f"{run} validate samples/",
+        f"{run} validate {shlex.quote(_short(samples))}/",
         f"{run} failures list",
         f"{run} queue list amt-10",
     ]

@@ -130,3 +130,24 @@ def test_doctor_from_the_wheel_has_no_error(wheel_venv: Path, tmp_path: Path) ->
     assert doctor.returncode == 0, doctor.stdout + doctor.stderr[-2000:]
     for name in ("Datenbank", "Weiterleitung", "Regeln CII D16B XSD"):
         assert any(name in line for line in lines), (name, doctor.stdout)
+
+
+def test_demo_from_the_wheel_and_its_hints(wheel_venv: Path, tmp_path: Path) -> None:
+    """Without a checkout there is no samples/ folder: the demo writes the samples itself,
+    and every hint it prints (but the web server) works as printed from the same folder."""
+    env = _clean_env()
+    demo = _run([str(wheel_venv / "bin" / "einvoice"), "demo"], tmp_path, env)
+    assert demo.returncode == 0, demo.stdout[-2000:] + demo.stderr[-3000:]
+    assert "Beispielrechnungen erzeugt in" in demo.stdout
+    lines = demo.stdout.splitlines()
+    start = next(i for i, line in enumerate(lines) if line.startswith("Weiter"))
+    hints = [line.strip() for line in lines[start + 1 :] if line.startswith("  ")]
+    runnable = [h for h in hints if " web " not in h]
+    assert len(runnable) >= 6 and any(" validate " in h for h in runnable)
+    for hint in runnable:
+        done = _run(["/bin/sh", "-c", hint], tmp_path, env, timeout=300)
+        allowed = (0, 1) if " validate " in hint else (0,)  # invalid samples: exit code 1
+        assert done.returncode in allowed, (hint, done.stdout[-2000:], done.stderr[-2000:])
+        assert "Unerwarteter Fehler" not in done.stderr, hint
+        if " doctor" in hint:
+            assert not [x for x in done.stdout.splitlines() if x.startswith("FEHLER")], hint
