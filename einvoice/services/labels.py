@@ -8,7 +8,7 @@ domain's own tables this module re-exports), so "received", "routed" or
 from __future__ import annotations
 
 from einvoice.domain.approval import ACTION_LABELS_DE, STATUS_LABELS_DE, ActionKind, Status
-from einvoice.services import states
+from einvoice.services import notifications, states
 
 #: approval workflow states (domain)
 WORKFLOW_STATES_DE: dict[str, str] = {s.value: label for s, label in STATUS_LABELS_DE.items()}
@@ -53,7 +53,11 @@ PIPELINE_STATES_DE: dict[str, str] = {
     states.FAILED: "fehlgeschlagen",
     states.VALIDATED: "angenommen",
     states.REJECTED: "abgelehnt",
+    states.UNREADABLE: "unlesbar",
 }
+
+#: e-mails to suppliers and staff (the outbox)
+MAIL_STATES_DE: dict[str, str] = dict(notifications.STATUS_LABELS)
 
 #: deadline stages
 DEADLINES_DE: dict[str, str] = {
@@ -93,6 +97,13 @@ def any_state_de(state: str | None) -> str:
     return state
 
 
+def mail_state_de(state: str | None) -> str:
+    """An e-mail's state in the outbox (pending, sent, failed ...)."""
+    if state is None:
+        return ""
+    return MAIL_STATES_DE.get(state, state)
+
+
 def action_de(action: str) -> str:
     """An action a person can take (imperative, for buttons)."""
     if action == "comment":
@@ -106,6 +117,7 @@ def action_de(action: str) -> str:
 __all__ = [
     "DEADLINES_DE",
     "EVENTS_DE",
+    "MAIL_STATES_DE",
     "PIPELINE_STATES_DE",
     "REMINDERS_DE",
     "WORKFLOW_STATES_DE",
@@ -113,5 +125,6 @@ __all__ = [
     "action_de",
     "any_state_de",
     "event_de",
+    "mail_state_de",
     "workflow_state_de",
 ]

@@ -4,12 +4,14 @@ from __future__ import annotations
 
 from pathlib import Path
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from fastapi.templating import Jinja2Templates
 
 from einvoice.web.security import csrf_token
 
 HERE = Path(__file__).parent
+BERLIN = ZoneInfo("Europe/Berlin")
 
 
 def templates() -> Jinja2Templates:
@@ -20,9 +22,10 @@ def templates() -> Jinja2Templates:
     engine.env.filters["date_de"] = format_date
     engine.env.filters["percent"] = format_percent
     engine.env.filters["number_de"] = format_number
-    from einvoice.services.labels import any_state_de, event_de
+    from einvoice.services.labels import any_state_de, event_de, mail_state_de
 
     engine.env.filters["state_de"] = any_state_de
+    engine.env.filters["mail_state_de"] = mail_state_de
     engine.env.filters["event_de"] = event_de
     engine.env.globals["office_name"] = office_name
     from einvoice.domain.terms import term_label
@@ -89,19 +92,26 @@ def format_percent(value: Any) -> str:
 
 
 def format_date(value: Any) -> str:
-    from datetime import date, datetime
+    """A date ``02.12.2026``; a moment (also as ISO 8601 text, as the status report gives it)
+    ``02.12.2026 14:05`` in the city's time (Europe/Berlin), by Babel for ``de_DE``."""
+    from datetime import UTC, date, datetime
 
+    from babel.dates import format_date as babel_date
+    from babel.dates import format_datetime
+
+    if isinstance(value, str) and len(value) > 10 and value[4:5] == "-" and value[10] in "T ":
+        try:
+            value = datetime.fromisoformat(value)
+        except ValueError:
+            return str(value)
     if isinstance(value, datetime):
-        from zoneinfo import ZoneInfo
-
         if value.tzinfo is None:  # SQLite hands back naive UTC
-            from datetime import UTC
-
             value = value.replace(tzinfo=UTC)
-        local: datetime = value.astimezone(ZoneInfo("Europe/Berlin"))
-        return local.strftime("%d.%m.%Y %H:%M")
+        text: str = format_datetime(value, "dd.MM.yyyy HH:mm", tzinfo=BERLIN, locale="de_DE")
+        return text
     if isinstance(value, date):
-        return value.strftime("%d.%m.%Y")
+        day: str = babel_date(value, "dd.MM.yyyy", locale="de_DE")
+        return day
     if isinstance(value, str) and len(value) == 10 and value[4] == "-":
         return f"{value[8:10]}.{value[5:7]}.{value[0:4]}"
     return "" if value is None else str(value)
