@@ -108,8 +108,17 @@ class Checker:
                     queue.append(target)
 
 
-def _seed(application: Any, container: Any, browser: Any, base: str) -> None:
-    """Invoices in several states: accepted, rejected, returned and corrected, a PDF."""
+def _seed(application: Any, container: Any, browser: Any, base: str, tmp_path: Path) -> None:
+    """Invoices in several states: accepted, rejected, returned and corrected, a PDF, held."""
+    from sqlalchemy import select
+
+    from einvoice.samplegen.spec import iban
+    from einvoice.samplegen.ubl import to_ubl
+    from einvoice.services import creditors
+    from einvoice.services.ports import utcnow
+    from einvoice.storage.accounts import Account
+    from tests.integration.workflow_setup import sample
+
     page = browser.new_page(locale="de-DE")
     _login(page, base, "hansen")
     for path in (
@@ -122,6 +131,24 @@ def _seed(application: Any, container: Any, browser: Any, base: str) -> None:
         page.set_input_files("input[type=file]", str(path))
         page.click("button:has-text('Einreichen und prüfen')")
         page.wait_for_url("**/einreichungen/*")
+    page.close()
+    # issue 12: an upload in another company's name with another IBAN (held: queue marker,
+    # holds on the invoice page) from an account whose binding waits for creditor accounting
+    account(container, "mallory", Role.SUPPLIER, bound=False, organisation="Irgendwas")
+    with container.sessions() as session:
+        mallory = session.scalars(select(Account).where(Account.username == "mallory")).one()
+        creditors.request_binding(
+            session, mallory.id, "Kommunal-IT", "DE271828180", "m@freemail.example", utcnow()
+        )
+        session.commit()
+    forged = tmp_path / "kit.xml"
+    forged.write_bytes(to_ubl(sample(1, iban=iban("DE", "370400440532013000"), number="KIT-9")))
+    page = browser.new_page(locale="de-DE")
+    _login(page, base, "mallory")
+    page.goto(base + "/einreichen")
+    page.set_input_files("input[type=file]", str(forged))
+    page.click("button:has-text('Einreichen und prüfen')")
+    page.wait_for_url("**/einreichungen/*")
     page.close()
     pipeline = container.pipeline
     queue = workflow.queue(pipeline, None)
@@ -164,7 +191,7 @@ def test_every_page_of_every_role_has_no_wcag_violations(tmp_path: Path) -> None
         account(container, username, role, **extra)
     routes = _page_routes(application)
     with live_server(application) as base, chromium() as browser:
-        _seed(application, container, browser, base)
+        _seed(application, container, browser, base, tmp_path)
         checker = Checker(base, routes)
         anonymous = browser.new_page(locale="de-DE")
         checker.crawl(anonymous, "anonym", ["/", "/login", "/registrieren", "/barrierefreiheit"])
