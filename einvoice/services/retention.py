@@ -33,6 +33,7 @@ from einvoice.storage.ops_tables import (
 from einvoice.storage.tables import (
     Comment,
     Document,
+    DuplicateRecord,
     ExportBatch,
     FindingRow,
     Invoice,
@@ -181,8 +182,28 @@ def _shared(session: Session, digests: set[str], message_id: int) -> set[str]:
             )
         )
     )
+    still.update(
+        session.scalars(
+            select(DuplicateRecord.raw_sha256).where(
+                DuplicateRecord.raw_sha256.in_(digests),
+                DuplicateRecord.message_id != message_id,
+                DuplicateRecord.message_id.not_in(deleted),
+            )
+        )
+    )
     still.update(session.scalars(select(ExportBatch.sha256).where(ExportBatch.sha256.in_(digests))))
     return still
+
+
+def _redelivered(session: Session, message_id: int) -> set[str]:
+    """The bytes of the message's repeated deliveries, where they differed from the first."""
+    return {
+        digest
+        for digest in session.scalars(
+            select(DuplicateRecord.raw_sha256).where(DuplicateRecord.message_id == message_id)
+        )
+        if digest is not None
+    }
 
 
 def _erase_message(
@@ -193,6 +214,7 @@ def _erase_message(
     invoices = _invoice_ids(session, message)
     documents = list(session.scalars(select(Document).where(Document.message_id == message.id)))
     digests = {message.raw_sha256, *(d.sha256 for d in documents)}
+    digests |= _redelivered(session, message.id)
     already = set(
         session.scalars(select(DeletedBlob.sha256).where(DeletedBlob.sha256.in_(digests)))
     )

@@ -65,13 +65,14 @@ class DeletedBlob(Base):
 
 
 def erased_digests_query() -> Select[str]:
-    """Blobs retention deleted that no live message or document refers to again.
+    """Blobs retention deleted that no live message, document or repeated delivery refers
+    to again.
 
     (A supplier may send the very same bytes again after retention: that copy is live.)
     """
     from sqlalchemy import exists, select
 
-    from einvoice.storage.tables import Document, Message
+    from einvoice.storage.tables import Document, DuplicateRecord, Message
 
     tombstoned = select(RetentionTombstone.message_id)
     live_message = exists().where(
@@ -80,4 +81,8 @@ def erased_digests_query() -> Select[str]:
     live_document = exists().where(
         Document.sha256 == DeletedBlob.sha256, Document.message_id.not_in(tombstoned)
     )
-    return select(DeletedBlob.sha256).where(~live_message, ~live_document)
+    live_redelivery = exists().where(
+        DuplicateRecord.raw_sha256 == DeletedBlob.sha256,
+        DuplicateRecord.message_id.not_in(tombstoned),
+    )
+    return select(DeletedBlob.sha256).where(~live_message, ~live_document, ~live_redelivery)

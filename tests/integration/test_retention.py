@@ -110,3 +110,34 @@ def test_retention_apply_on_generated_data(container: Container) -> None:
     assert last.deleted_messages == 1
     assert not blobs.exists(digests[old[2]][0])
     assert audit_trail.verify(s.pipeline).ok
+
+
+def test_retention_deletes_the_bytes_of_a_repeated_delivery_too(container: Container) -> None:
+    """The same e-mail delivered again with other bytes (other relay headers) keeps those
+    bytes as its own original; when the e-mail's retention ends they go with it."""
+    from einvoice.services import ingest
+    from einvoice.storage.tables import DuplicateRecord
+    from tests.integration.mail import email_with
+    from tests.integration.workflow_setup import to_ubl
+
+    s = setup(container, now=datetime(2016, 5, 2, 9, 0, tzinfo=UTC))
+    data = to_ubl(sample(7, buyer_reference=AMT_10))
+    first = email_with([("rechnung.xml", data)], message_id="<r7@lieferant.example>")
+    again = b"Received: from relay2.lieferant.example\r\n" + first
+    received = ingest.receive(s.pipeline, first, "mail", "test")
+    (document_id,) = ingest.split(s.pipeline, received.message_id)
+    assert ingest.receive(s.pipeline, again, "mail", "test-2").message_id == received.message_id
+    with container.sessions() as session:
+        second = session.scalars(
+            select(DuplicateRecord.raw_sha256).where(
+                DuplicateRecord.message_id == received.message_id
+            )
+        ).one()
+    assert second is not None and container.pipeline.blobs.exists(second)
+
+    result = retention.apply(s.pipeline, TODAY, 8, "betrieb", container.pipeline.blobs.delete)
+    assert result.deleted_messages == 1
+    assert not container.pipeline.blobs.exists(second), "the repeated delivery's bytes stayed"
+    with container.sessions() as session:
+        assert session.get(DeletedBlob, second) is not None
+    assert document_id
