@@ -331,6 +331,14 @@ def bindings(pipeline: Pipeline, state: str | None = None) -> list[Binding]:
         return [_binding(session, r) for r in session.scalars(query)]
 
 
+def binding(pipeline: Pipeline, binding_id: int) -> Binding:
+    with pipeline.sessions() as session:
+        row = session.get(PortalBindingRow, binding_id)
+        if row is None:
+            raise NotFound(f"Die Bindung {binding_id} gibt es nicht.")
+        return _binding(session, row)
+
+
 def _binding(session: Session, row: PortalBindingRow) -> Binding:
     account = session.get(Account, row.account_id)
     creditor = session.get(CreditorRow, row.creditor_id) if row.creditor_id else None
@@ -458,6 +466,7 @@ __all__ = [
     "add_account",
     "add_creditor",
     "bind",
+    "binding",
     "bindings",
     "decide_binding",
     "find",

@@ -98,6 +98,8 @@ def decide_binding(
         raise HTTPException(422, f"Unbekannte Entscheidung „{decision}“.")
     pipeline = request.app.state.container.pipeline
     try:
+        if creditors.binding(pipeline, binding_id).state != "pending":
+            return _bindings(request, 400, f"Die Bindung {binding_id} ist bereits entschieden.")
         creditor_id = creditors.find(pipeline, creditor.strip()).id if creditor.strip() else None
         _, released = creditors.decide_binding(
             pipeline,

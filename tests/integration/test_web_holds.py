@@ -227,6 +227,13 @@ def test_creditor_accounting_decides_bindings_on_its_page(tmp_path: Path) -> Non
         data={"decision": "refuse", "how": "Firma unbekannt", "csrf_token": token},
     )
     assert refused.status_code == 303
+    again = kb.post(  # a decision stands: no flipping it with a second request
+        f"/kreditoren/bindungen/{new}",
+        data={"decision": "confirm", "how": "doch", "creditor": "K-70001", "csrf_token": token},
+    )
+    assert again.status_code == 400 and "bereits entschieden" in again.text
+    unknown = {"decision": "refuse", "how": "x", "csrf_token": token}
+    assert kb.post("/kreditoren/bindungen/999", data=unknown).status_code == 404
     states = {b.account: (b.state, b.decided_by) for b in creditors.bindings(container.pipeline)}
     assert states["mallory@freemail.example"] == ("confirmed", "kb.krause")
     assert states["neu@neu-firma.example"] == ("refused", "kb.krause")
