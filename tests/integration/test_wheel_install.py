@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import subprocess
 import sys
 from collections.abc import Iterator
@@ -46,12 +47,44 @@ def _clean_env(**extra: str) -> dict[str, str]:
     return {**env, **extra}
 
 
+#: Not part of a clean checkout: the venv, build output, caches, the demo's data folder.
+_NOT_SOURCE = {".git", ".venv", "build", "dist", "data", ".hypothesis"}
+
+
+def _source_copy(target: Path) -> Path:
+    """The checkout as a fresh clone has it (a stale ``build/`` could leak into the wheel)."""
+
+    def ignore(folder: str, names: list[str]) -> set[str]:
+        top = Path(folder).resolve() == ROOT.resolve()
+        return {
+            n
+            for n in names
+            if (top and n in _NOT_SOURCE)
+            or n in ("__pycache__", ".mypy_cache", ".ruff_cache", ".pytest_cache", "node_modules")
+            or n.endswith(".egg-info")
+        }
+
+    shutil.copytree(ROOT, target, ignore=ignore)
+    return target
+
+
 @pytest.fixture(scope="module")
 def wheel_venv(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
     base = tmp_path_factory.mktemp("wheel")
+    source = _source_copy(base / "source")
     dist = base / "dist"
     built = _run(
-        [sys.executable, "-m", "pip", "wheel", "--no-deps", "--quiet", "-w", str(dist), str(ROOT)],
+        [
+            sys.executable,
+            "-m",
+            "pip",
+            "wheel",
+            "--no-deps",
+            "--quiet",
+            "-w",
+            str(dist),
+            str(source),
+        ],
         cwd=base,
     )
     assert built.returncode == 0, built.stderr[-3000:]
