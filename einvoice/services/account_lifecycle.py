@@ -216,8 +216,38 @@ def request_reset(
     )
 
 
+SET_PASSWORD_LINKS = (tokens.RESET_PASSWORD, tokens.INVITATION)
+
+
+def send_invitation(sessions: sessionmaker[Session], links: MailLinks, account_id: int) -> str:
+    """E-mail a new staff account a link to set its first password (valid 7 days, once);
+    the administrator never sees a password. Returns the address written to."""
+    with sessions() as session:
+        account = session.get(Account, account_id)
+        if account is None or not account.email or not account.password_hash:
+            raise AccountError("Dieser Zugang hat keine E-Mail-Adresse.")
+        email, name = account.email, account.display_name or account.username
+        username, fp = account.username, tokens.fingerprint(account.password_hash)
+    token = links.signer.make(tokens.INVITATION, {"a": account_id, "p": fp})
+    links.send(
+        OutgoingMail(
+            to=email,
+            subject="Ihr Zugang zum Rechnungseingang der Stadt",
+            body=(
+                f"Guten Tag {name},\n\nfür Sie wurde ein Zugang zum Rechnungseingang der Stadt "
+                f"angelegt (Benutzername: {username}). Bitte legen Sie mit diesem Link Ihr "
+                "Passwort fest (gültig 7 Tage, nur einmal verwendbar):\n\n"
+                f"{links.base_url}/passwort-neu?token={token}\n\n"
+                "Wenn Sie keinen Zugang erwartet haben, wenden Sie sich bitte an die "
+                "Verwaltung der Anwendung.\n"
+            ),
+        )
+    )
+    return email
+
+
 def check_reset_token(sessions: sessionmaker[Session], signer: tokens.Signer, token: str) -> int:
-    payload = signer.read(tokens.RESET_PASSWORD, token)
+    payload = signer.read_any(SET_PASSWORD_LINKS, token)
     with sessions() as session:
         account = session.get(Account, int(payload.get("a", 0)))
         if (

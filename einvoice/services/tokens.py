@@ -17,7 +17,8 @@ from einvoice.errors import PermanentError
 
 VERIFY_EMAIL = "verify-email"
 RESET_PASSWORD = "reset-password"
-MAX_AGE = {VERIFY_EMAIL: 3 * 24 * 3600, RESET_PASSWORD: 3600}
+INVITATION = "invitation"  # a staff account an administrator created: set the first password
+MAX_AGE = {VERIFY_EMAIL: 3 * 24 * 3600, RESET_PASSWORD: 3600, INVITATION: 7 * 24 * 3600}
 
 
 class TokenError(PermanentError):
@@ -44,6 +45,17 @@ class Signer:
         if not isinstance(payload, dict):
             raise TokenError("Der Link ist ungültig.")
         return payload
+
+    def read_any(self, purposes: tuple[str, ...], token: str) -> dict[str, Any]:
+        """The payload of a token made for one of ``purposes`` (the first error otherwise)."""
+        first: TokenError | None = None
+        for purpose in purposes:
+            try:
+                return self.read(purpose, token)
+            except TokenError as exc:
+                first = first or exc
+        assert first is not None
+        raise first
 
 
 def fingerprint(password_hash: str) -> str:

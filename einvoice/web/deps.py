@@ -11,7 +11,7 @@ from typing import Any
 from fastapi import HTTPException, Request, UploadFile
 from fastapi.responses import Response
 
-from einvoice.services import submissions, upload
+from einvoice.services import account_lifecycle, submissions, tokens, upload
 from einvoice.services.accounts import Role, User, get_user
 from einvoice.web.security import STAFF, require_role
 
@@ -188,3 +188,13 @@ def do_submit(request: Request, user: User, data: bytes, filename: str) -> uploa
     """A supplier's upload, from the page or the API: stored, checked, reported."""
     pipeline = request.app.state.container.pipeline
     return upload.submit(pipeline, data, filename, user.id, request.app.state.on_invoice)
+
+
+def mail_links(request: Request) -> account_lifecycle.MailLinks:
+    container = request.app.state.container
+    settings = request.app.state.settings
+    workflow = getattr(container.pipeline, "workflow", None)
+    mailer = getattr(request.app.state, "mailer", None) or (workflow.mailer if workflow else None)
+    return account_lifecycle.MailLinks(
+        mailer, tokens.Signer(settings.secret_key), settings.base_url.rstrip("/")
+    )

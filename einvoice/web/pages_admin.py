@@ -9,10 +9,10 @@ from typing import Annotated
 from fastapi import APIRouter, Form, HTTPException, Request
 from fastapi.responses import RedirectResponse, Response
 
-from einvoice.services import account_admin, login_throttle
+from einvoice.services import account_admin, account_lifecycle, login_throttle
 from einvoice.services import security_log as sec
 from einvoice.services.accounts import AccountError, Role, create_account
-from einvoice.web.deps import page_user, render
+from einvoice.web.deps import mail_links, page_user, render
 from einvoice.web.security import check_csrf, require_role
 
 router = APIRouter(include_in_schema=False)
@@ -125,13 +125,23 @@ def account_create(
         actor=user.username,
         detail=f"{created.role.value}/{created.department or '-'}",
     )
-    return render(
-        request,
-        "message.html",
-        title="Zugang angelegt",
-        text=f"Zugang {created.username} angelegt. Erstes Passwort (bitte sicher weitergeben, "
-        f"es wird nicht wieder angezeigt): {password}",
-    )
+    links = mail_links(request)
+    if created.email and links.mailer is not None:
+        # the person sets the first password over a link; nobody else ever sees it
+        address = account_lifecycle.send_invitation(
+            request.app.state.container.sessions, links, created.id
+        )
+        text = (
+            f"Zugang {created.username} angelegt. Eine Einladung mit einem Link zum Festlegen "
+            f"des Passworts (7 Tage gültig) ist an {address} unterwegs."
+        )
+    else:
+        text = (
+            f"Zugang {created.username} angelegt. Ohne E-Mail-Adresse (oder ohne "
+            "eingerichteten E-Mail-Versand) gibt es keine Einladung: Erstes Passwort (bitte "
+            f"sicher weitergeben, es wird nicht wieder angezeigt): {password}"
+        )
+    return render(request, "message.html", title="Zugang angelegt", text=text)
 
 
 @router.get("/verwaltung/sicherheit")

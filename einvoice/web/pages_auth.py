@@ -14,6 +14,7 @@ from einvoice.web.deps import (
     HOME,
     client_address,
     end_session,
+    mail_links,
     optional_user,
     render,
     start_session,
@@ -59,16 +60,6 @@ def password_roles(request: Request) -> frozenset[Role]:
     if settings.admin_password_login:
         allowed.add(Role.ADMIN)
     return frozenset(allowed)
-
-
-def mail_links(request: Request) -> account_lifecycle.MailLinks:
-    container = request.app.state.container
-    settings = request.app.state.settings
-    workflow = getattr(container.pipeline, "workflow", None)
-    mailer = getattr(request.app.state, "mailer", None) or (workflow.mailer if workflow else None)
-    return account_lifecycle.MailLinks(
-        mailer, tokens.Signer(settings.secret_key), settings.base_url.rstrip("/")
-    )
 
 
 @router.get("/")

@@ -328,3 +328,44 @@ def test_sign_out_everywhere(tmp_path: Path) -> None:
     office.post("/konto/abmelden-ueberall", data={"csrf_token": csrf_of(page.text)})
     assert laptop.get("/api/me").status_code == 401
     assert office.get("/api/me").status_code == 401
+
+
+def test_new_staff_account_sets_its_own_first_password_over_an_e_mail_link(
+    tmp_path: Path,
+) -> None:
+    """An administrator creating a staff account never sees a password when the account has
+    an e-mail address: the person gets a link (7 days, once) and chooses it."""
+    application, container = make_app(tmp_path)
+    account(container, "admin", Role.ADMIN)
+    admin = login(application, "admin")
+    token = csrf_of(admin.get("/verwaltung/zugaenge").text)
+    created = admin.post(
+        "/verwaltung/zugaenge/neu",
+        data={
+            "username": "a20.wolf",
+            "role": "clerk",
+            "display_name": "Petra Wolf",
+            "department": "amt-20",
+            "email": "petra.wolf@stadt.example",
+            "csrf_token": token,
+        },
+    )
+    assert created.status_code == 200
+    assert "Einladung" in created.text and "Erstes Passwort" not in created.text
+    link = application.state.mailer.link("petra.wolf@stadt.example")
+    person = client(application)
+    form = person.get(link)
+    assert form.status_code == 200
+    chosen = person.post(
+        "/passwort-neu",
+        data={
+            "token": link.split("token=")[1],
+            "password": "Mein-eigenes-Passwort-7",
+            "csrf_token": csrf_of(form.text),
+        },
+    )
+    assert chosen.status_code == 303
+    assert (
+        login(application, "a20.wolf", "Mein-eigenes-Passwort-7").get("/api/me").status_code == 200
+    )
+    assert person.get(link).status_code == 400  # spent
