@@ -228,13 +228,22 @@ def _smtp(settings: Any) -> Check:
     return Check("SMTP", Level.OK, f"{smtp.name} erreichbar{login}")
 
 
-def _mailbox(settings: Any, source: str | None) -> Check:
-    if not source:
-        return Check(
-            "Postfach",
-            Level.WARNING,
-            "kein Postfach angegeben (--source oder EINVOICE_MAILBOX), Anmeldung nicht geprüft",
-        )
+def _mailboxes(settings: Any, source: str | None) -> list[Check]:
+    """The mailbox named (--source, EINVOICE_MAILBOX), else every one of the mailboxes file."""
+    sources = [source] if source else [box.name for box in settings.mailboxes]
+    if not sources:
+        return [
+            Check(
+                "Postfach",
+                Level.WARNING,
+                "kein Postfach angegeben (--source, EINVOICE_MAILBOX oder EINVOICE_MAILBOXES), "
+                "Anmeldung nicht geprüft",
+            )
+        ]
+    return [_mailbox(settings, each) for each in sources]
+
+
+def _mailbox(settings: Any, source: str) -> Check:
     from einvoice.errors import EinvoiceError
     from einvoice.mailbox.sources import open_source
 
@@ -245,8 +254,8 @@ def _mailbox(settings: Any, source: str | None) -> Check:
         finally:
             box.close()
     except (EinvoiceError, OSError) as exc:
-        return Check("Postfach", Level.ERROR, f"{_safe_source(source)}: {exc}")
-    return Check("Postfach", Level.OK, f"{_safe_source(source)}: Anmeldung und Ordner ok")
+        return Check(f"Postfach {_safe_source(source)}", Level.ERROR, str(exc))
+    return Check(f"Postfach {_safe_source(source)}", Level.OK, "Anmeldung und Ordner ok")
 
 
 def _safe_source(source: str) -> str:
@@ -262,7 +271,8 @@ def run_checks(env: Mapping[str, str] | None = None, source: str | None = None) 
     checks += list(_rule_artefacts())
     checks.append(_chromium())
     if settings is not None:
-        checks += [_smtp(settings), _mailbox(settings, source or env.get("EINVOICE_MAILBOX"))]
+        checks.append(_smtp(settings))
+        checks += _mailboxes(settings, source or env.get("EINVOICE_MAILBOX"))
     return checks
 
 

@@ -8,6 +8,7 @@ naming the cause, and a recorded poll shown by ``einvoice status``.
 from __future__ import annotations
 
 import imaplib
+import json
 import os
 import ssl
 import subprocess
@@ -193,6 +194,40 @@ min_tls = "1.2"
     status = _cli(tmp_path, "status", "--format", "json")
     assert '"invoices": 3' in status.stdout, status.stdout
     assert "FEHLER" not in _cli(tmp_path, "status").stdout
+
+
+def test_doctor_checks_every_mailbox_of_the_mailboxes_file(
+    tmp_path: Path, server: TlsImap
+) -> None:
+    """A city with several mailboxes: doctor logs in to each, one line each."""
+    _fresh(tmp_path)
+    mailboxes = tmp_path / "mailboxes.toml"
+    mailboxes.write_text(
+        f"""
+[mailbox.stadt]
+url = "{server.url()}"
+ca_file = "{server.ca_file}"
+
+[mailbox.tiefbau]
+url = "{server.url("INBOX", user="tiefbau", starttls=True)}"
+ca_file = "{server.ca_file}"
+""",
+        encoding="utf-8",
+    )
+    result = _cli(
+        tmp_path,
+        "doctor",
+        "--format",
+        "json",
+        EINVOICE_MAILBOXES=str(mailboxes),
+        EINVOICE_IMAP_PASSWORD__STADT=server.users["rechnung"],
+        EINVOICE_IMAP_PASSWORD__TIEFBAU="falsch",
+    )
+    lines = {c["check"]: c for c in json.loads(result.stdout) if c["check"].startswith("Postfach")}
+    assert lines["Postfach stadt"]["level"] == "ok", lines
+    assert lines["Postfach tiefbau"]["level"] == "fehler", lines
+    assert "Anmeldung fehlgeschlagen" in lines["Postfach tiefbau"]["detail"]
+    assert result.returncode == 1
 
 
 def test_login_failures_back_off_in_the_worker(tmp_path: Path, server: TlsImap) -> None:
