@@ -4,6 +4,7 @@
     python3 dev.py demo    # set up (first time) and run the main job on embedded defaults
     python3 dev.py test    # set up (first time) and run the whole test suite (+ ruff, mypy)
     python3 dev.py setup   # only create/refresh the virtual environment in .venv
+    python3 dev.py wheel   # build dist/einvoice-*.whl (what operators install with pip)
 
 The virtual environment is refreshed whenever pyproject.toml changes.
 """
@@ -12,6 +13,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import shutil
 import subprocess
 import sys
 import venv
@@ -63,6 +65,11 @@ def main(argv: list[str]) -> int:
             return 0
         if command == "demo":
             run(BIN / "einvoice", "demo", *rest)
+        elif command == "wheel":
+            shutil.rmtree(ROOT / "build", ignore_errors=True)  # no stale modules in the wheel
+            for old in (ROOT / "dist").glob("einvoice-*.whl"):
+                old.unlink()
+            run(BIN / "python", "-m", "pip", "wheel", "--no-deps", "--wheel-dir", "dist", ".")
         elif command == "test":
             run(BIN / "ruff", "check", "einvoice", "tests", "bench", "dev.py")
             run(BIN / "mypy")
