@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 from decimal import Decimal, InvalidOperation
 from typing import TypeVar
 from zoneinfo import ZoneInfo
@@ -319,7 +319,13 @@ def stored_report(pipeline: Pipeline, document_id: int) -> Report:
         if document is None:
             raise LookupError(f"document {document_id} not found")
         invoice = session.scalars(select(Invoice).where(Invoice.document_id == document_id)).first()
-        report = Report(name=document.filename)
+        received = document.message.received_at
+        if received.tzinfo is None:  # SQLite hands back naive UTC
+            received = received.replace(tzinfo=UTC)
+        name = f"{document.filename}, eingegangen am {received.astimezone(BERLIN):%d.%m.%Y %H:%M}"
+        if invoice is not None and invoice.number:
+            name = f"Rechnung {invoice.number} ({name})"
+        report = Report(name=name)
         if invoice is not None:
             report.syntax = _enum(Syntax, invoice.syntax, Syntax.UNKNOWN)
             report.scenario = _enum(Scenario, invoice.scenario, Scenario.NONE)

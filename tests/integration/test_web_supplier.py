@@ -277,6 +277,12 @@ def test_own_original_and_report_pdf_only_for_the_owner(tmp_path: Path) -> None:
     pdf = a.get(pdf_link.group(1))
     assert pdf.status_code == 200 and pdf.content.startswith(b"%PDF-")
     assert "attachment" in pdf.headers["content-disposition"]
+    import io
+
+    import pypdf
+
+    text = " ".join(pypdf.PdfReader(io.BytesIO(pdf.content)).pages[0].extract_text().split())
+    assert "meine rechnung.xml" in text and "BR-" in text and "erwartet" in text
     b = login(application, "b-gmbh")
     for link in (original_link.group(1), pdf_link.group(1)):
         assert b.get(link).status_code == 404
