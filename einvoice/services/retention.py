@@ -161,36 +161,24 @@ def release_hold(pipeline: Pipeline, invoice_id: int, actor: str) -> int:
 
 
 def _shared(session: Session, digests: set[str], message_id: int) -> set[str]:
-    """Digests another (not yet deleted) message, document or export still refers to."""
+    """Digests another (not yet deleted) message, document, repeated delivery or export still
+    refers to."""
     deleted = select(RetentionTombstone.message_id)
     still: set[str] = set()
-    still.update(
-        session.scalars(
-            select(Message.raw_sha256).where(
-                Message.raw_sha256.in_(digests),
-                Message.id != message_id,
-                Message.id.not_in(deleted),
+    for digest, owner in (
+        (Message.raw_sha256, Message.id),
+        (Document.sha256, Document.message_id),
+        (DuplicateRecord.raw_sha256, DuplicateRecord.message_id),
+    ):
+        still.update(
+            d
+            for d in session.scalars(
+                select(digest).where(
+                    digest.in_(digests), owner != message_id, owner.not_in(deleted)
+                )
             )
+            if d is not None
         )
-    )
-    still.update(
-        session.scalars(
-            select(Document.sha256).where(
-                Document.sha256.in_(digests),
-                Document.message_id != message_id,
-                Document.message_id.not_in(deleted),
-            )
-        )
-    )
-    still.update(
-        session.scalars(
-            select(DuplicateRecord.raw_sha256).where(
-                DuplicateRecord.raw_sha256.in_(digests),
-                DuplicateRecord.message_id != message_id,
-                DuplicateRecord.message_id.not_in(deleted),
-            )
-        )
-    )
     still.update(session.scalars(select(ExportBatch.sha256).where(ExportBatch.sha256.in_(digests))))
     return still
 
