@@ -8,7 +8,7 @@ from datetime import datetime
 from decimal import Decimal
 
 from sqlalchemy import select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, selectinload
 
 from einvoice.services import states
 from einvoice.services.ports import Pipeline
@@ -81,12 +81,29 @@ def _status(
     return "In Prüfung", None
 
 
+def _invoices_of(session: Session, messages: list[Message]) -> dict[int, Invoice]:
+    """The invoices of the messages' documents, by document id (one query)."""
+    ids = [d.id for m in messages for d in m.documents]
+    found: dict[int, Invoice] = {}
+    for start in range(0, len(ids), 500):
+        chunk = ids[start : start + 500]
+        for invoice in session.scalars(select(Invoice).where(Invoice.document_id.in_(chunk))):
+            found[invoice.document_id] = invoice
+    return found
+
+
 def _documents(
-    session: Session, message: Message, workflow: WorkflowStatus | None, with_findings: bool
+    session: Session,
+    message: Message,
+    workflow: WorkflowStatus | None,
+    with_findings: bool,
+    invoices: dict[int, Invoice] | None = None,
 ) -> list[DocumentView]:
+    if invoices is None:
+        invoices = _invoices_of(session, [message])
     views = []
     for document in sorted(message.documents, key=lambda d: d.id):
-        invoice = session.scalars(select(Invoice).where(Invoice.document_id == document.id)).first()
+        invoice = invoices.get(document.id)
         label, reason = _status(document, invoice, workflow)
         if document.state == states.DUPLICATE:
             reason = duplicate_reason(session, message, document) or reason
@@ -168,7 +185,11 @@ def duplicate_reason(session: Session, message: Message, document: Document) -> 
 
 
 def _view(
-    session: Session, message: Message, workflow: WorkflowStatus | None, with_findings: bool
+    session: Session,
+    message: Message,
+    workflow: WorkflowStatus | None,
+    with_findings: bool,
+    invoices: dict[int, Invoice] | None = None,
 ) -> SubmissionView:
     return SubmissionView(
         message.id,
@@ -177,7 +198,7 @@ def _view(
         message.deliveries,
         message.state,
         message.reason,
-        _documents(session, message, workflow, with_findings),
+        _documents(session, message, workflow, with_findings, invoices),
     )
 
 
@@ -185,13 +206,17 @@ def list_submissions(
     pipeline: Pipeline, account_id: int, workflow: WorkflowStatus | None = None, limit: int = 200
 ) -> list[SubmissionView]:
     with pipeline.sessions() as session:
-        messages = session.scalars(
-            select(Message)
-            .where(Message.source.like(f"upload:{account_id}:%"))
-            .order_by(Message.id.desc())
-            .limit(limit)
-        ).all()
-        return [_view(session, m, workflow, False) for m in messages]
+        messages = list(
+            session.scalars(
+                select(Message)
+                .options(selectinload(Message.documents))
+                .where(Message.source.like(f"upload:{account_id}:%"))
+                .order_by(Message.id.desc())
+                .limit(limit)
+            )
+        )
+        invoices = _invoices_of(session, messages)  # one query, not one per document
+        return [_view(session, m, workflow, False, invoices) for m in messages]
 
 
 def submission(
