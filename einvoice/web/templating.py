@@ -22,6 +22,7 @@ def templates() -> Jinja2Templates:
     engine.env.filters["date_de"] = format_date
     engine.env.filters["percent"] = format_percent
     engine.env.filters["number_de"] = format_number
+    engine.env.filters["visible"] = visible_name
     from einvoice.services.labels import any_state_de, event_de, mail_state_de
 
     engine.env.filters["state_de"] = any_state_de
@@ -32,6 +33,15 @@ def templates() -> Jinja2Templates:
 
     engine.env.globals["term_label"] = term_label
     return engine
+
+
+def visible_name(value: Any) -> str:
+    """A text someone outside chose (a file name, a sender) as it reads: control and format
+    characters (bidi overrides such as U+202E that show ``gpj.xml`` as ``lmx.jpg``) removed."""
+    import unicodedata
+
+    text = "" if value is None else str(value)
+    return "".join(c for c in text if unicodedata.category(c) not in ("Cc", "Cf", "Zl", "Zp"))
 
 
 def office_name(request: Any, key: str | None) -> str:

@@ -369,3 +369,22 @@ def test_new_staff_account_sets_its_own_first_password_over_an_e_mail_link(
         login(application, "a20.wolf", "Mein-eigenes-Passwort-7").get("/api/me").status_code == 200
     )
     assert person.get(link).status_code == 400  # spent
+
+
+def test_bidi_file_name_is_not_shown_reversed_on_any_page(tmp_path: Path) -> None:
+    # Tried on the running app: the upload result, the supplier's lists and the clerk's
+    # invoice page showed "Rechnung\u202egpj.xml" as "Rechnunglmx.jpg" (only the download
+    # itself was cleaned).
+    application, container = make_app(tmp_path)
+    data = (SAMPLES / "xrechnung-ubl.xml").read_bytes()
+    clerk, invoice = _invoice_of(application, container, "Rechnung\u202egpj\u2066.xml", data)
+    supplier = login(application, "hansen")
+    submission = supplier.get("/api/submissions").json()[0]["message_id"]
+    pages = {
+        "clerk's invoice page": clerk.get(f"/rechnungen/{invoice}").text,
+        "supplier's list": supplier.get("/meine-rechnungen").text,
+        "supplier's report": supplier.get(f"/einreichungen/{submission}").text,
+    }
+    for where, html in pages.items():
+        assert "Rechnunggpj.xml" in html, where
+        assert "\u202e" not in html and "\u2066" not in html, where
