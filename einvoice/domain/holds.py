@@ -172,20 +172,29 @@ def assess(facts: SupplierFacts) -> tuple[Placement, ...]:
     return tuple(placed)
 
 
+def _which(other: EarlierInvoice) -> str:
+    """The earlier invoice as a clerk finds it: its number (BT-1) and the internal id."""
+    number = other.number.strip()
+    if not number:
+        return f"Rechnung interne Nr. {other.invoice_id}"
+    return f"Rechnung {number} (interne Nr. {other.invoice_id})"
+
+
 def duplicate_of(
     invoice: ThisInvoice, earlier: Iterable[EarlierInvoice], window_days: int
 ) -> Placement | None:
     """:data:`HoldCode.POSSIBLE_DUPLICATE` when an earlier invoice looks like this one."""
     reasons: list[str] = []
     for other in earlier:
+        which = _which(other)
         same_supplier = (
             invoice.creditor_id is not None and invoice.creditor_id == other.creditor_id
         ) or (invoice.seller_key != "" and invoice.seller_key == other.seller_key)
         if other.sha256 == invoice.sha256:
-            reasons.append(f"dieselbe Datei wie Rechnung {other.invoice_id}")
+            reasons.append(f"dieselbe Datei wie {which}")
         elif same_supplier and other.number == invoice.number and other.amount != invoice.amount:
             reasons.append(
-                f"dieselbe Rechnungsnummer {invoice.number} wie Rechnung {other.invoice_id}, "
+                f"dieselbe Rechnungsnummer {invoice.number} wie {which}, "
                 f"aber ein anderer Betrag ({_money(other.amount)})"
             )
         elif (
@@ -194,8 +203,8 @@ def duplicate_of(
             and abs((invoice.received_on - other.received_on).days) <= window_days
         ):
             reasons.append(
-                f"derselbe Lieferant und Betrag ({_money(invoice.amount)}) wie Rechnung "
-                f"{other.invoice_id} innerhalb von {window_days} Tagen"
+                f"derselbe Lieferant und Betrag ({_money(invoice.amount)}) wie {which} "
+                f"innerhalb von {window_days} Tagen"
             )
     if not reasons:
         return None

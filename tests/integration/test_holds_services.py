@@ -179,7 +179,7 @@ def test_possible_duplicate_is_the_clerks_decision(container: Container) -> None
     assert _codes(p, first) == set()
     assert _codes(p, again) == {"possible-duplicate"}
     (hold,) = holds.holds_of(p, again)
-    assert f"Rechnung {first}" in hold.message_de
+    assert f"(interne Nr. {first})" in hold.message_de
     with pytest.raises(Refused) as outsider:  # not of Amt 10, not creditor accounting
         holds.clear(p, again, "possible-duplicate", "a20.wolf", "x", creditor_accounting=False)
     assert outsider.value.code == "role"

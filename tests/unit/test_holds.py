@@ -122,6 +122,16 @@ def test_possible_duplicates() -> None:
     assert duplicate_of(_this(), [_earlier(creditor_id=9, seller_key="other")], 14) is None
 
 
+def test_possible_duplicate_names_the_earlier_invoice_by_its_number() -> None:
+    # Tried in the web app: "derselbe Lieferant und Betrag wie Rechnung 1" - the clerk read
+    # "1" as an invoice number; it was the internal id. The message names the number (BT-1).
+    same_amount = duplicate_of(_this(), [_earlier(number="BH-2025-01001")], 14)
+    assert same_amount is not None
+    assert "wie Rechnung BH-2025-01001 (interne Nr. 1)" in same_amount.message_de
+    same_bytes = duplicate_of(_this(), [_earlier(number="BH-7", sha256="a" * 64)], 14)
+    assert same_bytes is not None and "Rechnung BH-7 (interne Nr. 1)" in same_bytes.message_de
+
+
 def _hold(code: HoldCode = HoldCode.BANK_ACCOUNT_UNVERIFIED) -> Hold:
     return Hold(code, "…", T0)
 
