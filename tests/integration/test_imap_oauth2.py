@@ -127,9 +127,7 @@ def test_tokens_are_refreshed_before_expiry_and_an_expired_one_is_replaced(
     tmp_path: Path, provider: OpenIdProvider, server: TlsImap
 ) -> None:
     container = make_container(tmp_path, None)
-    mailbox = parse(
-        _options(provider, server, "xoauth2"), {"EINVOICE_IMAP_OAUTH2_SECRET": SECRET}
-    )
+    mailbox = parse(_options(provider, server, "xoauth2"), {"EINVOICE_IMAP_OAUTH2_SECRET": SECRET})
     assert mailbox.oauth2 is not None
     clock = Clock()
     tokens = TokenCache(clock)

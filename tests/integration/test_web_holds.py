@@ -61,6 +61,7 @@ def test_queue_filters_mit_sperre_marks_and_sorts_by_it(tmp_path: Path) -> None:
     held = clerk.get("/eingang", params={"held": "1"})
     assert _numbers(held.text) == ["KIT-9999"]
     assert '<option value="1" selected>mit Sperre</option>' in held.text
+    assert ">1 Rechnung, Summe" in held.text and "2 Rechnungen, Summe" in everything.text
     # the marker is text (and an icon hidden from screen readers), not colour alone
     marker = re.search(r'<span class="hold-marker"[^>]*>(.*?)</span></td>', held.text, re.S)
     assert marker is not None
