@@ -403,6 +403,10 @@ def unrouted(pipeline: Pipeline, older_than: timedelta) -> list[int]:
 # --- act -----------------------------------------------------------------------------------------
 
 
+#: Longest comment or reason (the forms say the same; it goes into e-mails and the audit trail).
+MAX_TEXT_CHARS = 2000
+
+
 def act(
     pipeline: Pipeline,
     invoice_id: int,
@@ -428,6 +432,12 @@ def act(
         )
     at = now_local(pipeline)
     text = (comment or "").strip() or None
+    if text is not None and len(text) > MAX_TEXT_CHARS:
+        raise Refused(
+            "comment",
+            f"Der Text ist zu lang ({len(text):_} Zeichen); höchstens "
+            f"{MAX_TEXT_CHARS:_} Zeichen.".replace("_", "."),
+        )
     notify = False
     with pipeline.sessions() as session:
         row = workflow_row(session, invoice_id)

@@ -248,6 +248,22 @@ def test_reject_return_reassign_and_comments(container: Container) -> None:
     assert workflow.verify_audit(s.pipeline).ok
 
 
+def test_over_long_texts_are_refused_not_stored(container: Container) -> None:
+    # Tried on the running app: a 200,000-character comment POSTed past the form's
+    # maxlength was stored, put into the audit trail and shown on the invoice page.
+    s = setup(container)
+    invoice_id = receive(s.pipeline, sample(12))
+    workflow.route(s.pipeline, invoice_id)
+    for action in ("comment", "reject", "return_to_supplier"):
+        with pytest.raises(workflow.Refused) as too_long:
+            workflow.act(s.pipeline, invoice_id, action, "a10.becker", "A" * 2001)
+        assert too_long.value.code == "comment" and "2.000 Zeichen" in too_long.value.reason_de
+    with s.pipeline.sessions() as session:
+        assert session.scalar(select(func.count(Comment.id))) == 0
+    assert workflow.invoice_detail(s.pipeline, invoice_id).status == "routed"
+    workflow.act(s.pipeline, invoice_id, "comment", "a10.becker", "A" * 2000)  # the limit itself
+
+
 def test_unknown_people_and_actions_are_refused(container: Container) -> None:
     s = setup(container)
     invoice_id = receive(s.pipeline, sample(11))
