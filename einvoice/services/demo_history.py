@@ -126,17 +126,27 @@ def _distinct(
 
 
 def seed_pilot_history(
-    pipeline: Pipeline, today: date, weeks: int = 10, per_day: tuple[int, int] = (1, 2)
+    pipeline: Pipeline,
+    today: date,
+    weeks: int = 10,
+    per_day: tuple[int, int] = (1, 2),
+    now: datetime | None = None,
 ) -> HistorySummary:
-    """Run ``weeks`` of pilot work up to ``today`` through the services (see module doc)."""
+    """Run ``weeks`` of pilot work up to ``today`` through the services (see module doc).
+
+    Nothing happens after ``now`` (default: the real time): a demo started at night has
+    no arrivals or sign-offs later that day. The demo's own samples, received just
+    before, are signed off in the seconds after ``now``.
+    """
     rng = random.Random(today.toordinal())
+    limit = now or datetime.now(UTC)
     summary = HistorySummary()
     events: list[Event] = []
     order = 0
 
-    def at(moment: datetime, step: Callable[[Pipeline], None]) -> None:
+    def at(moment: datetime, step: Callable[[Pipeline], None], *, later: bool = False) -> None:
         nonlocal order
-        if moment.date() <= today:
+        if moment.date() <= today and (later or moment <= limit):
             events.append((moment, order, step))
             order += 1
 
@@ -146,14 +156,14 @@ def seed_pilot_history(
         if office in OFFICES:  # e.g. the demo's shipped samples: signed off in the first days
             _, clerk, approver = OFFICES[office]
             ids[f"s{n}"] = invoice_id
-            now = datetime.now(UTC)
-            for minutes, action, person in (
-                (10, "confirm_sachlich", clerk),
-                (20, "confirm_rechnerisch", clerk),
-                (30, "order", approver),
+            for seconds, action, person in (
+                (1, "confirm_sachlich", clerk),
+                (2, "confirm_rechnerisch", clerk),
+                (3, "order", approver),
             ):
-                at(now + timedelta(minutes=minutes), _act(ids, f"s{n}", action, person))
-            at(now + timedelta(minutes=40), _export(summary))
+                step = _act(ids, f"s{n}", action, person)
+                at(limit + timedelta(seconds=seconds), step, later=True)
+            at(limit + timedelta(seconds=4), _export(summary), later=True)
     seed = 0
     amounts = {key: today for key in _amounts_before(pipeline)}  # the shipped samples
     for day in _workdays(start, today):
