@@ -288,3 +288,25 @@ def test_own_original_and_report_pdf_only_for_the_owner(tmp_path: Path) -> None:
         assert b.get(link).status_code == 404
     clerk_less = client(application)
     assert clerk_less.get(original_link.group(1)).status_code in (303, 401)
+
+
+def test_same_file_again_after_a_return_says_returned_not_being_checked(tmp_path: Path) -> None:
+    # Tried on the running app: the returned invoice sent again unchanged ended on "Angenommen
+    # - ... wird jetzt vom zuständigen Amt geprüft" (Stand: Zurückgegeben) without the reason.
+    from einvoice.services import workflow
+
+    application, container = make_app(tmp_path)
+    account(container, "hansen", Role.SUPPLIER)
+    data = (SAMPLES / "xrechnung-ubl.xml").read_bytes()
+    supplier = login(application, "hansen")
+    first = _upload(supplier, "rechnung.xml", data).headers["location"]
+    assert "wird jetzt vom zuständigen Amt geprüft" in supplier.get(first).text
+    (invoice_id,) = [i.invoice_id for i in workflow.queue(container.pipeline, "amt-10").items]
+    workflow.act(
+        container.pipeline, invoice_id, "return_to_supplier", "a10.becker", "Bestellnummer fehlt."
+    )
+    again = _upload(supplier, "rechnung.xml", data)
+    page = supplier.get(again.headers["location"]).text
+    assert "bereits eingereicht" in page
+    assert "wird jetzt vom zuständigen Amt geprüft" not in page
+    assert "Zurückgegeben – bitte korrigieren" in page and "Bestellnummer fehlt." in page
