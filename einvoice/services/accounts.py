@@ -242,3 +242,10 @@ def get_user(sessions: sessionmaker[Session], user_id: int) -> User | None:
         if account is None or not account.active:
             return None
         return _user(account)
+
+
+def display_name(sessions: sessionmaker[Session], username: str) -> str | None:
+    """The account's display name for a user name of the audit trail (None: no account)."""
+    with sessions() as session:
+        name = session.scalar(select(Account.display_name).where(Account.username == username))
+    return str(name) if name else None

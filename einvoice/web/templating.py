@@ -29,6 +29,7 @@ def templates() -> Jinja2Templates:
     engine.env.filters["mail_state_de"] = mail_state_de
     engine.env.filters["event_de"] = event_de
     engine.env.globals["office_name"] = office_name
+    engine.env.globals["person_name"] = person_name
     from einvoice.domain.terms import term_label
 
     engine.env.globals["term_label"] = term_label
@@ -54,6 +55,26 @@ def office_name(request: Any, key: str | None) -> str:
     except Exception:  # no routing configuration: the key is better than no page
         return key
     return dept.name if dept is not None else key
+
+
+def person_name(request: Any, person: str | None) -> str:
+    """A person's name for an id of the audit trail (``kb.krause`` -> ``Karin Krause``):
+    the routing configuration's people, else the account's display name, else the id."""
+    if not person:
+        return ""
+    if person == "system":
+        return "System"
+    container = request.app.state.container
+    try:
+        workflow = container.pipeline.workflow
+        known = workflow.routing().person(person) if workflow is not None else None
+    except Exception:  # no routing configuration: the accounts still know the name
+        known = None
+    if known is not None:
+        return str(known.name)
+    from einvoice.services.accounts import display_name
+
+    return display_name(container.sessions, person) or person
 
 
 def format_money(value: Any, currency: str | None = "EUR") -> str:

@@ -250,3 +250,36 @@ def test_creditor_accounting_decides_bindings_on_its_page(tmp_path: Path) -> Non
         (_, decided) = master_data.history(session, f"binding:{kit}")
         assert (decided.entry.action, decided.entry.actor) == ("binding_confirmed", "kb.krause")
         assert master_data.verify(session)[1] == []
+
+
+def test_creditor_pages_name_people_and_offices_not_ids(tmp_path: Path) -> None:
+    # Tried on the running app: "geprüft von kb.krause", the change log's "kb.krause",
+    # "Aufgehoben von kb.krause" on the invoice and the column "Amt: amt-10" on /kreditoren.
+    application, _ = _world(tmp_path)
+    kb = login(application, "kb.krause")
+    overview = kb.get("/kreditoren").text
+    assert "<td>Amt 10 – Hauptamt</td>" in overview and "<td>amt-10</td>" not in overview
+    found = re.search(r'<a href="/kreditoren/(\d+)">[^<]*</a></td><td>Kommunal-IT', overview)
+    assert found, overview
+    page = f"/kreditoren/{found.group(1)}"
+    token = csrf_of(kb.get(page).text)
+    assert (
+        kb.post(f"{page}/konto-neu", data={"iban": FOREIGN_IBAN, "csrf_token": token}).status_code
+        == 303
+    )
+    verified = kb.post(
+        f"{page}/konto-pruefen",
+        data={"iban": FOREIGN_IBAN, "how": "Rückruf 0421 555", "csrf_token": token},
+    )
+    assert verified.status_code == 303
+    shown = kb.get(page).text
+    assert "geprüft von Kb.Krause" in shown and "<td>Kb.Krause</td>" in shown
+    assert "kb.krause" not in shown
+    (invoice,) = re.findall(r'<a href="/rechnungen/(\d+)">KIT-9999</a>', kb.get("/kreditoren").text)
+    cleared = kb.post(
+        f"/rechnungen/{invoice}/sperre",
+        data={"code": "uploader-not-seller", "reason": "Rückruf: darf", "csrf_token": token},
+    )
+    assert cleared.status_code == 303
+    clerk_view = login(application, "a10.becker").get(f"/rechnungen/{invoice}").text
+    assert "Aufgehoben von Kb.Krause" in clerk_view and "kb.krause" not in clerk_view
