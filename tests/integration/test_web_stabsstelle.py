@@ -1,0 +1,24 @@
+"""The Stabsstelle's dashboard over HTTP: German numbers in the portfolio table."""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+from pathlib import Path
+
+from einvoice.services.accounts import Role
+from einvoice.services.demo_portfolio import seed_portfolio
+from tests.integration.web import account, login, make_app
+
+
+def test_portfolio_points_are_german_numbers(tmp_path: Path) -> None:
+    # Tried on the running demo: the column "Punkte" showed "94.0", "82.2" (the reasons
+    # next to it said "94,0 Punkte").
+    application, container = make_app(tmp_path)
+    seed_portfolio(container.sessions, date.today())
+    account(container, "cdo", Role.STABSSTELLE)
+    page = login(application, "cdo").get("/stabsstelle")
+    assert page.status_code == 200
+    table = page.text[page.text.index("<th>Punkte</th>") :]
+    points = re.findall(r'<td class="num">([^<]*)</td>', table)
+    assert points and all(re.fullmatch(r"\d+,\d", p) for p in points), points
