@@ -272,6 +272,7 @@ def _invoice_response(
         actions=actions,
         hints=hints,
         may_clear=may_clear,
+        i_signed=user.username in signers,
         keeps_creditors=user.role.keeps_creditors,
         blocked=blocked_reason_de(h.code for h in detail.open_holds) if detail.open_holds else None,
         rendering=_rendering(model, _today(pipeline)),

@@ -283,3 +283,28 @@ def test_creditor_pages_name_people_and_offices_not_ids(tmp_path: Path) -> None:
     assert cleared.status_code == 303
     clerk_view = login(application, "a10.becker").get(f"/rechnungen/{invoice}").text
     assert "Aufgehoben von Kb.Krause" in clerk_view and "kb.krause" not in clerk_view
+
+
+def test_signer_is_told_why_they_cannot_clear_the_duplicate_hold(tmp_path: Path) -> None:
+    # Tried on the running app: the clerk who signed a held invoice saw "Aufheben: Die
+    # Sachbearbeitung prüft ..." but no button, and no word why (four eyes).
+    application, container = make_app(tmp_path)
+    account(container, "hansen", Role.SUPPLIER)
+    account(container, "a10.becker", Role.CLERK, department="amt-10")
+    supplier = login(application, "hansen")
+    _upload(supplier, "erste.xml", to_ubl(sample(0)))
+    _upload(supplier, "zweite.xml", to_ubl(sample(0, number="BH-2025-77777")))
+    clerk = login(application, "a10.becker")
+    (second,) = re.findall(
+        r'<a href="/rechnungen/(\d+)">BH-2025-77777</a>', clerk.get("/eingang").text
+    )
+    page = clerk.get(f"/rechnungen/{second}").text
+    assert 'name="code" value="possible-duplicate"' in page  # not signed yet: may clear
+    signed = clerk.post(
+        f"/rechnungen/{second}/aktion",
+        data={"action": "confirm_sachlich", "csrf_token": csrf_of(page)},
+    )
+    assert signed.status_code == 303
+    page = clerk.get(f"/rechnungen/{second}").text
+    assert 'name="code" value="possible-duplicate"' not in page
+    assert "Sie haben diese Rechnung gezeichnet" in page
