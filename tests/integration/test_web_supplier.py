@@ -310,3 +310,20 @@ def test_same_file_again_after_a_return_says_returned_not_being_checked(tmp_path
     assert "bereits eingereicht" in page
     assert "wird jetzt vom zuständigen Amt geprüft" not in page
     assert "Zurückgegeben – bitte korrigieren" in page and "Bestellnummer fehlt." in page
+
+
+def test_long_file_name_wraps_instead_of_pushing_the_columns_away(tmp_path: Path) -> None:
+    # Tried in Chromium: a 250-character file name made "Meine Rechnungen" 2,430 px wide;
+    # number, amount, state and the links were off the screen.
+    application, container = make_app(tmp_path)
+    account(container, "hansen", Role.SUPPLIER)
+    name = "L" * 250 + ".xml"
+    supplier = login(application, "hansen")
+    report = _upload(supplier, name, (SAMPLES / "xrechnung-ubl.xml").read_bytes())
+    for page in (
+        supplier.get("/meine-rechnungen").text,
+        supplier.get(report.headers["location"]).text,
+    ):
+        assert re.search(r'class="file-name">' + "L" * 100, page), "no wrapping cell"
+    css = supplier.get("/static/app.css").text
+    assert re.search(r"\.file-name\s*\{[^}]*overflow-wrap:\s*anywhere", css)
