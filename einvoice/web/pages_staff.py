@@ -35,7 +35,7 @@ SORTS_DE = {
     "status": "Status",
     "held": "Zahlungssperre",
 }
-STATUS_FILTERS_DE = {"": "offene"} | {
+STATUS_FILTERS_DE = {"": "offene", "alle": "alle"} | {
     s: workflow_state_de(s)
     for s in (
         "routed",
@@ -132,6 +132,15 @@ def _listing(
     )
 
 
+def _statuses(status: str) -> tuple[str, ...]:
+    """The queue's status filter: "" the open ones, "alle" every state, else that one."""
+    from einvoice.services import queues
+
+    if status == "alle":
+        return tuple(dict.fromkeys((*OPEN_STATUSES, *queues.ALL_STATUSES)))
+    return (status,) if status else OPEN_STATUSES
+
+
 @router.get("/eingang")
 def queue_page(
     request: Request,
@@ -152,7 +161,7 @@ def queue_page(
     require_role(user, STAFF)
     listing = _listing(status, sort, supplier, deadline, q, mine, min_amount, max_amount, held)
     filters = queues.QueueFilters(
-        statuses=(status,) if status else OPEN_STATUSES,
+        statuses=_statuses(status),
         deadline=deadline or None,
         supplier=listing.supplier or None,
         min_amount=_amount(min_amount, "Betrag ab"),

@@ -308,3 +308,26 @@ def test_signer_is_told_why_they_cannot_clear_the_duplicate_hold(tmp_path: Path)
     page = clerk.get(f"/rechnungen/{second}").text
     assert 'name="code" value="possible-duplicate"' not in page
     assert "Sie haben diese Rechnung gezeichnet" in page
+
+
+def test_search_over_all_states_finds_a_closed_invoice(tmp_path: Path) -> None:
+    # Tried on the running app: a clerk searching the number of a returned invoice found
+    # nothing under "offene" and had to guess its state - there was no "alle".
+    application, _ = _world(tmp_path)
+    clerk = login(application, "a10.becker")
+    queue = clerk.get("/eingang").text
+    (invoice,) = re.findall(r'<a href="/rechnungen/(\d+)">BH-2025-01001</a>', queue)
+    returned = clerk.post(
+        f"/rechnungen/{invoice}/aktion",
+        data={
+            "action": "return_to_supplier",
+            "comment": "Bestellnr.",
+            "csrf_token": csrf_of(queue),
+        },
+    )
+    assert returned.status_code == 303
+    assert _numbers(clerk.get("/eingang", params={"q": "BH-2025-01001"}).text) == []
+    everything = clerk.get("/eingang", params={"q": "BH-2025-01001", "status": "alle"})
+    assert everything.status_code == 200
+    assert _numbers(everything.text) == ["BH-2025-01001"]
+    assert '<option value="alle" selected>alle</option>' in everything.text
