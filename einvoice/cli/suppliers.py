@@ -293,7 +293,8 @@ def suppliers_verify_account(
         ),
     ],
 ) -> None:
-    """Eine Bankverbindung als geprüft festhalten (vier Augen: nicht, wer zeichnete)."""
+    """Eine Bankverbindung als geprüft festhalten (vier Augen: nicht, wer sie erfasst hat;
+    Sperren gesperrter Rechnungen hebt es nicht für die Person auf, die sie zeichnete)."""
     from einvoice.services.creditor_records import CreditorError
     from einvoice.services.creditors import find, verify_account
 

@@ -243,6 +243,13 @@ def verify_account(
             raise CreditorError(
                 f"Die Bankverbindung {wanted} wurde bereits von {row.verified_by} geprüft."
             )
+        if row.added_by == actor:
+            # four eyes on bank details: whoever typed the IBAN in cannot also vouch for it
+            raise CreditorError(
+                "Vier-Augen-Prinzip: Wer eine Bankverbindung erfasst hat, kann sie nicht selbst "
+                "als geprüft festhalten. Bitte eine zweite Person der Kreditorenbuchhaltung "
+                "prüfen lassen."
+            )
         row.verified_by, row.verified_at, row.verified_how = actor, at.astimezone(UTC), how.strip()
         master_data.record(
             session,

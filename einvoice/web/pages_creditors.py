@@ -18,8 +18,8 @@ router = APIRouter(include_in_schema=False)
 KEEPERS = (Role.CREDITOR_ACCOUNTING, Role.ADMIN)
 BINDING_STATES_DE = {"pending": "offen", "confirmed": "bestätigt", "refused": "abgelehnt"}
 NOTICES_DE = {
-    "konto-neu": "Die Bankverbindung ist erfasst (ungeprüft). Bitte prüfen – am besten eine "
-    "zweite Person – und festhalten, wie.",
+    "konto-neu": "Die Bankverbindung ist erfasst (ungeprüft). Prüfen und festhalten, wie, "
+    "muss eine zweite Person der Kreditorenbuchhaltung (Vier-Augen-Prinzip).",
     "geprueft": "Die Bankverbindung ist als geprüft festgehalten.",
 }
 

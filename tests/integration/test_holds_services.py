@@ -67,7 +67,10 @@ def test_the_attack_is_held_until_a_second_person_verifies(container: Container)
 
     # the clerk who signed may not release the bank hold (four eyes)
     kit = creditors.find(p, "K-70002")
-    creditors.add_account(p, kit.id, creditors.AccountInput(FOREIGN_IBAN), "a10.becker")
+    creditors.add_account(p, kit.id, creditors.AccountInput(FOREIGN_IBAN), "kb.krause")
+    # four eyes on the bank details themselves: who typed the IBAN in cannot vouch for it
+    with pytest.raises(creditors.CreditorError, match="Vier-Augen-Prinzip"):
+        creditors.verify_account(p, kit.id, FOREIGN_IBAN, "kb.krause", "selbst erfasst")
     _, kept = creditors.verify_account(p, kit.id, FOREIGN_IBAN, "a10.becker", "selbst geprüft")
     assert kept.released == () and kept.kept and "Vier-Augen" in kept.kept[0][1]
     assert "bank-account-unverified" in _codes(p, invoice_id)

@@ -43,6 +43,7 @@ def _world(tmp_path: Path) -> tuple[Any, Any]:
     account(container, "mallory", Role.SUPPLIER, bound=False, organisation="Irgendwas")
     account(container, "a10.becker", Role.CLERK, department="amt-10")
     account(container, "kb.krause", Role.CREDITOR_ACCOUNTING)
+    account(container, "kb.berger", Role.CREDITOR_ACCOUNTING)
     _upload(login(application, "hansen"), "ok.xml", to_ubl(sample(0)))
     # Kommunal-IT's name and VAT id, another IBAN, from an account not bound to it
     forged = sample(1, iban=FOREIGN_IBAN, number="KIT-9999")
@@ -267,14 +268,25 @@ def test_creditor_pages_name_people_and_offices_not_ids(tmp_path: Path) -> None:
         kb.post(f"{page}/konto-neu", data={"iban": FOREIGN_IBAN, "csrf_token": token}).status_code
         == 303
     )
-    verified = kb.post(
+    # four eyes on bank details: who recorded the IBAN cannot vouch for it
+    own = kb.post(
         f"{page}/konto-pruefen",
-        data={"iban": FOREIGN_IBAN, "how": "Rückruf 0421 555", "csrf_token": token},
+        data={"iban": FOREIGN_IBAN, "how": "selbst erfasst", "csrf_token": token},
+    )
+    assert own.status_code == 400 and "Vier-Augen-Prinzip" in own.text
+    second = login(application, "kb.berger")
+    verified = second.post(
+        f"{page}/konto-pruefen",
+        data={
+            "iban": FOREIGN_IBAN,
+            "how": "Rückruf 0421 555",
+            "csrf_token": csrf_of(second.get(page).text),
+        },
     )
     assert verified.status_code == 303
     shown = kb.get(page).text
-    assert "geprüft von Kb.Krause" in shown and "<td>Kb.Krause</td>" in shown
-    assert "kb.krause" not in shown
+    assert "geprüft von Kb.Berger" in shown and "<td>Kb.Krause</td>" in shown
+    assert "kb.krause" not in shown and "kb.berger" not in shown
     (invoice,) = re.findall(r'<a href="/rechnungen/(\d+)">KIT-9999</a>', kb.get("/kreditoren").text)
     cleared = kb.post(
         f"/rechnungen/{invoice}/sperre",
