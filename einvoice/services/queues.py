@@ -167,35 +167,37 @@ def queue(
         if department is not None:
             counted = counted.where(Workflow.department == department)
         counts = {status: int(n) for status, n in session.execute(counted)}
-        summary = session.execute(
-            select(
-                func.count(),
-                func.coalesce(func.sum(worklist.signed_amount()), 0),
-                func.coalesce(
-                    func.sum(case((worklist.deadline_stage("soon", today, soon_days), 1), else_=0)),
-                    0,
-                ),
-                func.coalesce(
-                    func.sum(
-                        case((worklist.deadline_stage("overdue", today, soon_days), 1), else_=0)
-                    ),
-                    0,
-                ),
+        # the page's rows and, beside each, the totals of every matching invoice (window
+        # aggregates: one pass over the matching rows instead of a second query)
+        soon = case((worklist.deadline_stage("soon", today, soon_days), 1), else_=0)
+        overdue = case((worklist.deadline_stage("overdue", today, soon_days), 1), else_=0)
+        query = (
+            worklist.columns()
+            .add_columns(
+                func.count().over().label("total_matched"),
+                func.sum(worklist.signed_amount()).over().label("total_amount"),
+                func.sum(soon).over().label("total_soon"),
+                func.sum(overdue).over().label("total_overdue"),
             )
-            .select_from(Workflow)
-            .join(Invoice, Invoice.id == Workflow.invoice_id)
             .where(*conditions)
-        ).one()
-        matched = int(summary[0])
-        pages = max(1, -(-matched // page_size)) if page_size else 1
-        page = min(page, pages)
-        query = worklist.columns().where(*conditions)
-        query = query.order_by(
-            *worklist.order_by(worklist.Sorting(sort.lstrip("-"), sort.startswith("-")), today)
+            .order_by(
+                *worklist.order_by(worklist.Sorting(sort.lstrip("-"), sort.startswith("-")), today)
+            )
         )
-        if page_size:
-            query = query.limit(page_size).offset((page - 1) * page_size)
-        chosen = list(session.execute(query))
+        chosen = _page_of(session, query, page, page_size)
+        if not chosen and page > 1:  # beyond the last page: show the last one
+            last = _pages(_count(session, conditions), page_size)
+            page = min(page, last)
+            chosen = _page_of(session, query, page, page_size)
+        first = chosen[0] if chosen else None
+        matched = int(first.total_matched) if first else 0
+        summary = (
+            matched,
+            first.total_amount if first else 0,
+            first.total_soon if first else 0,
+            first.total_overdue if first else 0,
+        )
+        pages = _pages(matched, page_size)
         deadlines = _deadlines(session, [row.invoice_id for row in chosen])
         held = [row.invoice_id for row in chosen if row.holds]
         hold_views = holds.views_in(session, held, open_only=True)
@@ -221,6 +223,26 @@ def queue(
         page=page,
         pages=pages,
     )
+
+
+def _pages(matched: int, page_size: int | None) -> int:
+    return max(1, -(-matched // page_size)) if page_size else 1
+
+
+def _count(session: Session, conditions: list[Any]) -> int:
+    counted = (
+        select(func.count())
+        .select_from(Workflow)
+        .join(Invoice, Invoice.id == Workflow.invoice_id)
+        .where(*conditions)
+    )
+    return int(session.scalar(counted) or 0)
+
+
+def _page_of(session: Session, query: Any, page: int, page_size: int | None) -> list[Any]:
+    if page_size:
+        query = query.limit(page_size).offset((page - 1) * page_size)
+    return list(session.execute(query))
 
 
 def _conditions(

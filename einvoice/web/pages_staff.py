@@ -16,6 +16,7 @@ from einvoice.domain.holds import blocked_reason_de
 from einvoice.services.labels import workflow_state_de
 from einvoice.services.notifications import OPEN_STATUSES
 from einvoice.web.deps import check_invoice_access, page_user, render
+from einvoice.web.original_view import original_view
 from einvoice.web.security import STAFF, RecordId, check_csrf, require_role
 
 log = logging.getLogger(__name__)
@@ -265,7 +266,8 @@ def _invoice_response(
         and (user.role.keeps_creditors or (user.role in STAFF and h.code == "possible-duplicate"))
     }
     data = pipeline.blobs.get(detail.original_sha256)
-    model = _model(data, detail.original_filename)
+    shown = original_view(detail.original_sha256, data, detail.original_filename, _today(pipeline))
+    model = shown.model
     files = invoice_files.attachments(model) if model is not None else []
     pdf_url = None
     if invoice_files.is_pdf(data):
@@ -284,7 +286,7 @@ def _invoice_response(
         i_signed=user.username in signers,
         keeps_creditors=user.role.keeps_creditors,
         blocked=blocked_reason_de(h.code for h in detail.open_holds) if detail.open_holds else None,
-        rendering=_rendering(model, _today(pipeline)),
+        rendering=shown.rendering,
         pdf_url=pdf_url,
         attachments=files,
         facts=_facts(request, detail),
@@ -352,37 +354,12 @@ def _facts(request: Request, detail: Any) -> Facts:
     return Facts(deadlines, names, warnings)
 
 
-def _model(data: bytes, filename: str) -> Any:
-    from einvoice.formats.extract import extract
-
-    try:
-        return extract(data, filename)
-    except Exception:  # an unreadable original: the page shows the findings instead
-        log.warning("invoice original %s cannot be read", filename[:40], exc_info=True)
-        return None
-
-
 def _today(pipeline: Any) -> date:
     """The day in the city (Europe/Berlin) by the pipeline's clock."""
     from zoneinfo import ZoneInfo
 
     now: datetime = pipeline.clock()
     return now.astimezone(ZoneInfo("Europe/Berlin")).date()
-
-
-def _rendering(model: Any, today: date) -> str | None:
-    """The readable rendering (escaped HTML fragment of the project's renderer); a Skonto
-    whose deadline passed before ``today`` is shown as expired."""
-    if model is None:
-        return None
-    from einvoice.presentation.render import render_html
-
-    try:
-        html: str = render_html(model, embed=True, inline_css=False, today=today)
-    except Exception:
-        log.warning("invoice cannot be rendered", exc_info=True)
-        return None
-    return html
 
 
 def _departments(request: Request) -> list[tuple[str, str]]:

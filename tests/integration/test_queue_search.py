@@ -56,6 +56,16 @@ def test_search_paging_sorting_and_waiting_for_me(container: Container) -> None:
     last = everything.items[-1].invoice_id
     assert (paged.matched, paged.pages, paged.page, _ids(paged)) == (3, 2, 2, [last])
     assert paged.total == sum(i.amount for i in workflow.queue(s.pipeline, "amt-10").items)
+    # a page beyond the last shows the last one, with the totals of all pages
+    beyond = workflow.queue(s.pipeline, "amt-10", sort="-amount", page=9, page_size=2)
+    assert (beyond.matched, beyond.pages, beyond.page, _ids(beyond)) == (3, 2, 2, [last])
+    assert (beyond.total, beyond.soon, beyond.overdue) == (
+        everything.total,
+        everything.soon,
+        everything.overdue,
+    )
+    nothing = workflow.queue(s.pipeline, "amt-10", QueueFilters(search="gibt-es-nicht-4711"))
+    assert (nothing.matched, nothing.pages, nothing.total, nothing.items) == (0, 1, 0, ())
     issued = workflow.queue(s.pipeline, "amt-10", sort="issued")
     assert [i.issue_date for i in issued.items] == sorted(i.issue_date for i in issued.items)
 
