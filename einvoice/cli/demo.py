@@ -160,6 +160,8 @@ DEMO_ACCOUNTS = (
     ("a10.schmitt", "approver", "Thomas Schmitt", "amt-10", None),
     ("cdo", "stabsstelle", "Chief Digital Officer", None, None),
     ("kb.krause", "creditor_accounting", "Karin Krause (Kreditorenbuchhaltung)", None, None),
+    # bank details take two people: one records the IBAN, another verifies it
+    ("kb.berger", "creditor_accounting", "Jonas Berger (Kreditorenbuchhaltung)", None, None),
     ("admin", "admin", "Systemverwaltung", None, None),
 )
 
