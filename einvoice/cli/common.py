@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import sys
+from datetime import UTC, datetime
 from typing import Any, NoReturn
 
 import typer
@@ -44,3 +45,15 @@ def print_json(value: Any) -> None:
 
 def interactive() -> bool:
     return sys.stderr.isatty()
+
+
+def city_time(moment: datetime) -> str:
+    """A moment as the city reads it: ``02.12.2026 03:17`` in EINVOICE_TIMEZONE (default
+    Europe/Berlin), not in the server's zone; naive values are UTC (as SQLite returns them)."""
+    import os
+    from zoneinfo import ZoneInfo
+
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=UTC)
+    zone = ZoneInfo(os.environ.get("EINVOICE_TIMEZONE") or "Europe/Berlin")
+    return f"{moment.astimezone(zone):%d.%m.%Y %H:%M}"

@@ -16,7 +16,7 @@ from typing import Annotated, Any
 import typer
 
 from einvoice.cli.app import app
-from einvoice.cli.common import container, fail, interactive, print_json
+from einvoice.cli.common import city_time, container, fail, interactive, print_json
 from einvoice.cli.workflow import OutputFormat, _call
 
 suppliers_app = typer.Typer(
@@ -141,7 +141,7 @@ def suppliers_show(
     for e in events:
         why = f" – {e.entry.reason}" if e.entry.reason else ""
         typer.echo(
-            f"  {e.entry.at.astimezone():%d.%m.%Y %H:%M} {e.entry.actor}: {e.entry.action}{why}"
+            f"  {city_time(e.entry.at)} {e.entry.actor}: {e.entry.action}{why}"
         )
 
 

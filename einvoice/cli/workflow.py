@@ -19,7 +19,7 @@ from typing import Annotated, Any, TypeVar
 import typer
 
 from einvoice.cli.app import app
-from einvoice.cli.common import container, fail, print_json
+from einvoice.cli.common import city_time, container, fail, print_json
 
 queue_app = typer.Typer(help="Arbeitskörbe der Ämter.", no_args_is_help=True)
 invoice_app = typer.Typer(help="Eine Rechnung im Freigabeverfahren.", no_args_is_help=True)
@@ -221,7 +221,7 @@ def invoice_show(
         f"(brutto {money(d.total_with_vat, d.currency)})"
     )
     typer.echo(f"  Leitweg-ID: {d.leitweg_id or '–'}   Bestellung: {d.order_reference or '–'}")
-    typer.echo(f"  Eingang: {d.received_at:%d.%m.%Y %H:%M} von {d.sender or '–'}")
+    typer.echo(f"  Eingang: {city_time(d.received_at)} von {d.sender or '–'}")
     _supplier_and_holds(d)
     typer.echo(f"  Original: {d.original_filename} (SHA-256 {d.original_sha256})")
     typer.echo(f"  Prüfung: {'angenommen' if d.recommendation == 'accept' else 'abgelehnt'}")
@@ -263,7 +263,7 @@ def invoice_show(
         why = f" – {e.reason}" if e.reason else ""
         deputy = f" (für {e.acting_for})" if e.acting_for else ""
         typer.echo(
-            f"  {e.sequence:>3}. {e.at.astimezone():%d.%m.%Y %H:%M} {e.actor_name}{deputy}: "
+            f"  {e.sequence:>3}. {city_time(e.at)} {e.actor_name}{deputy}: "
             f"{e.action_label_de} -> {e.to_state_label_de}{why}"
         )
     if actor:
@@ -295,7 +295,7 @@ def _supplier_and_holds(d: Any) -> None:
         else:
             typer.echo(
                 f"  Sperre „{h.title}“ aufgehoben von {h.cleared_by} am "
-                f"{h.cleared_at:%d.%m.%Y %H:%M}: {h.clear_reason}"
+                f"{city_time(h.cleared_at)}: {h.clear_reason}"
             )
 
 
