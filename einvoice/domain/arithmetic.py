@@ -110,29 +110,45 @@ def _line_sum(inv: Invoice) -> Discrepancy | None:
     )
 
 
-def _allowances(inv: Invoice) -> Discrepancy | None:
-    values = [a.amount for a in inv.allowances]
+def _document_level_sum(
+    term: str,
+    name_de: str,
+    name_en: str,
+    stated: Decimal | None,
+    part: str,
+    values: list[Decimal | None],
+) -> Discrepancy:
+    """BT-107 / BT-108: the sum of the document level allowances (BT-92) or charges (BT-99)."""
     return Discrepancy(
+        term,
+        name_de,
+        name_en,
+        stated,
+        _total(values),
+        tuple(Operand(part, v) for v in values if v is not None),
+        f"Summe {part}",
+    )
+
+
+def _allowances(inv: Invoice) -> Discrepancy | None:
+    return _document_level_sum(
         "BT-107",
         "Summe der Nachlässe auf Dokumentenebene",
         "Sum of allowances on document level",
         inv.totals.allowance_total,
-        _total(values),
-        tuple(Operand("BT-92", v) for v in values if v is not None),
-        "Summe BT-92",
+        "BT-92",
+        [a.amount for a in inv.allowances],
     )
 
 
 def _charges(inv: Invoice) -> Discrepancy | None:
-    values = [c.amount for c in inv.charges]
-    return Discrepancy(
+    return _document_level_sum(
         "BT-108",
         "Summe der Zuschläge auf Dokumentenebene",
         "Sum of charges on document level",
         inv.totals.charge_total,
-        _total(values),
-        tuple(Operand("BT-99", v) for v in values if v is not None),
-        "Summe BT-99",
+        "BT-99",
+        [c.amount for c in inv.charges],
     )
 
 
