@@ -140,9 +140,7 @@ def suppliers_show(
     typer.echo("Protokoll:")
     for e in events:
         why = f" – {e.entry.reason}" if e.entry.reason else ""
-        typer.echo(
-            f"  {city_time(e.entry.at)} {e.entry.actor}: {e.entry.action}{why}"
-        )
+        typer.echo(f"  {city_time(e.entry.at)} {e.entry.actor}: {e.entry.action}{why}")
 
 
 @suppliers_app.command("add")

@@ -161,7 +161,8 @@ def queue(
     name = _department_name(config, department)
     today = today or now_local(pipeline).date()
     soon_days = ports.warning_days
-    conditions = _conditions(config, department, filters, today, soon_days)
+    urgency = worklist.Deadlines.on(today)
+    conditions = _conditions(config, department, filters, urgency, soon_days)
     with pipeline.sessions() as session:
         counted = select(Workflow.status, func.count()).group_by(Workflow.status)
         if department is not None:
@@ -169,10 +170,10 @@ def queue(
         counts = {status: int(n) for status, n in session.execute(counted)}
         # the page's rows and, beside each, the totals of every matching invoice (window
         # aggregates: one pass over the matching rows instead of a second query)
-        soon = case((worklist.deadline_stage("soon", today, soon_days), 1), else_=0)
-        overdue = case((worklist.deadline_stage("overdue", today, soon_days), 1), else_=0)
+        soon = case((urgency.stage("soon", soon_days), 1), else_=0)
+        overdue = case((urgency.stage("overdue", soon_days), 1), else_=0)
         query = (
-            worklist.columns()
+            worklist.columns(urgency)
             .add_columns(
                 func.count().over().label("total_matched"),
                 func.sum(worklist.signed_amount()).over().label("total_amount"),
@@ -181,12 +182,14 @@ def queue(
             )
             .where(*conditions)
             .order_by(
-                *worklist.order_by(worklist.Sorting(sort.lstrip("-"), sort.startswith("-")), today)
+                *worklist.order_by(
+                    worklist.Sorting(sort.lstrip("-"), sort.startswith("-")), urgency
+                )
             )
         )
         chosen = _page_of(session, query, page, page_size)
         if not chosen and page > 1:  # beyond the last page: show the last one
-            last = _pages(_count(session, conditions), page_size)
+            last = _pages(_count(session, urgency, conditions), page_size)
             page = min(page, last)
             chosen = _page_of(session, query, page, page_size)
         first = chosen[0] if chosen else None
@@ -229,14 +232,8 @@ def _pages(matched: int, page_size: int | None) -> int:
     return max(1, -(-matched // page_size)) if page_size else 1
 
 
-def _count(session: Session, conditions: list[Any]) -> int:
-    counted = (
-        select(func.count())
-        .select_from(Workflow)
-        .join(Invoice, Invoice.id == Workflow.invoice_id)
-        .where(*conditions)
-    )
-    return int(session.scalar(counted) or 0)
+def _count(session: Session, deadlines: worklist.Deadlines, conditions: list[Any]) -> int:
+    return int(session.scalar(worklist.counted(deadlines).where(*conditions)) or 0)
 
 
 def _page_of(session: Session, query: Any, page: int, page_size: int | None) -> list[Any]:
@@ -249,14 +246,15 @@ def _conditions(
     config: RoutingConfig,
     department: str | None,
     filters: QueueFilters,
-    today: date,
+    deadlines: worklist.Deadlines,
     soon_days: int,
 ) -> list[Any]:
+    today = deadlines.today
     found: list[Any] = [Workflow.status.in_(filters.statuses)]
     if department is not None:
         found.append(Workflow.department == department)
     if filters.deadline is not None:
-        found.append(worklist.deadline_stage(filters.deadline, today, soon_days))
+        found.append(deadlines.stage(filters.deadline, soon_days))
     if filters.supplier:
         found.append(worklist.supplier_matches(filters.supplier))
     if filters.search:

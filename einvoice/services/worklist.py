@@ -3,7 +3,9 @@
 Only the shown page is read into Python; counts, the sum of amounts and the
 number of invoices near or past a deadline are aggregates over the whole
 filtered list. The next deadline of an invoice is the earliest Skonto deadline
-still open, else its due date (as in :mod:`einvoice.services.queues`).
+still open, else its due date (as in :mod:`einvoice.services.queues`); it is read
+from one grouped subquery joined to the queue (:class:`Deadlines`), so sorting,
+filtering and the "soon"/"overdue" sums do not look it up again for every row.
 
 "Wartet auf mich" (:attr:`QueueFilters.waiting_for`) selects the invoices the
 person could take the next step on: *sachlich* / *rechnerisch richtig* where
@@ -20,6 +22,7 @@ from typing import Any
 
 from sqlalchemy import (
     ColumnElement,
+    Subquery,
     and_,
     case,
     false,
@@ -51,34 +54,54 @@ def signed_amount() -> ColumnElement[Any]:
     return case((credit_note(), -Workflow.amount), else_=Workflow.amount)
 
 
-def next_skonto(today: date) -> Any:
+def open_skonto(today: date) -> Subquery:
+    """Per invoice the earliest Skonto deadline not yet passed: one grouped pass over the
+    open Skonto deadlines, joined to the queue (instead of a lookup per row and use)."""
     return (
-        select(func.min(DeadlineRow.due_on))
-        .where(
-            DeadlineRow.invoice_id == Workflow.invoice_id,
-            DeadlineRow.kind == "skonto",
-            DeadlineRow.due_on >= today,
+        select(
+            DeadlineRow.invoice_id.label("invoice_id"),
+            func.min(DeadlineRow.due_on).label("due_on"),
         )
-        .correlate(Workflow)
-        .scalar_subquery()
+        .where(DeadlineRow.kind == "skonto", DeadlineRow.due_on >= today)
+        .group_by(DeadlineRow.invoice_id)
+        .subquery("open_skonto")
     )
 
 
-def next_deadline(today: date) -> ColumnElement[Any]:
-    return func.coalesce(next_skonto(today), Workflow.due_date)
+@dataclass(frozen=True, slots=True)
+class Deadlines:
+    """The deadline expressions of one queue query on ``today``; the query joins
+    :attr:`skonto` (see :meth:`join`) so every expression reads the same row."""
 
+    today: date
+    skonto: Subquery
 
-def deadline_stage(stage: str, today: date, soon_days: int) -> ColumnElement[bool]:
-    """Invoices whose deadline stage (ok, soon, overdue, none) is ``stage``."""
-    upcoming = next_deadline(today)
-    open_ = Workflow.status.notin_(_FINAL)
-    if stage == "none":
-        return or_(Workflow.status.in_(_FINAL), upcoming.is_(None))
-    if stage == "overdue":
-        return and_(open_, upcoming < today)
-    if stage == "soon":
-        return and_(open_, upcoming >= today, upcoming <= today + timedelta(days=soon_days))
-    return and_(open_, upcoming > today + timedelta(days=soon_days))
+    @classmethod
+    def on(cls, today: date) -> Deadlines:
+        return cls(today, open_skonto(today))
+
+    def join(self, query: Any) -> Any:
+        return query.outerjoin(self.skonto, self.skonto.c.invoice_id == Workflow.invoice_id)
+
+    def next_skonto(self) -> ColumnElement[Any]:
+        return self.skonto.c.due_on
+
+    def next_deadline(self) -> ColumnElement[Any]:
+        """The earliest open Skonto deadline, else the due date (which may have passed)."""
+        return func.coalesce(self.skonto.c.due_on, Workflow.due_date)
+
+    def stage(self, stage: str, soon_days: int) -> ColumnElement[bool]:
+        """Invoices whose deadline stage (ok, soon, overdue, none) is ``stage``."""
+        today = self.today
+        upcoming = self.next_deadline()
+        open_ = Workflow.status.notin_(_FINAL)
+        if stage == "none":
+            return or_(Workflow.status.in_(_FINAL), upcoming.is_(None))
+        if stage == "overdue":
+            return and_(open_, upcoming < today)
+        if stage == "soon":
+            return and_(open_, upcoming >= today, upcoming <= today + timedelta(days=soon_days))
+        return and_(open_, upcoming > today + timedelta(days=soon_days))
 
 
 def waiting_for(config: RoutingConfig, person: str, today: date) -> ColumnElement[bool]:
@@ -127,15 +150,15 @@ class Sorting:
     descending: bool
 
 
-def order_by(sorting: Sorting, today: date) -> list[Any]:
+def order_by(sorting: Sorting, deadlines: Deadlines) -> list[Any]:
     key = sorting.key
     expression: Any
     if key == "due":
         expression = Workflow.due_date
     elif key == "deadline":
-        expression = next_deadline(today)
+        expression = deadlines.next_deadline()
     elif key == "skonto":
-        expression = next_skonto(today)
+        expression = deadlines.next_skonto()
     elif key == "amount":
         expression = signed_amount()
     elif key == "supplier":
@@ -157,7 +180,7 @@ def order_by(sorting: Sorting, today: date) -> list[Any]:
     return [expression.is_(None), expression.asc(), Workflow.invoice_id.asc()]
 
 
-def columns() -> Any:
+def columns(deadlines: Deadlines) -> Any:
     """The header columns a queue row needs (never the semantic JSON)."""
     query = select(
         Workflow.invoice_id,
@@ -175,7 +198,15 @@ def columns() -> Any:
         Invoice.version,
         Workflow.holds,
     ).join(Invoice, Invoice.id == Workflow.invoice_id)
-    return query
+    return deadlines.join(query)
+
+
+def counted(deadlines: Deadlines) -> Any:
+    """``count(*)`` over the same joins as :func:`columns`."""
+    query = (
+        select(func.count()).select_from(Workflow).join(Invoice, Invoice.id == Workflow.invoice_id)
+    )
+    return deadlines.join(query)
 
 
 def supplier_matches(text: str) -> ColumnElement[bool]:
@@ -193,12 +224,12 @@ def search_matches(text: str) -> ColumnElement[bool] | None:
 
 __all__ = [
     "ALL_STATUSES",
+    "Deadlines",
     "Sorting",
     "columns",
+    "counted",
     "credit_note",
-    "deadline_stage",
-    "next_deadline",
-    "next_skonto",
+    "open_skonto",
     "order_by",
     "search_matches",
     "signed_amount",

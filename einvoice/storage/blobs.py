@@ -1,7 +1,10 @@
 """Content-addressed blob store: originals kept unaltered under their SHA-256.
 
 A blob is written once (to a temporary file, fsynced, then renamed into
-place) and never rewritten; reading verifies the hash.
+place) and never rewritten; reading verifies the hash. A temporary file's name
+says which process wrote it (``.tmp-<pid>@<host>@...``), so the files of a writer
+that was killed mid-write are recognised and removed as soon as a new worker starts
+on the same host, without waiting for them to grow old.
 """
 
 from __future__ import annotations
@@ -10,6 +13,7 @@ import errno
 import hashlib
 import os
 import shutil
+import socket
 import tempfile
 import time
 from collections.abc import Iterator
@@ -53,6 +57,28 @@ class StorageFull(TransientError):
 
 _FULL = (errno.ENOSPC, errno.EDQUOT)
 _TMP_PREFIX = ".tmp-"
+
+
+def _writer_tag() -> str:
+    """``<pid>@<host>@``: who writes a temporary file (host names hold no ``@``)."""
+    return f"{os.getpid()}@{socket.gethostname()}@"
+
+
+def _written_by_dead_process(name: str, host: str) -> bool:
+    """True for a temporary file written on ``host`` by a process that no longer runs."""
+    parts = name[len(_TMP_PREFIX) :].split("@")
+    if len(parts) != 3 or parts[1] != host or not parts[0].isdigit():
+        return False  # another host's writer, or an older name: only age decides
+    pid = int(parts[0])
+    if pid == os.getpid():
+        return False
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return True
+    except PermissionError:
+        return False  # alive, another user's
+    return False
 
 
 def sha256_of(data: bytes) -> str:
@@ -135,7 +161,7 @@ class LocalBlobStore:
             return digest
         try:
             target.parent.mkdir(parents=True, exist_ok=True)
-            fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=".tmp-")
+            fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=_TMP_PREFIX + _writer_tag())
             try:
                 with os.fdopen(fd, "wb") as handle:
                     handle.write(data)
@@ -174,14 +200,27 @@ class LocalBlobStore:
                 yield path
 
     def leftovers(self, older_than: float) -> Iterator[Path]:
-        """Temporary files of writes cut off (SIGKILL, full disk) older than ``older_than`` s."""
+        """Temporary files of writes cut off (SIGKILL, full disk): older than ``older_than`` s,
+        or of any age when their writer on this host no longer runs."""
         cutoff = time.time() - older_than
+        host = socket.gethostname()
         for path in self.root.glob(f"??/??/{_TMP_PREFIX}*"):
             try:
-                if path.stat().st_mtime < cutoff:
+                if path.stat().st_mtime < cutoff or _written_by_dead_process(path.name, host):
                     yield path
             except FileNotFoundError:
                 continue
+
+    def sweep_interrupted_writes(self) -> int:
+        """Remove the temporary files of writers on this host that were killed mid-write
+        (run when a worker starts); how many were removed."""
+        host = socket.gethostname()
+        removed = 0
+        for path in self.root.glob(f"??/??/{_TMP_PREFIX}*@*@*"):
+            if _written_by_dead_process(path.name, host):
+                path.unlink(missing_ok=True)
+                removed += 1
+        return removed
 
     def quarantine(self, sha256: str | Path, folder: Path) -> Path:
         """Move a blob (or stray file) nothing refers to out of the store (kept, not deleted)."""

@@ -189,9 +189,12 @@ class Workflow(Base):
     """
 
     __tablename__ = "workflows"
-    __table_args__ = (Index("ix_workflows_department_status", "department", "status"),)
+    __table_args__ = (
+        Index("ix_workflows_department_status", "department", "status"),
+        Index("ix_workflows_status_department", "status", "department"),  # the queue
+    )
     invoice_id: Mapped[int] = mapped_column(ForeignKey("invoices.id"), primary_key=True)
-    status: Mapped[str] = mapped_column(String(32), index=True)  # approval.Status
+    status: Mapped[str] = mapped_column(String(32))  # approval.Status
     department: Mapped[str | None] = mapped_column(String(64), index=True)  # Department.key
     amount: Mapped[Decimal] = mapped_column(Numeric(19, 4))  # BT-115 as written
     currency: Mapped[str | None] = mapped_column(String(3))  # BT-5
@@ -277,7 +280,10 @@ class DeadlineRow(Base):
     """A payment deadline of an invoice: the due date, or one Skonto offer."""
 
     __tablename__ = "deadlines"
-    __table_args__ = (UniqueConstraint("invoice_id", "kind", "position", name="uq_deadline"),)
+    __table_args__ = (
+        UniqueConstraint("invoice_id", "kind", "position", name="uq_deadline"),
+        Index("ix_deadlines_kind_due_on", "kind", "due_on", "invoice_id"),  # open Skonto
+    )
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     invoice_id: Mapped[int] = mapped_column(ForeignKey("invoices.id"), index=True)
     kind: Mapped[str] = mapped_column(String(16))  # due, skonto

@@ -2,11 +2,23 @@
 
 Importing it configures the broker from the environment and declares the actors:
 this is the worker process's composition step, so it is the one place allowed to.
+A starting worker first removes what writers killed mid-write on this host left in
+the blob folder (their temporary files), so a restart mends a SIGKILL on its own.
 """
 
+import logging
+
 from einvoice import bootstrap
+from einvoice.storage.blobs import LocalBlobStore
 from einvoice.workers.actors import register
 
-_settings = bootstrap.container().settings
+_container = bootstrap.container()
+_settings = _container.settings
+if isinstance(_container.pipeline.blobs, LocalBlobStore):
+    _swept = _container.pipeline.blobs.sweep_interrupted_writes()
+    if _swept:
+        logging.getLogger(__name__).warning(
+            "%d temporäre Datei(en) abgebrochener Schreibvorgänge entfernt", _swept
+        )
 broker = bootstrap.make_broker(_settings.broker_url, _settings.metrics_port)
 register(broker)

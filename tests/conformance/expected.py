@@ -70,9 +70,7 @@ def differences(expectation: Expectation, report: Report) -> list[str]:
 
 def json_differences(expectation: Expectation, entry: Mapping[str, Any]) -> list[str]:
     """Like :func:`differences`, for one object of ``einvoice validate --format json``."""
-    got = {
-        category(str(f["rule"])) for f in entry["findings"] if f["severity"] == "error"
-    }
+    got = {category(str(f["rule"])) for f in entry["findings"] if f["severity"] == "error"}
     problems = []
     if bool(entry["valid"]) != expectation.valid:
         problems.append(f"verdict {entry['valid']} != {expectation.valid}")

@@ -179,9 +179,9 @@ def test_the_image_installs_the_wheel_with_its_rule_packages() -> None:
     install = re.search(r"pip install (--no-cache-dir )?/wheels/einvoice-\*\.whl", commands)
     assert install, "the image installs the built wheel"
     assert "--no-deps /wheels" not in commands  # its dependencies come with it
-    dependencies = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))[
-        "project"
-    ]["dependencies"]
+    dependencies = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["project"][
+        "dependencies"
+    ]
     assert any(d.startswith("trytond-edocument-uncefact") for d in dependencies)
     packages = _dev_rule_packages()
     assert packages

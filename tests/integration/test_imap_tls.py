@@ -196,9 +196,7 @@ min_tls = "1.2"
     assert "FEHLER" not in _cli(tmp_path, "status").stdout
 
 
-def test_doctor_checks_every_mailbox_of_the_mailboxes_file(
-    tmp_path: Path, server: TlsImap
-) -> None:
+def test_doctor_checks_every_mailbox_of_the_mailboxes_file(tmp_path: Path, server: TlsImap) -> None:
     """A city with several mailboxes: doctor logs in to each, one line each."""
     _fresh(tmp_path)
     mailboxes = tmp_path / "mailboxes.toml"
