@@ -3,18 +3,21 @@ security log with filters."""
 
 from __future__ import annotations
 
+import logging
 import secrets
 from typing import Annotated
 
 from fastapi import APIRouter, Form, HTTPException, Request
 from fastapi.responses import RedirectResponse, Response
 
+from einvoice.errors import ConfigurationError
 from einvoice.services import account_admin, account_lifecycle, login_throttle
 from einvoice.services import security_log as sec
 from einvoice.services.accounts import AccountError, Role, create_account
 from einvoice.web.deps import mail_links, page_user, render
 from einvoice.web.security import check_csrf, require_role
 
+logger = logging.getLogger(__name__)
 router = APIRouter(include_in_schema=False)
 ROLE_CHOICES = [(r.value, r.label_de) for r in Role]
 
@@ -27,6 +30,7 @@ def accounts_page(
     require_role(user, [Role.ADMIN])
     sessions = request.app.state.container.sessions
     policy = request.app.state.settings.throttle_policy
+    offices = _offices(request)
     return render(
         request,
         "admin_accounts.html",
@@ -38,11 +42,27 @@ def accounts_page(
         ),
         holds=[h for h in login_throttle.holds(sessions, policy) if h.wait.total_seconds() > 0],
         roles=ROLE_CHOICES,
+        offices=offices,
+        office_keys={key for key, _ in offices},
         role=rolle,
         search=suche,
         message=hinweis[:300] or None,
         error=fehler[:300] or None,
     )
+
+
+def _offices(request: Request) -> list[tuple[str, str]]:
+    """The offices of the routing configuration as (key, name), for the Amt choices; empty
+    without a configuration (the form then takes the key as text)."""
+    workflow = request.app.state.container.pipeline.workflow
+    if workflow is None:
+        return []
+    try:
+        routing = workflow.routing()
+    except ConfigurationError:
+        logger.warning("accounts page without office names: routing configuration unreadable")
+        return []
+    return [(d.key, d.name) for d in routing.departments]
 
 
 @router.post("/verwaltung/zugaenge/aktion")
