@@ -42,7 +42,10 @@ _SUPPLIER_LABELS = {
     Status.RETURNED_TO_SUPPLIER.value: "Zurückgegeben – bitte korrigieren",
     Status.REPLACED.value: "Ersetzt durch die korrigierte Fassung",
 }
-_NOT_PROCESSED = (states.FAILED, states.TOO_LARGE, states.UNREADABLE)
+_NOT_PROCESSED = (states.FAILED, states.TOO_LARGE)
+#: No invoice could be read (e.g. not XML): the validation report says why, so the supplier
+#: sees "Abgelehnt" here as on the upload result and the report page, not "Nicht verarbeitet".
+_UNREADABLE = states.UNREADABLE
 
 
 @dataclass(frozen=True, slots=True)
@@ -157,14 +160,18 @@ def _state_filter(state: str) -> ColumnElement[bool] | None:
     approved = (Status.ANGEORDNET.value, Status.EXPORTED.value)
     not_open = (*rejected, *approved, Status.REPLACED.value)
     usable = and_(
-        Document.state.not_in((states.DUPLICATE, *_NOT_PROCESSED)),
+        Document.state.not_in((states.DUPLICATE, _UNREADABLE, *_NOT_PROCESSED)),
         or_(Document.recommendation.is_(None), Document.recommendation != "reject"),
     )
     filters: dict[str, ColumnElement[bool]] = {
         "offen": and_(usable, or_(Workflow.status.is_(None), Workflow.status.not_in(not_open))),
         "abgelehnt": and_(
             Document.state.not_in((states.DUPLICATE, *_NOT_PROCESSED)),
-            or_(Document.recommendation == "reject", Workflow.status.in_(rejected)),
+            or_(
+                Document.state == _UNREADABLE,
+                Document.recommendation == "reject",
+                Workflow.status.in_(rejected),
+            ),
         ),
         "freigegeben": and_(usable, Workflow.status.in_(approved)),
         "duplikat": Document.state == states.DUPLICATE,
@@ -189,6 +196,8 @@ def _status(
         return "Duplikat", None
     if document_state in _NOT_PROCESSED:
         return "Nicht verarbeitet", last_error
+    if document_state == _UNREADABLE:
+        return "Abgelehnt", last_error
     if recommendation == "reject":
         return "Abgelehnt", "Die Prüfung hat Fehler gefunden (siehe Prüfbericht)."
     if workflow_state in _SUPPLIER_LABELS:

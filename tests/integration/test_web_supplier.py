@@ -327,3 +327,29 @@ def test_long_file_name_wraps_instead_of_pushing_the_columns_away(tmp_path: Path
         assert re.search(r'class="file-name">' + "L" * 100, page), "no wrapping cell"
     css = supplier.get("/static/app.css").text
     assert re.search(r"\.file-name\s*\{[^}]*overflow-wrap:\s*anywhere", css)
+
+
+def test_unreadable_file_is_rejected_on_every_page_not_unprocessed(tmp_path: Path) -> None:
+    # Tried on the running demo: a text file was "Abgelehnt" on the upload result and on its
+    # report, but "Nicht verarbeitet" (as if the city had failed) in "Meine Rechnungen", and
+    # the filter "Abgelehnt oder zurückgegeben" did not find it.
+    application, container = make_app(tmp_path)
+    account(container, "hansen", Role.SUPPLIER)
+    supplier = login(application, "hansen")
+    uploaded = _upload(supplier, "notiz.txt", b"hallo")
+    assert uploaded.status_code == 303
+    report = supplier.get(uploaded.headers["location"]).text
+    assert "<dt>Stand</dt><dd>Abgelehnt</dd>" in report
+
+    def row(html: str) -> str:
+        found = re.search(r"<tr>((?:(?!</tr>).)*notiz\.txt.*?)</tr>", html, re.S)
+        assert found, "notiz.txt is not listed"
+        return found.group(1)
+
+    listed = row(supplier.get("/meine-rechnungen").text)
+    assert ">Abgelehnt</span>" in listed and "Nicht verarbeitet" not in listed
+    assert "SYNTAX-NOT-XML" in listed or "weder ein XML-Dokument" in listed  # the reason
+    row(supplier.get("/meine-rechnungen", params={"stand": "abgelehnt"}).text)
+    unprocessed = supplier.get("/meine-rechnungen", params={"stand": "nicht-verarbeitet"}).text
+    assert "notiz.txt" not in unprocessed
+    assert "notiz.txt" not in supplier.get("/meine-rechnungen", params={"stand": "offen"}).text
