@@ -154,10 +154,12 @@ def demo(
     _print_hints(container, settings.data_dir, samples)
 
 
+#: Staff names are those of the routing configuration's people with the same id (the
+#: invoice page names signers from there): one person, one name.
 DEMO_ACCOUNTS = (
     ("lieferant", "supplier", "Jana Hansen", None, "Bürobedarf Hansen GmbH"),
     ("a10.becker", "clerk", "Martina Becker", "amt-10", None),
-    ("a10.schmitt", "approver", "Thomas Schmitt", "amt-10", None),
+    ("a10.schmitt", "approver", "Ralf Schmitt", "amt-10", None),
     ("cdo", "stabsstelle", "Chief Digital Officer", None, None),
     ("kb.krause", "creditor_accounting", "Karin Krause (Kreditorenbuchhaltung)", None, None),
     # bank details take two people: one records the IBAN, another verifies it
