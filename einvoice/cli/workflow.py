@@ -251,7 +251,7 @@ def invoice_show(
                 f"(zu zahlen {money(deadline.amount_to_pay, d.currency)})"
             )
     if d.exported_batch:
-        typer.echo(f"  Exportiert: Stapel {d.exported_batch}")
+        typer.echo(f"  An die Kasse übergeben: {d.exported_run_de}")
     errors = [f for f in d.findings if f.severity == "error"]
     for finding in errors[:10]:
         typer.echo(f"  Fehler {finding.rule}: {finding.message_de}")
@@ -415,7 +415,7 @@ def export(
     else:
         out.write_bytes(result.content)
     typer.echo(
-        f"Export {result.batch_id}: {result.count} Rechnung(en), "
+        f"{result.label_de}: {result.count} Rechnung(en), "
         f"Summe {money(result.total)}" + (f", Datei {out}" if out else "") + ".",
         err=True,
     )

@@ -33,6 +33,7 @@ from einvoice.domain import approval
 from einvoice.domain.approval import Action, ActionKind, Refusal, Status
 from einvoice.domain.booking import BookingRecord, booking_record
 from einvoice.domain.routing import RoutingConfig
+from einvoice.services.payment_runs import run_label_de
 from einvoice.services.ports import Pipeline, WorkflowPorts
 from einvoice.services.workflow_base import (
     BadRequest,
@@ -72,6 +73,7 @@ class ExportResult:
     content: bytes  # the file handed to the HKR (empty when there is nothing to export)
     filename: str | None
     sha256: str | None  # the archived file in the blob store
+    label_de: str | None = None  # "Zahllauf vom 02.12.2026, Nr. 3"
 
     @property
     def count(self) -> int:
@@ -142,8 +144,9 @@ def _export(
             for i in claimed
         )
         session.commit()
-    log.info("export batch %s: %d invoice(s)", batch_id, len(records))
-    return ExportResult(batch_id, fmt, at, tuple(records), content, filename, sha)
+        label = run_label_de(session, batch_id, ports.zone)
+    log.info("export batch %s (%s): %d invoice(s)", batch_id, label, len(records))
+    return ExportResult(batch_id, fmt, at, tuple(records), content, filename, sha, label)
 
 
 def _export_one(

@@ -27,6 +27,7 @@ from einvoice.services.audit_trail import HistoryEntry, history
 from einvoice.services.holds import HoldView, SupplierView
 from einvoice.services.notifications import OPEN_STATUSES
 from einvoice.services.notifications import STATUS_LABELS as NOTIFICATION_LABELS
+from einvoice.services.payment_runs import run_label_de
 from einvoice.services.ports import Pipeline
 from einvoice.services.workflow_base import (
     BadRequest,
@@ -428,7 +429,8 @@ class InvoiceDetail:
     sender: str | None
     original_sha256: str
     original_filename: str
-    exported_batch: str | None
+    exported_batch: str | None  # the batch id (files, HKR)
+    exported_run_de: str | None  # "Zahllauf vom 02.12.2026, Nr. 3"
     deadlines: tuple[DeadlineView, ...] = ()
     routing: tuple[RoutingView, ...] = ()
     comments: tuple[CommentView, ...] = ()
@@ -449,6 +451,7 @@ class InvoiceDetail:
 def invoice_detail(pipeline: Pipeline, invoice_id: int) -> InvoiceDetail:
     """Everything about one invoice: header, workflow, deadlines, findings, trail."""
     config = ports_of(pipeline).routing()
+    zone = ports_of(pipeline).zone
     trail = history(pipeline, invoice_id)  # NotFound when the invoice does not exist
     with pipeline.sessions() as session:
         invoice = session.get(Invoice, invoice_id)
@@ -490,6 +493,7 @@ def invoice_detail(pipeline: Pipeline, invoice_id: int) -> InvoiceDetail:
             original_sha256=document.sha256,
             original_filename=document.filename,
             exported_batch=export.batch_id if export else None,
+            exported_run_de=run_label_de(session, export.batch_id, zone) if export else None,
             deadlines=_deadline_views(session, invoice_id),
             routing=_routing_views(session, invoice_id),
             comments=_comment_views(session, invoice_id),

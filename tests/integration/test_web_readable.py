@@ -5,9 +5,14 @@ from __future__ import annotations
 
 import re
 from pathlib import Path
+from typing import Any
 
+from einvoice.services import workflow
 from einvoice.services.accounts import Role
-from tests.integration.web import account, login, make_app
+from tests.helpers import ROOT
+from tests.integration.web import account, csrf_of, login, make_app
+
+SAMPLES = ROOT / "samples"
 
 
 def _cells(html: str, username: str) -> str:
@@ -29,3 +34,39 @@ def test_accounts_page_shows_the_office_name_not_only_its_key(tmp_path: Path) ->
     assert "(amt-10)" in row  # the key stays, as secondary text
     # the Amt is chosen by its name; the key is what the form sends
     assert '<option value="amt-10" selected>Amt 10 – Hauptamt</option>' in page.text
+
+
+def _upload(c: Any, name: str, data: bytes) -> Any:
+    page = c.get("/einreichen")
+    return c.post(
+        "/einreichen",
+        data={"csrf_token": csrf_of(page.text)},
+        files={"file": (name, data, "application/octet-stream")},
+    )
+
+
+def _routed_invoice(application: Any, container: Any) -> tuple[Any, int]:
+    """The sample invoice uploaded by its supplier, in Amt 10's queue; the clerk's client."""
+    account(container, "hansen", Role.SUPPLIER)
+    account(container, "a10.becker", Role.CLERK, department="amt-10")
+    data = (SAMPLES / "xrechnung-ubl.xml").read_bytes()
+    assert _upload(login(application, "hansen"), "rechnung.xml", data).status_code == 303
+    clerk = login(application, "a10.becker")
+    queue = clerk.get("/api/invoices").json()
+    assert len(queue) == 1, queue
+    return clerk, queue[0]["invoice_id"]
+
+
+def test_invoice_page_names_the_payment_run_not_its_uuid(tmp_path: Path) -> None:
+    # Seen on the demo: "An die Kasse übergeben: 3f2c…-…" (the batch's UUID).
+    application, container = make_app(tmp_path)
+    clerk, invoice_id = _routed_invoice(application, container)
+    pipeline = container.pipeline
+    workflow.act(pipeline, invoice_id, "confirm_sachlich", "a10.becker")
+    workflow.act(pipeline, invoice_id, "confirm_rechnerisch", "a10.neumann")
+    workflow.act(pipeline, invoice_id, "order", "a10.schmitt")
+    batch = workflow.export(pipeline, "csv")
+    assert batch.batch_id is not None
+    html = clerk.get(f"/rechnungen/{invoice_id}").text
+    assert batch.batch_id not in html
+    assert re.search(r"Zahllauf vom \d\d\.\d\d\.\d{4}, Nr\. 1", html)

@@ -149,6 +149,7 @@ def test_mailbox_to_queue_approval_export_and_supplier_mail(
     out = tmp_path / "hkr.csv"
     exported = _ok(env, "export", "--format", "csv", "--out", str(out))
     assert "1 Rechnung(en)" in exported.stderr
+    assert re.search(r"^Zahllauf vom \d\d\.\d\d\.\d{4}, Nr\. 1: ", exported.stderr, re.M)
     rows = out.read_text(encoding="utf-8").splitlines()
     assert len(rows) == 2 and rows[0].startswith("rechnung_id;rechnungsnummer;")
     assert good.number in rows[1] and AMT_66 in rows[1] and "a66.wagner" in rows[1]
@@ -156,6 +157,7 @@ def test_mailbox_to_queue_approval_export_and_supplier_mail(
     assert again.stdout == "" and "Keine angeordneten Rechnungen" in again.stderr
     shown = _ok(env, "invoice", "show", invoice_id)
     assert "an die Kasse übergeben" in shown.stdout
+    assert re.search(r"An die Kasse übergeben: Zahllauf vom [\d.]+, Nr\. 1$", shown.stdout, re.M)
 
     # the audit trail verifies, and an edited event in the database is found
     assert "Protokoll unversehrt" in _ok(env, "audit", "verify").stdout

@@ -453,6 +453,36 @@ def test_concurrent_exports_never_export_an_invoice_twice(container: Container) 
     assert workflow.verify_audit(s.pipeline).ok
 
 
+def test_export_batches_are_named_by_day_and_number_in_the_city(container: Container) -> None:
+    # Issue 14: the batch reached people as a bare UUID. It is named by the run's day in
+    # the city (Europe/Berlin) and its number on that day; the id stays in the file.
+    s = setup(container, datetime(2025, 3, 20, 9, 0, tzinfo=UTC))
+    labels: list[str | None] = []
+    invoices: list[int] = []
+    moments = (
+        datetime(2025, 3, 20, 9, 0, tzinfo=UTC),
+        datetime(2025, 3, 20, 22, 30, tzinfo=UTC),  # 23:30 in Berlin: still the 20th
+        datetime(2025, 3, 20, 23, 30, tzinfo=UTC),  # 00:30 in Berlin: the 21st
+    )
+    for seed, moment in enumerate(moments, start=41):
+        s.clock.now = moment
+        invoice_id = receive(s.pipeline, sample(seed))
+        workflow.route(s.pipeline, invoice_id)
+        _approve_all(s.pipeline, invoice_id)
+        batch = workflow.export(s.pipeline, "csv")
+        assert batch.batch_id is not None
+        labels.append(batch.label_de)
+        invoices.append(invoice_id)
+    assert labels == [
+        "Zahllauf vom 20.03.2025, Nr. 1",
+        "Zahllauf vom 20.03.2025, Nr. 2",
+        "Zahllauf vom 21.03.2025, Nr. 1",
+    ]
+    first = workflow.invoice_detail(s.pipeline, invoices[0])
+    assert first.exported_run_de == "Zahllauf vom 20.03.2025, Nr. 1"  # keeps its number
+    assert first.exported_batch is not None and len(first.exported_batch) == 36  # the id
+
+
 def test_export_without_ordered_invoices_is_empty(container: Container) -> None:
     s = setup(container, datetime(2025, 5, 1, tzinfo=UTC))
     result = workflow.export(s.pipeline, "json")
