@@ -388,3 +388,25 @@ def test_bidi_file_name_is_not_shown_reversed_on_any_page(tmp_path: Path) -> Non
     for where, html in pages.items():
         assert "Rechnunggpj.xml" in html, where
         assert "\u202e" not in html and "\u2066" not in html, where
+
+
+def test_header_names_the_role_once(tmp_path: Path) -> None:
+    # Tried on the running demo: the header read "Karin Krause (Kreditorenbuchhaltung)
+    # (Kreditorenbuchhaltung)" and "Systemverwaltung (Systemverwaltung)", and wrapped.
+    application, container = make_app(tmp_path)
+    from einvoice.services.accounts import create_account
+
+    kb_name = "Karin Krause (Kreditorenbuchhaltung)"
+    create_account(container.sessions, "kb.krause", PASSWORD, Role.CREDITOR_ACCOUNTING, kb_name)
+    create_account(container.sessions, "admin", PASSWORD, Role.ADMIN, "Systemverwaltung")
+    account(container, "a10.becker", Role.CLERK, department="amt-10")
+    pages = {
+        "kb.krause": "Karin Krause (Kreditorenbuchhaltung)</span>",
+        "admin": '<span class="who">Systemverwaltung</span>',
+        "a10.becker": "A10.Becker (Sachbearbeitung)</span>",  # the role, where the name lacks it
+    }
+    for username, expected in pages.items():
+        page = login(application, username).get("/konto").text
+        assert expected in page, username
+        assert "(Kreditorenbuchhaltung) (Kreditorenbuchhaltung)" not in page
+        assert "Systemverwaltung (Systemverwaltung)" not in page
