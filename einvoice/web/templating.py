@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -12,6 +13,14 @@ from einvoice.web.security import csrf_token
 
 HERE = Path(__file__).parent
 BERLIN = ZoneInfo("Europe/Berlin")
+
+
+@functools.cache
+def _german() -> Any:
+    """Babel's ``de_DE`` locale, parsed once (a page formats hundreds of amounts and dates)."""
+    from babel import Locale
+
+    return Locale.parse("de_DE")
 
 
 def templates() -> Jinja2Templates:
@@ -89,7 +98,7 @@ def format_money(value: Any, currency: str | None = "EUR") -> str:
         number = Decimal(str(value))
     except InvalidOperation:
         return str(value)
-    text: str = format_currency(number, currency or "EUR", locale="de_DE")
+    text: str = format_currency(number, currency or "EUR", locale=_german())
     return text
 
 
@@ -107,8 +116,8 @@ def format_number(value: Any, digits: int | None = None) -> str:
         return str(value)
     if digits is not None:
         pattern = "#,##0" + ("." + "0" * digits if digits else "")
-        return str(format_decimal(number, format=pattern, locale="de_DE"))
-    return str(format_decimal(number, locale="de_DE"))
+        return str(format_decimal(number, format=pattern, locale=_german()))
+    return str(format_decimal(number, locale=_german()))
 
 
 def format_percent(value: Any) -> str:
@@ -138,10 +147,12 @@ def format_date(value: Any) -> str:
     if isinstance(value, datetime):
         if value.tzinfo is None:  # SQLite hands back naive UTC
             value = value.replace(tzinfo=UTC)
-        text: str = format_datetime(value, "dd.MM.yyyy HH:mm", tzinfo=BERLIN, locale="de_DE")
+        text: str = format_datetime(
+            value, "dd.MM.yyyy HH:mm", tzinfo=BERLIN, locale=_german()
+        )
         return text
     if isinstance(value, date):
-        day: str = babel_date(value, "dd.MM.yyyy", locale="de_DE")
+        day: str = babel_date(value, "dd.MM.yyyy", locale=_german())
         return day
     if isinstance(value, str) and len(value) == 10 and value[4] == "-":
         return f"{value[8:10]}.{value[5:7]}.{value[0:4]}"
