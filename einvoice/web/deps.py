@@ -141,14 +141,21 @@ def render(request: Request, template: str, status_code: int = 200, **context: A
 
 def department_of_invoice(request: Request, invoice_id: int) -> str | None:
     """The department whose queue holds the invoice (one small query)."""
+    from sqlalchemy import select
+
     from einvoice.storage.tables import Invoice, Workflow
 
+    query = (
+        select(Invoice.id, Workflow.department)
+        .outerjoin(Workflow, Workflow.invoice_id == Invoice.id)
+        .where(Invoice.id == invoice_id)
+    )
     with request.app.state.container.sessions() as session:
-        if session.get(Invoice, invoice_id) is None:
-            raise HTTPException(404, "Diese Rechnung gibt es nicht.")
-        flow = session.get(Workflow, invoice_id)
-        department: str | None = flow.department if flow is not None else None
-        return department
+        found = session.execute(query).first()
+    if found is None:
+        raise HTTPException(404, "Diese Rechnung gibt es nicht.")
+    department: str | None = found.department
+    return department
 
 
 def check_invoice_access(request: Request, user: User, invoice_id: int) -> None:

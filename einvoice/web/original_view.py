@@ -4,8 +4,9 @@ its German rendering, kept for a while per web process.
 Originals are content-addressed and never change, so the reading and rendering of one
 original on one day (an expired Skonto reads differently tomorrow) is the same for every
 clerk who opens it: a small bounded cache spares the work (about two thirds of the
-invoice page's own time with a year of data). The bytes are still read from the blob
-store for every page, so an original that retention deleted is never shown from here.
+invoice page's own time with a year of data). On a hit the blob store is still asked
+whether the original is there, so an original that retention deleted is never shown from
+here; its bytes are read (and their hash checked) only to read it anew.
 """
 
 from __future__ import annotations
@@ -13,9 +14,12 @@ from __future__ import annotations
 import logging
 import threading
 from collections import OrderedDict
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
+
+from einvoice.web.invoice_files import is_pdf
 
 log = logging.getLogger(__name__)
 
@@ -26,6 +30,7 @@ MAX_ENTRIES = 64
 class OriginalView:
     model: Any  # the invoice model, None when the original cannot be read
     rendering: str | None  # escaped HTML fragment, None when it cannot be rendered
+    is_pdf: bool  # the original is a PDF (ZUGFeRD / Factur-X): shown beside the rendering
 
 
 class _Recent:
@@ -37,16 +42,27 @@ class _Recent:
 _recent = _Recent()
 
 
-def original_view(sha256: str, data: bytes, filename: str, today: date) -> OriginalView:
-    """The model and rendering of the original ``data`` (whose hash is ``sha256``)."""
+def original_view(
+    sha256: str,
+    read: Callable[[], bytes],
+    stored: Callable[[], bool],
+    filename: str,
+    today: date,
+) -> OriginalView:
+    """The model and rendering of the original whose hash is ``sha256``; ``read`` gives its
+    bytes (raising when it is gone or damaged), ``stored`` says whether it is still there."""
     key = (sha256, filename, today)
     with _recent.lock:
         found = _recent.entries.get(key)
         if found is not None:
             _recent.entries.move_to_end(key)
-            return found
+    if found is not None:
+        if not stored():
+            read()  # gone since: the store's own error, as for a first reading
+        return found
+    data = read()
     model = _model(data, filename)
-    view = OriginalView(model, _rendering(model, today))
+    view = OriginalView(model, _rendering(model, today), is_pdf(data))
     with _recent.lock:
         _recent.entries[key] = view
         while len(_recent.entries) > MAX_ENTRIES:

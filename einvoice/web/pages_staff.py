@@ -265,12 +265,18 @@ def _invoice_response(
         if user.username not in signers
         and (user.role.keeps_creditors or (user.role in STAFF and h.code == "possible-duplicate"))
     }
-    data = pipeline.blobs.get(detail.original_sha256)
-    shown = original_view(detail.original_sha256, data, detail.original_filename, _today(pipeline))
+    sha = detail.original_sha256
+    shown = original_view(
+        sha,
+        lambda: pipeline.blobs.get(sha),
+        lambda: pipeline.blobs.exists(sha),
+        detail.original_filename,
+        _today(pipeline),
+    )
     model = shown.model
     files = invoice_files.attachments(model) if model is not None else []
     pdf_url = None
-    if invoice_files.is_pdf(data):
+    if shown.is_pdf:
         pdf_url = f"/rechnungen/{invoice_id}/pdf"
     else:
         first = next((f for f in files if f.is_pdf), None)

@@ -147,9 +147,7 @@ def format_date(value: Any) -> str:
     if isinstance(value, datetime):
         if value.tzinfo is None:  # SQLite hands back naive UTC
             value = value.replace(tzinfo=UTC)
-        text: str = format_datetime(
-            value, "dd.MM.yyyy HH:mm", tzinfo=BERLIN, locale=_german()
-        )
+        text: str = format_datetime(value, "dd.MM.yyyy HH:mm", tzinfo=BERLIN, locale=_german())
         return text
     if isinstance(value, date):
         day: str = babel_date(value, "dd.MM.yyyy", locale=_german())
