@@ -236,6 +236,11 @@ def verify_password(password_hash: str, password: str) -> bool:
     return _verify(password_hash, password)
 
 
+def user_of(account: Account) -> User | None:
+    """The user of a loaded account row (None when it is deactivated)."""
+    return _user(account) if account.active else None
+
+
 def get_user(sessions: sessionmaker[Session], user_id: int) -> User | None:
     with sessions() as session:
         account = session.get(Account, user_id)

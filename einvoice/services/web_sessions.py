@@ -6,6 +6,7 @@ and an absolute lifetime end a session on their own.
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import secrets
 from dataclasses import dataclass
@@ -14,6 +15,7 @@ from datetime import datetime, timedelta
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session, sessionmaker
 
+from einvoice.services.accounts import User, user_of
 from einvoice.services.ports import utcnow
 from einvoice.storage.accounts import Account, WebSession
 
@@ -37,6 +39,7 @@ class ActiveSession:
     user_agent: str
     via: str
     id_token: str | None
+    user: User | None = None  # the account, read with the session (resolve) to spare a query
 
 
 def _aware(value: datetime) -> datetime:
@@ -113,12 +116,13 @@ def resolve(
             session.commit()
             return None
         account = session.get(Account, row.account_id)
-        if account is None or not account.active:
+        user = user_of(account) if account is not None else None
+        if user is None:
             return None
         if now - _aware(row.last_seen_at) >= TOUCH_EVERY:
             row.last_seen_at = now
             session.commit()
-        return _view(row)
+        return dataclasses.replace(_view(row), user=user)
 
 
 def revoke(sessions: sessionmaker[Session], sid: str, reason: str) -> bool:

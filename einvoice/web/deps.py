@@ -56,7 +56,9 @@ def optional_user(request: Request) -> User | None:
         cached: User | None = request.state.user
         return cached
     live = current_session(request)
-    user = get_user(request.app.state.container.sessions, live.account_id) if live else None
+    user = None
+    if live is not None:  # resolve read the account with the session
+        user = live.user or get_user(request.app.state.container.sessions, live.account_id)
     request.state.user = user
     return user
 
