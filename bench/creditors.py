@@ -72,7 +72,9 @@ def main() -> None:
         db.upgrade(settings.database_url)
         container = bootstrap.build(settings)
         started = time.perf_counter()
-        result = import_csv(container.pipeline, data, "bench", verified_how="bench")
+        result = import_csv(
+            container.pipeline, data, "bench", verified_how="bench", verified_by="bench2"
+        )
         took = time.perf_counter() - started
         print(
             f"Import: {result.lines} Zeilen, {result.created} neu, {len(result.problems)} "

@@ -99,6 +99,7 @@ def _seed_creditors(container: object) -> None:
             creditor,
             "kb.krause",
             verified_how="Altbestand des Finanzverfahrens (Rückruf bei Anlage)",
+            verified_by="kb.berger",
         )
 
 

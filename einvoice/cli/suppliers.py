@@ -204,27 +204,45 @@ def suppliers_import(
         str | None,
         typer.Option(
             help="Bankverbindungen gelten als geprüft; hier festhalten, wie (z. B. "
-            "'im Finanzverfahren nach Rückruf geprüft'). Ohne: ungeprüft."
+            "'im Finanzverfahren nach Rückruf geprüft'). Ohne: ungeprüft. Nur zusammen "
+            "mit --verified-by (Vier-Augen-Prinzip)."
+        ),
+    ] = None,
+    verified_by: Annotated[
+        str | None,
+        typer.Option(
+            help="Zweite Person der Kreditorenbuchhaltung, die die Prüfung verantwortet "
+            "(nicht, wer mit --as einliest)."
         ),
     ] = None,
     output: Annotated[OutputFormat, typer.Option("--format", "-f")] = OutputFormat.text,
 ) -> None:
     """Den Kreditorenstamm des Finanzverfahrens einlesen (erneut einlesen ändert nichts)."""
     from einvoice.services.creditor_import import COLUMNS, import_csv
+    from einvoice.services.creditor_records import CreditorError
 
     pipeline = _pipeline()
     who = _keeper(pipeline, actor)
+    verifier = _keeper(pipeline, verified_by) if verified_by else None
     show = interactive() and output is OutputFormat.text
 
     def progress(lines: int) -> None:
         if show:
             print(f"\r  {lines} Zeilen gelesen …", end="", file=sys.stderr, flush=True)
 
-    result = _call(
-        lambda: import_csv(
-            pipeline, file.read_bytes(), who, verified_how=verified_how, progress=progress
+    try:
+        result = _call(
+            lambda: import_csv(
+                pipeline,
+                file.read_bytes(),
+                who,
+                verified_how=verified_how,
+                verified_by=verifier,
+                progress=progress,
+            )
         )
-    )
+    except CreditorError as exc:
+        fail(str(exc), 1)
     if show:
         print(file=sys.stderr)
     if output is OutputFormat.json:
@@ -339,16 +357,33 @@ def suppliers_bind(
         str, typer.Option(help="Begründung, z. B. wie die Firma bestätigt hat.", show_default=False)
     ],
 ) -> None:
-    """Ein Portalkonto an einen Kreditor binden (bestätigt)."""
+    """Ein Portalkonto an einen Kreditor binden: die erste Person erfasst die Bindung, eine
+    zweite bestätigt sie (derselbe Befehl oder decide-binding; Vier-Augen-Prinzip)."""
+    from einvoice.services.creditor_records import CreditorError
     from einvoice.services.creditors import bind
 
     pipeline = _pipeline()
     who = _keeper(pipeline, actor)
-    binding, released = _call(lambda: bind(pipeline, account, ref, who, how))
+    try:
+        binding, released = _call(lambda: bind(pipeline, account, ref, who, how))
+    except CreditorError as exc:
+        fail(str(exc), 1)
+    if binding.state == "pending":
+        typer.echo(_pending_text(binding))
+        return
     typer.echo(
         f"{binding.account} darf für {binding.creditor_number} {binding.creditor_name} einreichen."
     )
     _released(released)
+
+
+def _pending_text(binding: Any) -> str:
+    return (
+        f"Bindung {binding.id} ({binding.account} -> {binding.creditor_number} "
+        f"{binding.creditor_name}) ist erfasst. Bestätigen muss eine zweite Person der "
+        f"Kreditorenbuchhaltung (Vier-Augen-Prinzip): einvoice suppliers decide-binding "
+        f"{binding.id} --as NAME --how ..."
+    )
 
 
 @suppliers_app.command("decide-binding")
@@ -376,6 +411,9 @@ def suppliers_decide_binding(
         )
     except CreditorError as exc:
         fail(str(exc), 1)
+    if binding.state == "pending":
+        typer.echo(_pending_text(binding))
+        return
     typer.echo(f"Bindung {binding.id}: {binding.state}")
     _released(released)
 

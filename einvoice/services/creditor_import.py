@@ -14,7 +14,8 @@ same file again changes nothing; a changed line updates the creditor. Each
 creditor created or changed is one master data event. A wrong line is
 reported with its line number and the reason; the other lines are imported.
 Imported bank accounts are unverified unless ``verified_how`` records how the
-finance system's accounts were checked.
+finance system's accounts were checked and ``verified_by`` names the second person
+who vouches for that (four eyes: not who imports).
 """
 
 from __future__ import annotations
@@ -25,7 +26,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from einvoice.services.creditor_records import AccountInput, CreditorError, CreditorInput
-from einvoice.services.creditors import save_creditor
+from einvoice.services.creditors import check_verifier, save_creditor
 from einvoice.services.ports import Pipeline
 from einvoice.services.workflow_base import BadRequest
 
@@ -130,9 +131,15 @@ def import_csv(
     actor: str,
     *,
     verified_how: str | None = None,
+    verified_by: str | None = None,
     progress: Callable[[int], None] | None = None,
 ) -> ImportResult:
-    """Import the creditor file (see the module docstring); commits every few hundred lines."""
+    """Import the creditor file (see the module docstring); commits every few hundred lines.
+
+    Bank accounts count as verified only with ``verified_how`` and a second person,
+    ``verified_by``, who is not ``actor`` (four eyes; CreditorError otherwise).
+    """
+    check_verifier(actor, verified_how, verified_by)
     text = _text(data)
     first = text.split("\n", 1)[0]
     delimiter = ";" if first.count(";") >= first.count(",") else ","
@@ -181,7 +188,12 @@ def import_csv(
                 continue
             seen[number] = line
             _, action = save_creditor(
-                session, creditor, actor, pipeline.clock(), verified_how=verified_how
+                session,
+                creditor,
+                actor,
+                pipeline.clock(),
+                verified_how=verified_how,
+                verified_by=verified_by,
             )
             counts[action] += 1
             if lines % BATCH == 0:

@@ -26,6 +26,7 @@ from einvoice.storage.creditor_tables import (
     CreditorAccountRow,
     CreditorKeyRow,
     CreditorRow,
+    InvoiceSupplierRow,
     PortalBindingRow,
 )
 
@@ -185,4 +186,22 @@ def bound_creditors(session: Session, account_id: int) -> frozenset[int]:
             )
         )
         if c is not None
+    )
+
+
+def ibans_entered_by(
+    session: Session, supplier: InvoiceSupplierRow | None, actor: str
+) -> tuple[str, ...]:
+    """The invoice's IBANs (BT-84) that ``actor`` recorded at its creditor (four eyes)."""
+    ibans = [i for i in (supplier.ibans.split(",") if supplier else ()) if i]
+    if supplier is None or supplier.creditor_id is None or not ibans:
+        return ()
+    return tuple(
+        session.scalars(
+            select(CreditorAccountRow.iban).where(
+                CreditorAccountRow.creditor_id == supplier.creditor_id,
+                CreditorAccountRow.iban.in_(ibans),
+                CreditorAccountRow.added_by == actor,
+            )
+        )
     )

@@ -77,13 +77,40 @@ def _snapshot(data: CreditorInput) -> dict[str, str]:
     }
 
 
+FOUR_EYES_ACCOUNT_DE = (
+    "Vier-Augen-Prinzip: Wer eine Bankverbindung erfasst, kann sie nicht selbst als geprüft "
+    "festhalten. Bitte eine zweite Person der Kreditorenbuchhaltung prüfen lassen."
+)
+FOUR_EYES_BINDING_DE = (
+    "Vier-Augen-Prinzip: Wer eine Bindung erfasst oder ihren Kreditor benannt hat ({who}), "
+    "kann sie nicht selbst bestätigen. Bitte eine zweite Person der Kreditorenbuchhaltung "
+    "bestätigen lassen."
+)
+
+
+def check_verifier(actor: str, verified_how: str | None, verified_by: str | None) -> None:
+    """Bank accounts entered as verified need a second person who vouches for them."""
+    if verified_how is None or not verified_how.strip():
+        return
+    if not (verified_by or "").strip() or verified_by == actor:
+        raise CreditorError(FOUR_EYES_ACCOUNT_DE)
+
+
 def save_creditor(
-    session: Session, data: CreditorInput, actor: str, at: datetime, *, verified_how: str | None
+    session: Session,
+    data: CreditorInput,
+    actor: str,
+    at: datetime,
+    *,
+    verified_how: str | None,
+    verified_by: str | None = None,
 ) -> tuple[int, str]:
     """Create or update (by Kreditorennummer) in ``session``: (id, created|changed|unchanged).
 
-    New bank accounts are unverified unless ``verified_how`` says how they were checked.
+    New bank accounts are unverified unless ``verified_how`` says how ``verified_by``
+    (a second person, not ``actor``) checked them.
     """
+    check_verifier(actor, verified_how, verified_by)
     data = data.checked()
     number = data.number.strip()
     row = session.scalars(select(CreditorRow).where(CreditorRow.number == number)).first()
@@ -124,7 +151,7 @@ def save_creditor(
             holder=account.holder,
             added_by=actor,
             added_at=at.astimezone(UTC),
-            verified_by=actor if verified_how else None,
+            verified_by=verified_by if verified_how else None,
             verified_at=at.astimezone(UTC) if verified_how else None,
             verified_how=verified_how,
         )
@@ -135,21 +162,30 @@ def save_creditor(
         f"creditor_{action}",
         actor,
         at,
-        details=_snapshot(data) | ({"verified_how": verified_how} if verified_how else {}),
+        details=_snapshot(data)
+        | ({"verified_how": verified_how, "verified_by": str(verified_by)} if verified_how else {}),
     )
     return row.id, action
 
 
 def add_creditor(
-    pipeline: Pipeline, data: CreditorInput, actor: str, *, verified_how: str | None = None
+    pipeline: Pipeline,
+    data: CreditorInput,
+    actor: str,
+    *,
+    verified_how: str | None = None,
+    verified_by: str | None = None,
 ) -> Creditor:
+    check_verifier(actor, verified_how, verified_by)
     at = pipeline.clock()
     with pipeline.sessions() as session:
         if session.scalars(
             select(CreditorRow.id).where(CreditorRow.number == data.number.strip())
         ).first():
             raise CreditorError(f"Den Kreditor {data.number.strip()} gibt es bereits.")
-        creditor_id, _ = save_creditor(session, data, actor, at, verified_how=verified_how)
+        creditor_id, _ = save_creditor(
+            session, data, actor, at, verified_how=verified_how, verified_by=verified_by
+        )
         session.commit()
         return load(session, creditor_id)
 
@@ -245,11 +281,7 @@ def verify_account(
             )
         if row.added_by == actor:
             # four eyes on bank details: whoever typed the IBAN in cannot also vouch for it
-            raise CreditorError(
-                "Vier-Augen-Prinzip: Wer eine Bankverbindung erfasst hat, kann sie nicht selbst "
-                "als geprüft festhalten. Bitte eine zweite Person der Kreditorenbuchhaltung "
-                "prüfen lassen."
-            )
+            raise CreditorError(FOUR_EYES_ACCOUNT_DE)
         row.verified_by, row.verified_at, row.verified_how = actor, at.astimezone(UTC), how.strip()
         master_data.record(
             session,
@@ -279,6 +311,7 @@ class Binding:
     company: str
     vat_id: str
     state: str  # pending, confirmed, refused
+    entered_by: str | None  # who of creditor accounting entered it / named its creditor
     decided_by: str | None
     how: str | None
 
@@ -359,6 +392,7 @@ def _binding(session: Session, row: PortalBindingRow) -> Binding:
         company=row.company,
         vat_id=row.vat_id,
         state=row.state,
+        entered_by=row.entered_by,
         decided_by=row.decided_by,
         how=row.how,
     )
@@ -373,7 +407,11 @@ def decide_binding(
     how: str,
     creditor_id: int | None = None,
 ) -> tuple[Binding, Released]:
-    """Creditor accounting confirms (optionally naming the creditor) or refuses a binding."""
+    """Creditor accounting confirms or refuses a binding (four eyes: not who entered it).
+
+    Confirming while naming a creditor other than the binding's is a proposal: the
+    binding stays pending with ``actor`` as who entered it, for a second person to confirm.
+    """
     if not how.strip():
         raise BadRequest("Bitte eine Begründung angeben (z. B. wie die Firma bestätigt hat).")
     at = pipeline.clock()
@@ -381,24 +419,34 @@ def decide_binding(
         row = session.get(PortalBindingRow, binding_id)
         if row is None:
             raise NotFound(f"Die Bindung {binding_id} gibt es nicht.")
+        if row.state != "pending":
+            raise CreditorError(f"Die Bindung {binding_id} ist bereits entschieden.")
+        if confirm and creditor_id is not None and creditor_id != row.creditor_id:
+            load(session, creditor_id)
+            _check_not_bound(session, row.account_id, creditor_id, row.id)
+            row.creditor_id, row.entered_by = creditor_id, actor
+            master_data.record(
+                session,
+                f"binding:{row.id}",
+                "binding_proposed",
+                actor,
+                at,
+                reason=how.strip(),
+                details={"account_id": str(row.account_id), "creditor_id": str(creditor_id)},
+            )
+            session.commit()
+            return _binding(session, row), Released()
         if creditor_id is not None:
             load(session, creditor_id)
             row.creditor_id = creditor_id
+        if confirm and row.entered_by == actor:
+            raise CreditorError(FOUR_EYES_BINDING_DE.format(who=actor))
         if confirm and row.creditor_id is None:
             raise CreditorError(
                 "Zu dieser Bindung ist kein Kreditor bekannt: bitte einen Kreditor angeben."
             )
-        if (
-            confirm
-            and session.scalars(
-                select(PortalBindingRow.id).where(
-                    PortalBindingRow.account_id == row.account_id,
-                    PortalBindingRow.creditor_id == row.creditor_id,
-                    PortalBindingRow.id != row.id,
-                )
-            ).first()
-        ):
-            raise CreditorError("Das Konto ist an diesen Kreditor bereits gebunden.")
+        if confirm and row.creditor_id is not None:
+            _check_not_bound(session, row.account_id, row.creditor_id, row.id)
         row.state = "confirmed" if confirm else "refused"
         row.decided_by, row.decided_at, row.how = actor, at.astimezone(UTC), how.strip()
         master_data.record(
@@ -419,10 +467,44 @@ def decide_binding(
         return _binding(session, row), released
 
 
+def _check_not_bound(session: Session, account_id: int, creditor_id: int, binding_id: int) -> None:
+    if session.scalars(
+        select(PortalBindingRow.id).where(
+            PortalBindingRow.account_id == account_id,
+            PortalBindingRow.creditor_id == creditor_id,
+            PortalBindingRow.id != binding_id,
+        )
+    ).first():
+        raise CreditorError("Das Konto ist an diesen Kreditor bereits gebunden.")
+
+
+def _entered(
+    session: Session, row: PortalBindingRow, actor: str, at: datetime, how: str
+) -> tuple[Binding, Released]:
+    """``actor`` entered the binding ``row`` (pending for a second person): audited, committed."""
+    master_data.record(
+        session,
+        f"binding:{row.id}",
+        "binding_entered",
+        actor,
+        at,
+        reason=how.strip(),
+        details={"account_id": str(row.account_id), "creditor_id": str(row.creditor_id)},
+    )
+    session.commit()
+    return _binding(session, row), Released()
+
+
 def bind(
     pipeline: Pipeline, account_name: str, creditor_ref: str, actor: str, how: str
 ) -> tuple[Binding, Released]:
-    """Bind an existing portal account to a creditor directly (confirmed)."""
+    """Bind an existing portal account to a creditor (four eyes).
+
+    The first person enters the binding (it stays pending); a second one confirms it,
+    here or with :func:`decide_binding`. Who entered it cannot confirm it.
+    """
+    if not how.strip():
+        raise BadRequest("Bitte eine Begründung angeben (z. B. wie die Firma bestätigt hat).")
     creditor = find(pipeline, creditor_ref)
     at = pipeline.clock()
     with pipeline.sessions() as session:
@@ -445,9 +527,19 @@ def bind(
                 vat_id=next(iter(creditor.vat_ids), ""),
                 state="pending",
                 requested_at=at.astimezone(UTC),
+                entered_by=actor,
             )
             session.add(existing)
-            session.commit()
+            session.flush()
+            return _entered(session, existing, actor, at, how)
+        if existing.state == "confirmed":
+            raise CreditorError(
+                f"Das Konto {account.username} ist an {creditor.number} bereits gebunden."
+            )
+        if existing.state == "refused":  # entered again: pending for a second person
+            existing.state, existing.entered_by = "pending", actor
+            existing.decided_by = existing.decided_at = existing.how = None
+            return _entered(session, existing, actor, at, how)
         binding_id = existing.id
     return decide_binding(pipeline, binding_id, actor, confirm=True, how=how)
 

@@ -471,6 +471,18 @@ def clear(
             raise NotFound(f"Rechnung {invoice_id} hat keine Sperre „{code}“.")
         dept = config.department(row.department or "")
         clerk = dept is not None and bool(dept.authorities(actor, at.date()))
+        supplier = session.get(InvoiceSupplierRow, invoice_id)
+        entered = (
+            creditors.ibans_entered_by(session, supplier, actor) if not hold.cleared_at else ()
+        )
+        if hold.code == HoldCode.BANK_ACCOUNT_UNVERIFIED.value and entered:
+            raise Refused(
+                "four_eyes",
+                "Vier-Augen-Prinzip: Wer eine Bankverbindung erfasst hat "
+                f"({', '.join(entered)}), kann die Sperre „Bankverbindung ungeprüft“ nicht "
+                "selbst aufheben. Bitte eine zweite Person der Kreditorenbuchhaltung die "
+                "Bankverbindung prüfen lassen.",
+            )
         refusal = _clear_row(
             session,
             row,

@@ -36,6 +36,8 @@ EVENTS_DE: dict[str, str] = {
     "account_added": "Bankverbindung erfasst (ungeprüft)",
     "account_verified": "Bankverbindung geprüft",
     "binding_pending": "Bindung eines Portalkontos beantragt",
+    "binding_entered": "Bindung eines Portalkontos erfasst (wartet auf zweite Person)",
+    "binding_proposed": "Kreditor einer Bindung benannt (wartet auf zweite Person)",
     "binding_confirmed": "Bindung eines Portalkontos bestätigt",
     "binding_refused": "Bindung eines Portalkontos abgelehnt",
 }

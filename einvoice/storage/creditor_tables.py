@@ -111,6 +111,9 @@ class PortalBindingRow(Base):
     vat_id: Mapped[str] = mapped_column(String(64))  # as given at registration
     state: Mapped[str] = mapped_column(String(16), index=True)  # pending, confirmed, refused
     requested_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    # who of creditor accounting entered it or named its creditor (None: the supplier asked);
+    # that person cannot also confirm it (four eyes)
+    entered_by: Mapped[str | None] = mapped_column(String(128))
     decided_by: Mapped[str | None] = mapped_column(String(128))
     decided_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     how: Mapped[str | None] = mapped_column(Text)

@@ -52,6 +52,7 @@ def _bindings(request: Request, status: int = 200, error: str | None = None) -> 
 
     found = creditors.bindings(request.app.state.container.pipeline)
     notice = request.query_params.get("entschieden")
+    entered = request.query_params.get("erfasst", "")
     return render(
         request,
         "creditor_bindings.html",
@@ -63,6 +64,9 @@ def _bindings(request: Request, status: int = 200, error: str | None = None) -> 
         notice=(
             f"Bindung {notice} entschieden. {_released_de_query(request)}"
             if notice and notice.isdigit()
+            else f"Kreditor der Bindung {entered} benannt. Bestätigen muss eine zweite Person "
+            "der Kreditorenbuchhaltung (Vier-Augen-Prinzip)."
+            if entered.isdigit()
             else None
         ),
     )
@@ -101,7 +105,7 @@ def decide_binding(
         if creditors.binding(pipeline, binding_id).state != "pending":
             return _bindings(request, 400, f"Die Bindung {binding_id} ist bereits entschieden.")
         creditor_id = creditors.find(pipeline, creditor.strip()).id if creditor.strip() else None
-        _, released = creditors.decide_binding(
+        decided, released = creditors.decide_binding(
             pipeline,
             binding_id,
             user.username,
@@ -113,6 +117,8 @@ def decide_binding(
         return _bindings(request, 404, str(exc))
     except WorkflowError as exc:
         return _bindings(request, 400, str(exc))
+    if decided.state == "pending":  # the creditor was named: a second person confirms
+        return RedirectResponse(f"/kreditoren/bindungen?erfasst={binding_id}", status_code=303)
     query = urlencode(
         {"entschieden": binding_id, "frei": len(released.released), "bleibt": len(released.kept)}
     )

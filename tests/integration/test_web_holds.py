@@ -343,3 +343,67 @@ def test_search_over_all_states_finds_a_closed_invoice(tmp_path: Path) -> None:
     assert everything.status_code == 200
     assert _numbers(everything.text) == ["BH-2025-01001"]
     assert '<option value="alle" selected>alle</option>' in everything.text
+
+
+def test_four_eyes_on_bindings_and_bank_holds_in_web_and_cli(tmp_path: Path) -> None:
+    # Tried on the running app: kb.krause named the creditor of a pending binding and
+    # confirmed it in one click; `suppliers bind` confirmed at once; the person who typed an
+    # IBAN in cleared the invoice's "Bankverbindung ungeprüft" hold himself.
+    application, container = _world(tmp_path)
+    c = client(application)
+    _register(c, "neu@neu-firma.example", "DE666666660", "Neue Firma")
+    (new,) = [b.id for b in creditors.bindings(container.pipeline, "pending")]
+    kb = login(application, "kb.krause")
+    token = csrf_of(kb.get("/kreditoren/bindungen").text)
+    named = kb.post(
+        f"/kreditoren/bindungen/{new}",
+        data={"decision": "confirm", "how": "Vertrag", "creditor": "K-70001", "csrf_token": token},
+    )
+    assert named.status_code == 303 and "erfasst=" in named.headers["location"]
+    page = kb.get(named.headers["location"]).text
+    assert "Bestätigen muss eine zweite Person" in page
+    assert "benannt von Kb.Krause" in page
+    own = kb.post(
+        f"/kreditoren/bindungen/{new}",
+        data={"decision": "confirm", "how": "passt", "csrf_token": token},
+    )
+    assert own.status_code == 400 and "Vier-Augen-Prinzip" in own.text
+    assert "<!DOCTYPE html>" in own.text or "<html" in own.text  # the page, not a traceback
+    second = login(application, "kb.berger")
+    confirmed = second.post(
+        f"/kreditoren/bindungen/{new}",
+        data={
+            "decision": "confirm",
+            "how": "Rückruf",
+            "csrf_token": csrf_of(second.get("/kreditoren/bindungen").text),
+        },
+    )
+    assert confirmed.status_code == 303
+    assert creditors.binding(container.pipeline, new).decided_by == "kb.berger"
+
+    runner = CliRunner()
+    args = ["suppliers", "bind", "mallory", "K-70002", "--how", "Vertrag"]
+    entered = runner.invoke(cli, [*args, "--as", "kb.krause"])
+    assert entered.exit_code == 0 and "zweite Person" in entered.output
+    refused = runner.invoke(cli, [*args, "--as", "kb.krause"])
+    assert refused.exit_code == 1 and "Vier-Augen-Prinzip" in refused.output
+    done = runner.invoke(cli, [*args, "--as", "kb.berger"])
+    assert done.exit_code == 0 and "darf für K-70002" in done.output
+
+    # the bank hold of mallory's forged invoice: kb.krause records its IBAN, may not clear it
+    (invoice,) = re.findall(r'<a href="/rechnungen/(\d+)">KIT-9999</a>', kb.get("/kreditoren").text)
+    kit = creditors.find(container.pipeline, "K-70002")
+    creditors.add_account(
+        container.pipeline, kit.id, creditors.AccountInput(FOREIGN_IBAN), "kb.krause"
+    )
+    token = csrf_of(kb.get(f"/rechnungen/{invoice}").text)
+    blocked = kb.post(
+        f"/rechnungen/{invoice}/sperre",
+        data={"code": "bank-account-unverified", "reason": "passt", "csrf_token": token},
+    )
+    assert blocked.status_code == 403 and "Vier-Augen-Prinzip" in blocked.text
+    cli_blocked = runner.invoke(
+        cli,
+        ["hold", "clear", invoice, "bank-account-unverified", "--as", "kb.krause", "--reason", "x"],
+    )
+    assert cli_blocked.exit_code != 0 and "Vier-Augen-Prinzip" in cli_blocked.output

@@ -103,6 +103,7 @@ def test_mailbox_to_queue_approval_export_and_supplier_mail(
     # creditor accounting imports the finance system's creditor file (issue 12)
     _ok(env, "db", "upgrade")
     _ok(env, "accounts", "create", "kb.krause", "--role", "creditor_accounting", "--name", "K")
+    _ok(env, "accounts", "create", "kb.berger", "--role", "creditor_accounting", "--name", "B")
     creditor_csv = tmp_path / "kreditoren.csv"
     creditor_csv.write_bytes(creditor_file(20))
     imported = _ok(
@@ -114,6 +115,8 @@ def test_mailbox_to_queue_approval_export_and_supplier_mail(
         "kb.krause",
         "--verified-how",
         "im Finanzverfahren geprüft",
+        "--verified-by",
+        "kb.berger",
     )
     assert "20 neu" in imported.stdout
 

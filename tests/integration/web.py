@@ -62,7 +62,9 @@ def account(
         from einvoice.services.creditors import bind
 
         for creditor in sample_creditors():
+            # four eyes: one person enters the binding, a second one confirms it
             bind(container.pipeline, username, creditor.number, "kb.test", "Testkonto")
+            bind(container.pipeline, username, creditor.number, "kb.zweit", "Testkonto")
 
 
 def csrf_of(html: str) -> str:

@@ -68,7 +68,9 @@ def seed_creditors(pipeline: Pipeline) -> None:
     from einvoice.services.creditors import add_creditor
 
     for creditor in sample_creditors():
-        add_creditor(pipeline, creditor, "kb.test", verified_how="Testdaten: Rückruf")
+        add_creditor(
+            pipeline, creditor, "kb.test", verified_how="Testdaten: Rückruf", verified_by="kb.zweit"
+        )
 
 
 def sample(seed: int, **changes: object) -> SampleInvoice:
