@@ -91,7 +91,8 @@ def portfolio_list(stichtag: StichtagOption = None) -> None:
     proposal = portfolio.proposal(c.pipeline, portfolio.planning_quarters(today))
     names = loaded.office_names()
     typer.echo(
-        f"Planungszeitraum {proposal.quarters[0]} bis {proposal.quarters[-1]}; Gewichte: "
+        f"Planungszeitraum {proposal.quarters[0].label} bis {proposal.quarters[-1].label}; "
+        "Gewichte: "
         + ", ".join(f"{k} {v.normalize():f}" for k, v in proposal.weights.as_dict().items())
     )
     for r in proposal.ranked:

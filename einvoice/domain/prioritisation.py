@@ -237,7 +237,7 @@ def _shortfall_texts(shortfalls: Sequence[Shortfall], names: Mapping[str, str]) 
     lines = []
     for office, found in by_office.items():
         gaps = "; ".join(
-            f"{s.quarter} benötigt {_pd(s.needed)}, frei {_pd(max(s.free, Decimal(0)))}"
+            f"{s.quarter.label} benötigt {_pd(s.needed)}, frei {_pd(max(s.free, Decimal(0)))}"
             for s in found
         )
         lines.append(f"{names.get(office, office)}: {gaps}")
@@ -322,9 +322,8 @@ def prioritise(
             shift = _shift_that_fits(project, horizon, free)
             if shift is not None:
                 start = min(d.quarter for d in project.demands if d.quarter in horizon)
-                reasons.append(
-                    f"passt bei Verschiebung um {shift} Quartal(e) (Beginn {start.shifted(shift)})"
-                )
+                begin = start.shifted(shift).label
+                reasons.append(f"passt bei Verschiebung um {shift} Quartal(e) (Beginn {begin})")
             else:
                 reasons.append("auch mit späterem Beginn nicht im Planungszeitraum unterzubringen")
         if outside:

@@ -289,7 +289,7 @@ def horizontal_bars(
 
 @dataclass(frozen=True, slots=True)
 class CapacityRow:
-    label: str  # office and quarter, e.g. "Amt 12 – 2027-Q1"
+    label: str  # office and quarter, e.g. "Amt 12 – 1. Quartal 2027"
     planned: float
     capacity: float
 

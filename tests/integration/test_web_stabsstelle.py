@@ -22,3 +22,14 @@ def test_portfolio_points_are_german_numbers(tmp_path: Path) -> None:
     table = page.text[page.text.index("<th>Punkte</th>") :]
     points = re.findall(r'<td class="num">([^<]*)</td>', table)
     assert points and all(re.fullmatch(r"\d+,\d", p) for p in points), points
+
+
+def test_quarters_read_as_german_quarters(tmp_path: Path) -> None:
+    # Seen on the demo: the reasons said "2027-Q1 benötigt …" and "(Beginn 2027-Q2)".
+    application, container = make_app(tmp_path)
+    seed_portfolio(container.sessions, date.today())
+    account(container, "cdo", Role.STABSSTELLE)
+    page = login(application, "cdo").get("/stabsstelle")
+    assert page.status_code == 200
+    assert not re.search(r"\d{4}-Q\d", page.text), re.findall(r".{40}\d{4}-Q\d.{20}", page.text)
+    assert re.search(r"[1-4]\. Quartal \d{4}", page.text)

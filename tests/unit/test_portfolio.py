@@ -199,7 +199,8 @@ def test_running_projects_reserve_first_new_ones_fill_the_rest_by_score() -> Non
     assert ranked["weak"].verdict is Verdict.NOT_PLANNED  # 50 - 30 - 15 = 5 < 10
     assert ranked["weak"].shortfalls[0].free == D(5)
     assert any(
-        "Büro amt-12: 2027-Q1 benötigt 10 PT, frei 5 PT" in r for r in ranked["weak"].reasons
+        "Büro amt-12: 1. Quartal 2027 benötigt 10 PT, frei 5 PT" in r
+        for r in ranked["weak"].reasons
     )
     assert proposal.closed == (done,)
     use = proposal.use("amt-12", Q1)
@@ -238,7 +239,9 @@ def test_a_project_that_fits_later_gets_a_suggestion() -> None:
     waiting = proposal.ranked[1]
     assert waiting.verdict is Verdict.NOT_PLANNED
     assert waiting.shift_fits == 1
-    assert any("Verschiebung um 1 Quartal(e) (Beginn 2027-Q2)" in r for r in waiting.reasons)
+    assert any(
+        "Verschiebung um 1 Quartal(e) (Beginn 2. Quartal 2027)" in r for r in waiting.reasons
+    )
 
 
 def test_demands_outside_the_horizon_and_offices_without_capacity() -> None:
