@@ -88,3 +88,22 @@ def round_half_up(amount: Decimal, exponent: Decimal = CENT) -> Decimal:
 def decimal_text(value: Decimal) -> str:
     """The canonical string of a decimal: plain notation, scale kept (``10.50``)."""
     return format(value, "f")
+
+
+#: ISO 4217 currencies whose minor unit is not 2 decimals (all others: 2, as EUR).
+_MINOR_UNITS = {
+    **dict.fromkeys(("BIF", "CLP", "DJF", "GNF", "ISK", "JPY", "KMF", "KRW", "PYG"), 0),
+    **dict.fromkeys(("RWF", "UGX", "VND", "VUV", "XAF", "XOF", "XPF"), 0),
+    **dict.fromkeys(("BHD", "IQD", "JOD", "KWD", "LYD", "OMR", "TND"), 3),
+}
+
+
+def minor_units(currency: str | None) -> int:
+    """Decimals of the currency's amounts (ISO 4217 minor unit; EUR and unknown: 2)."""
+    return _MINOR_UNITS.get((currency or "").strip().upper(), 2)
+
+
+def amount_text(amount: Decimal, currency: str | None) -> str:
+    """An amount as a plain decimal string with the currency's places (``123.45`` for EUR),
+    rounded half up - for machine outputs such as the JSON API."""
+    return decimal_text(round_half_up(amount, Decimal(1).scaleb(-minor_units(currency))))

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
 from decimal import Decimal
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, File, HTTPException, Request, UploadFile
-from pydantic import BaseModel
+from pydantic import AwareDatetime, BaseModel, Field
 
+from einvoice.domain.values import amount_text
 from einvoice.services import submissions, upload
 from einvoice.services.accounts import Role, User
 from einvoice.services.status import status
@@ -21,6 +23,30 @@ from einvoice.web.deps import (
 from einvoice.web.security import STAFF, RecordId, check_csrf, require_role
 
 router = APIRouter(prefix="/api", tags=["api"])
+
+#: An amount as a decimal string with the currency's places ("123.45" for EUR).
+Amount = Annotated[
+    str,
+    Field(
+        pattern=r"^-?[0-9]+(\.[0-9]+)?$",
+        description="Betrag als Dezimalzahl-Text mit den Nachkommastellen der Währung "
+        '(EUR: 2, z. B. "123.45")',
+        examples=["123.45"],
+    ),
+]
+#: A moment with its offset (ISO 8601, UTC: ``Z``).
+Moment = Annotated[
+    AwareDatetime, Field(description="Zeitpunkt nach ISO 8601 mit Zeitzone (UTC: Z)")
+]
+
+
+def _amount(value: Decimal | None, currency: str | None) -> str | None:
+    return None if value is None else amount_text(value, currency)
+
+
+def _moment(value: datetime) -> datetime:
+    """The stored moment in UTC (SQLite hands back naive UTC values)."""
+    return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
 
 
 class Finding(BaseModel):
@@ -40,14 +66,14 @@ class DocumentOut(BaseModel):
     recommendation: str | None
     invoice_id: int | None
     number: str | None
-    amount: Decimal | None
+    amount: Amount | None
     currency: str | None
     findings: list[Finding]
 
 
 class SubmissionOut(BaseModel):
     message_id: int
-    received_at: str
+    received_at: Moment
     file: str
     documents: list[DocumentOut]
 
@@ -68,7 +94,7 @@ def _document(view: submissions.DocumentView) -> DocumentOut:
         recommendation=view.recommendation,
         invoice_id=view.invoice_id,
         number=view.number,
-        amount=view.amount,
+        amount=_amount(view.amount, view.currency),
         currency=view.currency,
         findings=[
             Finding(
@@ -87,7 +113,7 @@ def _document(view: submissions.DocumentView) -> DocumentOut:
 def _submission(view: submissions.SubmissionView) -> SubmissionOut:
     return SubmissionOut(
         message_id=view.message_id,
-        received_at=view.received_at.isoformat(),
+        received_at=_moment(view.received_at),
         file=view.source,
         documents=[_document(d) for d in view.documents],
     )
@@ -204,7 +230,7 @@ class QueueItemOut(BaseModel):
     invoice_id: int
     number: str
     seller_name: str  # BT-27
-    amount: Decimal
+    amount: Amount
     currency: str | None
     status: str
     status_label: str
@@ -220,7 +246,7 @@ class InvoiceOut(BaseModel):
     invoice_id: int
     number: str
     seller_name: str  # BT-27
-    amount_due: Decimal | None
+    amount_due: Amount | None
     currency: str | None
     leitweg_id: str | None
     status: str | None
@@ -269,7 +295,7 @@ def invoices(
             invoice_id=i.invoice_id,
             number=i.number,
             seller_name=i.supplier,
-            amount=i.amount,
+            amount=amount_text(i.amount, i.currency),
             currency=i.currency,
             status=i.status,
             status_label=i.status_label_de,
@@ -304,7 +330,7 @@ def _invoice_out(request: Request, user: User, invoice_id: int) -> InvoiceOut:
         invoice_id=detail.invoice_id,
         number=detail.number,
         seller_name=detail.supplier,
-        amount_due=detail.amount_due,
+        amount_due=_amount(detail.amount_due, detail.currency),
         currency=detail.currency,
         leitweg_id=detail.leitweg_id,
         status=detail.status,

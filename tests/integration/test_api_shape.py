@@ -1,0 +1,48 @@
+"""The JSON API's shapes: amounts as decimal strings with the currency's places, moments
+with their offset, multipart errors as German JSON, paged submission lists."""
+
+from __future__ import annotations
+
+import re
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+from einvoice.samplegen.ubl import to_ubl
+from einvoice.services.accounts import Role
+from tests.integration.web import account, login, make_app
+from tests.integration.workflow_setup import sample
+
+AMOUNT = re.compile(r"-?[0-9]+\.[0-9]{2}")
+
+
+def _submit(c: Any, name: str, data: bytes) -> Any:
+    token = c.get("/api/csrf").json()["csrf_token"]
+    return c.post("/api/submissions", headers={"x-csrf-token": token}, files={"file": (name, data)})
+
+
+def test_amounts_have_the_currencys_places_and_moments_their_offset(tmp_path: Path) -> None:
+    # Tried on the running app: "amount": "123.4500" and "received_at": "2026-12-02T06:10:00"
+    application, container = make_app(tmp_path)
+    account(container, "lieferant", Role.SUPPLIER)
+    account(container, "a10.becker", Role.CLERK, department="amt-10")
+    supplier = login(application, "lieferant")
+    created = _submit(supplier, "r.xml", to_ubl(sample(0)))
+    assert created.status_code == 201, created.text
+    (listed,) = supplier.get("/api/submissions").json()
+    for body in (created.json(), listed):
+        (document,) = body["documents"]
+        assert document["currency"] == "EUR" and AMOUNT.fullmatch(document["amount"]), document
+        moment = body["received_at"]
+        assert re.search(r"(Z|[+-][0-9]{2}:[0-9]{2})$", moment), moment
+        assert datetime.fromisoformat(moment).utcoffset() is not None
+    clerk = login(application, "a10.becker")
+    (item,) = clerk.get("/api/invoices").json()
+    assert AMOUNT.fullmatch(item["amount"]), item
+    detail = clerk.get(f"/api/invoices/{item['invoice_id']}").json()
+    assert detail["amount_due"] == item["amount"]
+
+    schemas = clerk.get("/openapi.json").json()["components"]["schemas"]
+    amount = schemas["DocumentOut"]["properties"]["amount"]["anyOf"][0]
+    assert amount["type"] == "string" and "pattern" in amount
+    assert schemas["SubmissionOut"]["properties"]["received_at"]["format"] == "date-time"
