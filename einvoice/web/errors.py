@@ -69,13 +69,58 @@ def page(request: Request, status: int, detail: Any) -> Response:
     )
 
 
+#: What users call the fields and parameters they can meet in an address or a form.
+_NAMES_DE = {
+    "q": "Suche",
+    "seite": "Seite",
+    "comment": "Kommentar",
+    "how": "Begründung",
+    "reason": "Begründung",
+    "display_name": "Name",
+    "organisation": "Firma",
+    "vat_id": "USt-IdNr.",
+    "email": "E-Mail-Adresse",
+    "username": "Benutzername",
+    "password": "Passwort",
+    "iban": "IBAN",
+    "bic": "BIC",
+    "holder": "Kontoinhaber",
+    "creditor": "Kreditorennummer",
+}
+
+
+def _reason_de(error: Any) -> str:
+    """Why a value does not fit, in German (pydantic's error type and limits)."""
+    kind = str(error.get("type", ""))
+    limits = error.get("ctx") or {}
+    if kind == "string_too_long" and "max_length" in limits:
+        return f"ist zu lang (höchstens {limits['max_length']} Zeichen)"
+    if kind in ("int_parsing", "float_parsing", "decimal_parsing"):
+        return "ist keine Zahl"
+    if kind == "greater_than_equal" and "ge" in limits:
+        return f"muss mindestens {limits['ge']} sein"
+    if kind == "less_than_equal" and "le" in limits:
+        return f"darf höchstens {limits['le']} sein"
+    if kind == "missing":
+        return "fehlt"
+    return "hat keinen gültigen Wert"
+
+
 def _validation_de(exc: RequestValidationError) -> str:
     parts = []
     for error in exc.errors()[:5]:
         location = [str(p) for p in error.get("loc", ())]
+        if location[:1] == ["path"]:  # an id in the address: the user typed or edited it
+            parts.append("die Nummer in der Adresse ist ungültig")
+            continue
         where = _FIELDS_DE.get(location[0], location[0]) if location else "Eingabe"
         name = location[-1] if len(location) > 1 else ""
-        parts.append(f"{where} „{name}“ hat keinen gültigen Wert" if name else where)
+        if not name:
+            parts.append(where)
+        elif name in _NAMES_DE:
+            parts.append(f"{_NAMES_DE[name]} {_reason_de(error)}")
+        else:
+            parts.append(f"{where} „{name}“ {_reason_de(error)}")
     return "Die Eingabe passt nicht: " + "; ".join(parts) + "."
 
 

@@ -353,3 +353,24 @@ def test_unreadable_file_is_rejected_on_every_page_not_unprocessed(tmp_path: Pat
     unprocessed = supplier.get("/meine-rechnungen", params={"stand": "nicht-verarbeitet"}).text
     assert "notiz.txt" not in unprocessed
     assert "notiz.txt" not in supplier.get("/meine-rechnungen", params={"stand": "offen"}).text
+
+
+def test_unfitting_input_is_explained_in_words_not_parameter_keys(tmp_path: Path) -> None:
+    # Tried in Chromium: a 300-character search said 'Parameter „q“ hat keinen gültigen Wert',
+    # an edited address 'Adresse „message_id“ hat keinen gültigen Wert' - keys, no reason.
+    application, container = make_app(tmp_path)
+    account(container, "hansen", Role.SUPPLIER)
+    supplier = login(application, "hansen")
+    html = {"accept": "text/html"}
+    cases = {
+        "/meine-rechnungen?q=" + "A" * 300: "Suche ist zu lang (höchstens 200 Zeichen)",
+        "/meine-rechnungen?seite=0": "Seite muss mindestens 1 sein",
+        "/einreichungen/abc": "die Nummer in der Adresse ist ungültig",
+        "/einreichungen/99999999999999": "die Nummer in der Adresse ist ungültig",
+    }
+    for url, expected in cases.items():
+        page = supplier.get(url, headers=html)
+        assert page.status_code == 422, url
+        assert expected in page.text, (url, page.text[-800:])
+        for key in ("„q“", "message_id", "„seite“"):
+            assert key not in page.text, (url, key)
