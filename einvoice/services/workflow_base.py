@@ -70,7 +70,17 @@ def action_label_de(action: str) -> str:
     try:
         return ACTION_LABELS_DE[ActionKind(action)]
     except ValueError:
-        return {"receive": "eingegangen"}.get(action, action)
+        return _OTHER_ACTIONS_DE.get(action, action)
+
+
+#: Protocol entries beside the state machine's actions (payment holds, creditor), so the
+#: CLI's history never shows a raw key like "hold".
+_OTHER_ACTIONS_DE = {
+    "receive": "eingegangen",
+    "hold": "Zahlung sperren",
+    "clear_hold": "Zahlungssperre aufheben",
+    "assign_creditor": "Kreditor zuordnen",
+}
 
 
 def status_label_de(status: str | None) -> str:
