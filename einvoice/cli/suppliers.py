@@ -18,6 +18,7 @@ import typer
 from einvoice.cli.app import app
 from einvoice.cli.common import city_time, container, fail, interactive, print_json
 from einvoice.cli.workflow import OutputFormat, _call
+from einvoice.domain.creditors import grouped_iban
 
 suppliers_app = typer.Typer(
     help="Kreditorenstammdaten: Lieferanten, Bankverbindungen, Portalkonten.",
@@ -71,7 +72,9 @@ def _creditor_text(c: Any) -> None:
             if a.verification
             else "UNGEPRÜFT"
         )
-        typer.echo(f"  Konto {a.iban} {a.bic or ''} – {state}")
+        bic = f" BIC {a.bic}" if a.bic else ""
+        holder = a.holder or "nicht angegeben"
+        typer.echo(f"  Konto {grouped_iban(a.iban)}{bic}, Kontoinhaber: {holder} – {state}")
 
 
 def _creditor_json(c: Any) -> dict[str, Any]:
@@ -321,7 +324,8 @@ def suppliers_verify_account(
         creditor, released = _call(lambda: verify_account(pipeline, creditor.id, iban, who, how))
     except CreditorError as exc:
         fail(str(exc), 1)
-    typer.echo(f"Bankverbindung geprüft: {iban} bei {creditor.number} {creditor.name}")
+    shown = grouped_iban(iban)
+    typer.echo(f"Bankverbindung geprüft: {shown} bei {creditor.number} {creditor.name}")
     _released(released)
 
 

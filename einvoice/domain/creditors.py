@@ -81,6 +81,15 @@ def normal_iban(value: str | None) -> str:
     return re.sub(r"\s+", "", value or "").upper()
 
 
+def grouped_iban(value: str | None) -> str:
+    """An IBAN as people read it: groups of four (``DE89 3704 0044 0532 0130 00``).
+
+    For pages, e-mails and the terminal only; files for machines (CSV, HKR) keep
+    :func:`normal_iban`."""
+    iban = normal_iban(value)
+    return " ".join(iban[i : i + 4] for i in range(0, len(iban), 4))
+
+
 def iban_valid(value: str | None) -> bool:
     """ISO 13616 shape and MOD 97-10 check digits."""
     iban = normal_iban(value)

@@ -26,6 +26,8 @@ from datetime import date, datetime
 from decimal import Decimal
 from enum import StrEnum
 
+from einvoice.domain.creditors import grouped_iban
+
 
 class HoldCode(StrEnum):
     UNKNOWN_SUPPLIER = "unknown-supplier"
@@ -153,7 +155,7 @@ def assess(facts: SupplierFacts) -> tuple[Placement, ...]:
             placed.append(
                 Placement(
                     HoldCode.BANK_ACCOUNT_UNVERIFIED,
-                    f"Die Bankverbindung {', '.join(_grouped(i) for i in unknown)} (BT-84) ist "
+                    f"Die Bankverbindung {', '.join(grouped_iban(i) for i in unknown)} (BT-84) ist "
                     f"keine geprüfte Bankverbindung des Kreditors {facts.creditor_label}. "
                     "Geänderte Bankdaten sind der häufigste Rechnungsbetrug.",
                 )
@@ -265,10 +267,6 @@ def blocked_reason_de(open_codes: Iterable[str]) -> str:
         + ", ".join(titles or sorted(set(open_codes)))
         + "."
     )
-
-
-def _grouped(iban: str) -> str:
-    return " ".join(iban[i : i + 4] for i in range(0, len(iban), 4))
 
 
 def _money(amount: Decimal) -> str:

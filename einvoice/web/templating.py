@@ -32,6 +32,9 @@ def templates() -> Jinja2Templates:
     engine.env.filters["percent"] = format_percent
     engine.env.filters["number_de"] = format_number
     engine.env.filters["visible"] = visible_name
+    from einvoice.domain.creditors import grouped_iban
+
+    engine.env.filters["iban"] = grouped_iban
     from einvoice.services.labels import any_state_de, event_de, mail_state_de
 
     engine.env.filters["state_de"] = any_state_de

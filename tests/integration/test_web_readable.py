@@ -70,3 +70,40 @@ def test_invoice_page_names_the_payment_run_not_its_uuid(tmp_path: Path) -> None
     html = clerk.get(f"/rechnungen/{invoice_id}").text
     assert batch.batch_id not in html
     assert re.search(r"Zahllauf vom \d\d\.\d\d\.\d{4}, Nr\. 1", html)
+
+
+def test_creditor_page_groups_ibans_and_names_the_holder(tmp_path: Path) -> None:
+    # Seen on the demo: "DE89370400440532013000" in one run, and no account holder.
+    from einvoice.services.creditor_records import find
+
+    application, container = make_app(tmp_path)
+    account(container, "kb.krause", Role.CREDITOR_ACCOUNTING)
+    kb = login(application, "kb.krause")
+    creditor = find(container.pipeline, "K-70001")
+    page = f"/kreditoren/{creditor.id}"
+    added = kb.post(
+        f"{page}/konto-neu",
+        data={
+            "iban": "de89 3704 0044 0532 0130 00",
+            "holder": "Hansen & Söhne",
+            "csrf_token": csrf_of(kb.get(page).text),
+        },
+    )
+    assert added.status_code == 303
+    html = kb.get(page).text
+    shown = re.sub(r"<[^>]+>", "", html)
+    assert "DE89 3704 0044 0532 0130 00" in shown
+    assert "DE89370400440532013000" not in shown  # the form's hidden field keeps it as data
+    assert "Kontoinhaber: Hansen &amp; Söhne" in shown  # escaped
+    sample = creditor.accounts[0]
+    assert f"Kontoinhaber: {sample.holder}".replace("&", "&amp;") in shown
+    # the terminal reads the same
+    from typer.testing import CliRunner
+
+    import einvoice.cli.workflow  # noqa: F401  (registers the commands)
+    from einvoice.cli.app import app as cli
+
+    shown_cli = CliRunner().invoke(cli, ["suppliers", "show", "K-70001"])
+    assert shown_cli.exit_code == 0, shown_cli.output
+    assert "Konto DE89 3704 0044 0532 0130 00" in shown_cli.output
+    assert "Kontoinhaber: Hansen & Söhne" in shown_cli.output

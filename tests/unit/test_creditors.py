@@ -120,3 +120,11 @@ def test_every_computed_german_vat_id_passes(digits: str) -> None:
     assert vat_id_problem(good) is None
     wrong = good[:-1] + str((int(good[-1]) + 1) % 10)
     assert vat_id_problem(wrong) is not None
+
+
+def test_iban_for_people_in_groups_of_four() -> None:
+    from einvoice.domain.creditors import grouped_iban
+
+    assert grouped_iban("DE89370400440532013000") == "DE89 3704 0044 0532 0130 00"
+    assert grouped_iban(" de89 3704 0044 0532 013000 ") == "DE89 3704 0044 0532 0130 00"
+    assert grouped_iban(None) == ""
