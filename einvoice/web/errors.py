@@ -14,6 +14,7 @@ from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, Response
 from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.formparsers import MultiPartException
 
 from einvoice.web.deps import render
 
@@ -49,6 +50,28 @@ _FIELDS_DE = {
     "body": "Formularfeld",
     "header": "Kopfzeile",
 }
+
+
+MULTIPART_DE = (
+    "Die gesendeten Formulardaten konnten nicht gelesen werden (z. B. wegen eines sehr "
+    "langen Dateinamens). Bitte geben Sie der Datei einen kürzeren Namen und laden Sie sie "
+    "erneut hoch."
+)
+_MULTIPART_DETAILS_DE = {
+    "Too many files": "zu viele Dateien auf einmal.",
+    "Too many fields": "zu viele Formularfelder.",
+    "Part exceeded maximum size": "ein Formularfeld ist zu groß.",
+    "Field exceeded maximum size": "ein Formularfeld ist zu groß.",
+    "Missing boundary": "die Trennzeile (boundary) der mehrteiligen Daten fehlt.",
+}
+
+
+def multipart_de(message: str) -> str:
+    """The German text of a form parsing error (Starlette's English message left to the log)."""
+    for start, text in _MULTIPART_DETAILS_DE.items():
+        if message.startswith(start):
+            return f"Die gesendeten Formulardaten konnten nicht gelesen werden: {text}"
+    return MULTIPART_DE
 
 
 def wants_html(request: Request) -> bool:
@@ -130,8 +153,14 @@ def install(app: FastAPI) -> None:
         request_validation_exception_handler,
     )
 
+    @app.exception_handler(MultiPartException)
+    async def _multipart(request: Request, exc: MultiPartException) -> Response:
+        return _form_unreadable(request, exc)
+
     @app.exception_handler(StarletteHTTPException)
     async def _http(request: Request, exc: StarletteHTTPException) -> Response:
+        if isinstance(exc.__context__, MultiPartException):  # raised by Request.form()
+            return _form_unreadable(request, exc.__context__)
         if not wants_html(request):
             return await http_exception_handler(request, exc)
         response = page(request, exc.status_code, exc.detail)
@@ -157,3 +186,11 @@ def install(app: FastAPI) -> None:
             return Response(
                 DEFAULTS_DE[500], status_code=500, media_type="text/plain; charset=utf-8"
             )
+
+
+def _form_unreadable(request: Request, exc: MultiPartException) -> Response:
+    log.info("unreadable form data on %s %s: %s", request.method, request.url.path, exc.message)
+    text = multipart_de(exc.message)
+    if wants_html(request):
+        return page(request, 400, text)
+    return JSONResponse({"detail": text}, status_code=400)

@@ -46,3 +46,35 @@ def test_amounts_have_the_currencys_places_and_moments_their_offset(tmp_path: Pa
     amount = schemas["DocumentOut"]["properties"]["amount"]["anyOf"][0]
     assert amount["type"] == "string" and "pattern" in amount
     assert schemas["SubmissionOut"]["properties"]["received_at"]["format"] == "date-time"
+
+
+def test_unreadable_multipart_is_german_html_for_browsers_and_json_for_the_api(
+    tmp_path: Path,
+) -> None:
+    # Tried on the running app: a file name of 70,000 characters answered
+    # "Invalid multipart data." (English) on the upload page and in the API.
+    application, container = make_app(tmp_path)
+    account(container, "lieferant", Role.SUPPLIER)
+    supplier = login(application, "lieferant")
+    token = supplier.get("/api/csrf").json()["csrf_token"]
+    too_long = {"file": ("a" * 70_000 + ".xml", b"<x/>")}
+    page = supplier.post(
+        "/einreichen",
+        data={"csrf_token": token},
+        files=too_long,
+        headers={"accept": "text/html"},
+    )
+    assert page.status_code == 400 and page.headers["content-type"].startswith("text/html")
+    assert "kürzeren Namen" in page.text and "Invalid" not in page.text
+    assert '<html lang="de"' in page.text
+    api = supplier.post("/api/submissions", headers={"x-csrf-token": token}, files=too_long)
+    assert api.status_code == 400 and api.headers["content-type"] == "application/json"
+    assert "kürzeren Namen" in api.json()["detail"]
+    broken = supplier.post(
+        "/api/submissions",
+        content=b"garbage",
+        headers={"x-csrf-token": token, "content-type": "multipart/form-data"},
+    )
+    assert broken.status_code == 400
+    detail = broken.json()["detail"]
+    assert "Formulardaten" in detail and "boundary" in detail and "Missing" not in detail
