@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from decimal import Decimal
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session, selectinload
 
 from einvoice.services import states
@@ -202,21 +202,44 @@ def _view(
     )
 
 
+#: The most submissions one page holds (a larger page is refused, never cut short).
+MAX_PAGE = 200
+
+
+@dataclass(frozen=True, slots=True)
+class SubmissionPage:
+    """One page of an account's submissions, newest first, and how many there are in all."""
+
+    total: int
+    items: list[SubmissionView]
+
+
 def list_submissions(
-    pipeline: Pipeline, account_id: int, workflow: WorkflowStatus | None = None, limit: int = 200
-) -> list[SubmissionView]:
+    pipeline: Pipeline,
+    account_id: int,
+    workflow: WorkflowStatus | None = None,
+    limit: int = 50,
+    offset: int = 0,
+) -> SubmissionPage:
+    if not 1 <= limit <= MAX_PAGE or offset < 0:
+        raise ValueError(f"limit 1..{MAX_PAGE} and offset >= 0, not {limit}, {offset}")
+    own = Message.source.like(f"upload:{account_id}:%")
     with pipeline.sessions() as session:
+        total = int(session.scalar(select(func.count(Message.id)).where(own)) or 0)
         messages = list(
             session.scalars(
                 select(Message)
                 .options(selectinload(Message.documents))
-                .where(Message.source.like(f"upload:{account_id}:%"))
+                .where(own)
                 .order_by(Message.id.desc())
                 .limit(limit)
+                .offset(offset)
             )
         )
         invoices = _invoices_of(session, messages)  # one query, not one per document
-        return [_view(session, m, workflow, False, invoices) for m in messages]
+        return SubmissionPage(
+            total, [_view(session, m, workflow, False, invoices) for m in messages]
+        )
 
 
 def submission(

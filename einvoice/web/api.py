@@ -6,7 +6,7 @@ from datetime import UTC, datetime
 from decimal import Decimal
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, File, HTTPException, Request, UploadFile
+from fastapi import APIRouter, Depends, File, HTTPException, Query, Request, Response, UploadFile
 from pydantic import AwareDatetime, BaseModel, Field
 
 from einvoice.domain.values import amount_text
@@ -78,6 +78,17 @@ class SubmissionOut(BaseModel):
     documents: list[DocumentOut]
 
 
+class SubmissionPageOut(BaseModel):
+    """One page of the own submissions, newest first; ``next``: the address of the next
+    page (also in the ``Link`` header, ``rel="next"``), ``null`` on the last one."""
+
+    total: int
+    limit: int
+    offset: int
+    next: str | None
+    items: list[SubmissionOut]
+
+
 class Me(BaseModel):
     username: str
     display_name: str
@@ -129,13 +140,30 @@ def me(user: Annotated[User, Depends(api_user)]) -> Me:
     )
 
 
-@router.get("/submissions", response_model=list[SubmissionOut])
-def my_submissions(request: Request, user: Annotated[User, Depends(api_user)]) -> Any:
+@router.get("/submissions", response_model=SubmissionPageOut)
+def my_submissions(
+    request: Request,
+    response: Response,
+    user: Annotated[User, Depends(api_user)],
+    limit: Annotated[int, Query(ge=1, le=submissions.MAX_PAGE)] = 50,
+    offset: Annotated[int, Query(ge=0, le=10_000_000)] = 0,
+) -> Any:
+    """Die eigenen Einreichungen, neueste zuerst, seitenweise (``limit`` höchstens 200)."""
     require_role(user, [Role.SUPPLIER])
-    views = submissions.list_submissions(
-        request.app.state.container.pipeline, user.id, workflow_status(request)
+    found = submissions.list_submissions(
+        request.app.state.container.pipeline, user.id, workflow_status(request), limit, offset
     )
-    return [_submission(v) for v in views]
+    following = None
+    if offset + len(found.items) < found.total:
+        following = str(request.url.include_query_params(limit=limit, offset=offset + limit))
+        response.headers["Link"] = f'<{following}>; rel="next"'
+    return SubmissionPageOut(
+        total=found.total,
+        limit=limit,
+        offset=offset,
+        next=following,
+        items=[_submission(v) for v in found.items],
+    )
 
 
 @router.get("/submissions/{message_id}", response_model=SubmissionOut)

@@ -29,7 +29,7 @@ def test_amounts_have_the_currencys_places_and_moments_their_offset(tmp_path: Pa
     supplier = login(application, "lieferant")
     created = _submit(supplier, "r.xml", to_ubl(sample(0)))
     assert created.status_code == 201, created.text
-    (listed,) = supplier.get("/api/submissions").json()
+    (listed,) = supplier.get("/api/submissions").json()["items"]
     for body in (created.json(), listed):
         (document,) = body["documents"]
         assert document["currency"] == "EUR" and AMOUNT.fullmatch(document["amount"]), document
@@ -78,3 +78,28 @@ def test_unreadable_multipart_is_german_html_for_browsers_and_json_for_the_api(
     assert broken.status_code == 400
     detail = broken.json()["detail"]
     assert "Formulardaten" in detail and "boundary" in detail and "Missing" not in detail
+
+
+def test_submissions_are_paged_with_total_and_next_never_cut_short(tmp_path: Path) -> None:
+    # Tried on the running app: GET /api/submissions answered the newest 200 and said
+    # nothing of the others.
+    application, container = make_app(tmp_path)
+    account(container, "lieferant", Role.SUPPLIER)
+    supplier = login(application, "lieferant")
+    for seed in range(3):
+        assert _submit(supplier, f"r{seed}.xml", to_ubl(sample(seed))).status_code == 201
+    first = supplier.get("/api/submissions", params={"limit": 2})
+    body = first.json()
+    assert (body["total"], body["limit"], body["offset"], len(body["items"])) == (3, 2, 0, 2)
+    assert body["next"].endswith("/api/submissions?limit=2&offset=2"), body["next"]
+    assert first.headers["link"] == f'<{body["next"]}>; rel="next"'
+    newest = [i["file"] for i in body["items"]]
+    assert newest == ["r2.xml", "r1.xml"]
+    last = supplier.get(body["next"]).json()
+    assert [i["file"] for i in last["items"]] == ["r0.xml"] and last["next"] is None
+    assert supplier.get("/api/submissions").json()["total"] == 3  # default page: all three
+    too_big = supplier.get("/api/submissions", params={"limit": 500})
+    assert too_big.status_code == 422  # refused, not silently capped at 200
+    spec = supplier.get("/openapi.json").json()
+    parameters = spec["paths"]["/api/submissions"]["get"]["parameters"]
+    assert {p["name"]: p["schema"].get("maximum") for p in parameters}["limit"] == 200

@@ -379,7 +379,7 @@ def test_bidi_file_name_is_not_shown_reversed_on_any_page(tmp_path: Path) -> Non
     data = (SAMPLES / "xrechnung-ubl.xml").read_bytes()
     clerk, invoice = _invoice_of(application, container, "Rechnung\u202egpj\u2066.xml", data)
     supplier = login(application, "hansen")
-    submission = supplier.get("/api/submissions").json()[0]["message_id"]
+    submission = supplier.get("/api/submissions").json()["items"][0]["message_id"]
     pages = {
         "clerk's invoice page": clerk.get(f"/rechnungen/{invoice}").text,
         "supplier's list": supplier.get("/meine-rechnungen").text,
