@@ -124,3 +124,36 @@ def test_supplier_clerk_and_error_screens(tmp_path: Path) -> None:
         assert "text/html" in (response.headers.get("content-type") or "")
         _top(clerk, "screens-fehler-404")
         clerk.close()
+
+
+def test_queue_with_holds_fits_1280_pixels(tmp_path: Path) -> None:
+    # Tried on the demo at 1280 px: the queue table was 54 px wider than the page, so the
+    # "Frist" column ("überschritten (597 Tage)") was cut off behind a horizontal scrollbar.
+    from einvoice.samplegen.spec import iban
+    from einvoice.samplegen.ubl import to_ubl
+    from tests.integration.web import csrf_of, login
+    from tests.integration.workflow_setup import sample
+
+    application, container = make_app(tmp_path)
+    account(container, "mallory", Role.SUPPLIER, bound=False, organisation="Irgendwas")
+    account(container, "a10.becker", Role.CLERK, department="amt-10")
+    supplier = login(application, "mallory")
+    # an unbound account, another IBAN, the same amount twice: every hold marker at once
+    for number in ("BH-2025-2026-00048", "BH-2025-2026-00049"):  # as in the demo
+        forged = sample(1, iban=iban("DE", "370400440532013000"), number=number)
+        form = supplier.get("/einreichen")
+        sent = supplier.post(
+            "/einreichen",
+            data={"csrf_token": csrf_of(form.text)},
+            files={"file": ("kit.xml", to_ubl(forged))},
+        )
+        assert sent.status_code == 303
+    with live_server(application) as base, chromium() as browser:
+        clerk = browser.new_page(viewport={"width": 1280, "height": 900}, locale="de-DE")
+        sign_in(clerk, base, "a10.becker", PASSWORD)
+        clerk.goto(base + "/eingang")
+        assert clerk.locator("table.queue .hold-marker").count() == 2
+        _top(clerk, "screens-eingang-sperren-1280")
+        width = clerk.evaluate("document.documentElement.scrollWidth")
+        assert width <= 1280, f"the queue is {width} px wide at 1280 px"
+        clerk.close()
