@@ -167,8 +167,8 @@ def assess(facts: SupplierFacts) -> tuple[Placement, ...]:
         placed.append(
             Placement(
                 HoldCode.UPLOADER_NOT_SELLER,
-                f"Eingereicht vom Portalkonto „{facts.portal_account}“, das nicht (bestätigt) "
-                f"für den Verkäufer {who} einreichen darf.",
+                f"Eingereicht vom Portalkonto „{facts.portal_account}“; dieses Konto ist "
+                f"(noch) nicht bestätigt, für den Verkäufer {who} einzureichen.",
             )
         )
     return tuple(placed)

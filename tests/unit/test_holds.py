@@ -93,6 +93,12 @@ def test_the_attack_upload_for_another_company_with_another_iban() -> None:
     }
     uploader = next(p for p in placed if p.code is HoldCode.UPLOADER_NOT_SELLER)
     assert "mallory" in uploader.message_de
+    # Tried on the demo: "..., das nicht (bestätigt) für den Verkäufer ... einreichen darf."
+    assert "nicht (bestätigt)" not in uploader.message_de
+    assert uploader.message_de == (
+        "Eingereicht vom Portalkonto „mallory“; dieses Konto ist (noch) nicht bestätigt, "
+        "für den Verkäufer K-10007 Muster GmbH einzureichen."
+    )
 
 
 def test_bound_portal_account_is_not_held() -> None:
