@@ -2,12 +2,13 @@
 
 Each invoice keeps one lower-case ``search_text`` (written when it is recorded):
 its number (BT-1), the seller's name (BT-27) and identifiers (BT-29, BT-30,
-BT-31, BT-32), the IBANs (BT-84, without spaces), the Leitweg-ID (BT-10), the
-order and contract references (BT-13, BT-12) and the item names and
-descriptions of the lines (BT-153, BT-154). A query's words must all occur in
-it (``LIKE '%wort%'``: a trigram GIN index on PostgreSQL, a scan on SQLite).
-A query that reads as an amount ("1.234,56", "1234.56", "463,39 €") also
-finds invoices with that amount due (BT-115) or total (BT-112).
+BT-31, BT-32; also without spaces, dots and hyphens), the IBANs (BT-84, without
+spaces), the Leitweg-ID (BT-10), the order and contract references (BT-13,
+BT-12) and the item names and descriptions of the lines (BT-153, BT-154). A
+query's words must all occur in it (``LIKE '%wort%'``: a trigram GIN index on
+PostgreSQL, a scan on SQLite). A query that reads as an amount ("1.234,56",
+"1234.56", "463,39 €") also finds invoices with that amount due (BT-115) or
+total (BT-112).
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ from typing import Any
 
 from sqlalchemy import ColumnElement, and_, false, or_
 
+from einvoice.domain.creditors import normal_id
 from einvoice.storage.tables import Invoice, Workflow
 
 MAX_TEXT = 8000  # characters kept per invoice
@@ -47,7 +49,9 @@ def search_text(semantic: dict[str, Any]) -> str:
     words += _texts(seller.get("BT-27"))
     words += _texts(seller.get("BT-28"))
     for term in ("BT-29", "BT-30", "BT-31", "BT-32"):
-        words += _texts(seller.get(term))
+        for identifier in _texts(seller.get(term)):
+            # as written, and compact when written with separators ("DE 123 456 789")
+            words += dict.fromkeys((identifier, normal_id(identifier)))
     payment = semantic.get("BG-16") or {}
     transfers = payment.get("BG-17") if isinstance(payment, dict) else None
     for transfer in transfers or []:

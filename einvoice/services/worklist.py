@@ -32,6 +32,7 @@ from sqlalchemy import (
 )
 
 from einvoice.domain.approval import FINAL_STATES, Status
+from einvoice.domain.creditors import normal_id
 from einvoice.domain.invoice import CREDIT_NOTE_TYPE_CODES
 from einvoice.domain.routing import Role, RoutingConfig
 from einvoice.services import search
@@ -40,6 +41,8 @@ from einvoice.storage.tables import DeadlineRow, Invoice, Workflow
 ALL_STATUSES = tuple(s.value for s in Status)
 _FINAL = tuple(s.value for s in FINAL_STATES)
 _REVIEWERS = frozenset({Role.CLERK, Role.APPROVER})
+#: what identifiers are written with and compared without (as domain.creditors.normal_id)
+_ID_SEPARATORS = (" ", "\t", ".", "-", "/")
 
 
 def credit_note() -> ColumnElement[bool]:
@@ -210,11 +213,25 @@ def counted(deadlines: Deadlines) -> Any:
 
 
 def supplier_matches(text: str) -> ColumnElement[bool]:
-    """The seller's name, or an identifier of the seller (VAT id, registration)."""
-    return or_(
-        func.lower(func.coalesce(Invoice.seller_name, "")).contains(text.lower(), autoescape=True),
-        func.lower(Invoice.seller_key).contains(text.lower(), autoescape=True),
+    """The seller's name, or an identifier of the seller (VAT id, registration).
+
+    Identifiers are compared without spaces, dots, hyphens and slashes and in any case, on
+    both sides: "DE 123 456 789" finds DE123456789, and the other way round."""
+    by_name = func.lower(func.coalesce(Invoice.seller_name, "")).contains(
+        text.lower(), autoescape=True
     )
+    wanted = normal_id(text).lower()
+    if not wanted:
+        return by_name
+    return or_(by_name, _compact(Invoice.seller_key).contains(wanted, autoescape=True))
+
+
+def _compact(key: Any) -> Any:
+    """``seller_key`` without its term (``BT-31:``) in the normal form of identifiers."""
+    value = func.lower(func.substr(key, len("BT-31:") + 1))
+    for separator in _ID_SEPARATORS:
+        value = func.replace(value, separator, "")
+    return value
 
 
 def search_matches(text: str) -> ColumnElement[bool] | None:

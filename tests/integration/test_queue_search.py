@@ -81,3 +81,73 @@ def test_search_paging_sorting_and_waiting_for_me(container: Container) -> None:
     neumann = QueueFilters(waiting_for="a10.neumann")  # limit 250,000 EUR, level 2
     assert set(_ids(workflow.queue(s.pipeline, "amt-10", neumann))) == {small, large, huge}
     assert _ids(workflow.queue(s.pipeline, "amt-10", QueueFilters(waiting_for="a66.braun"))) == []
+
+
+def test_supplier_filter_and_search_ignore_spaces_and_case_in_identifiers(
+    container: Container,
+) -> None:
+    # Issue 14, seen on the demo: the "Lieferant" filter found nothing for a VAT id typed as
+    # printed on letters ("DE 123 456 789"); nor for one typed compact when the invoice wrote
+    # it with spaces.
+    import dataclasses
+
+    s = setup(container)
+    compact = receive(s.pipeline, sample(51))
+    base = sample(52)
+    spaced_vat = "DE 271 828 182"
+    written_spaced = receive(
+        s.pipeline, sample(52, seller=dataclasses.replace(base.seller, vat_id=spaced_vat))
+    )
+    for invoice_id in (compact, written_spaced):
+        workflow.route(s.pipeline, invoice_id)
+    with s.pipeline.sessions() as session:
+        invoice = session.get(Invoice, compact)
+        assert invoice is not None
+        vat = str(invoice.semantic["BG-4"]["BT-31"])
+    assert " " not in vat
+    typed = f"{vat[:2]} {vat[2:5]} {vat[5:8]} {vat[8:]}".lower()  # "de 123 456 789"
+
+    def supplier(text: str) -> list[int]:
+        return _ids(workflow.queue(s.pipeline, None, QueueFilters(supplier=text)))
+
+    assert supplier(vat) == [compact]
+    assert supplier(typed) == [compact]
+    assert supplier("DE271828182") == [written_spaced]
+    assert supplier("de 2718 28182") == [written_spaced]
+    assert supplier("DE 999 999 999") == []
+
+    def search(text: str) -> list[int]:
+        return _ids(workflow.queue(s.pipeline, None, QueueFilters(search=text)))
+
+    assert search(typed) == [compact]
+    assert search("DE271828182") == [written_spaced]
+
+
+def test_upgrade_rewrites_the_search_text_of_earlier_invoices(container: Container) -> None:
+    import dataclasses
+
+    from sqlalchemy import text
+
+    from einvoice.storage import db
+
+    s = setup(container)
+    base = sample(53)
+    spaced = dataclasses.replace(base.seller, vat_id="DE 161 803 398")
+    invoice_id = receive(s.pipeline, sample(53, seller=spaced))
+    workflow.route(s.pipeline, invoice_id)
+    with s.pipeline.sessions() as session:  # as recorded before: no compact form
+        invoice = session.get(Invoice, invoice_id)
+        assert invoice is not None and "de161803398" in invoice.search_text
+        invoice.search_text = invoice.search_text.replace("de161803398", "")
+        session.commit()
+    with container.engine.begin() as connection:
+        connection.execute(
+            text("UPDATE alembic_version SET version_num = :v"), {"v": "0021_binding_entered_by"}
+        )
+
+    def search(query: str) -> list[int]:
+        return _ids(workflow.queue(s.pipeline, None, QueueFilters(search=query)))
+
+    assert search("DE161803398") == []
+    db.upgrade(container.settings.database_url)
+    assert search("DE161803398") == [invoice_id]
