@@ -410,3 +410,13 @@ def test_header_names_the_role_once(tmp_path: Path) -> None:
         assert expected in page, username
         assert "(Kreditorenbuchhaltung) (Kreditorenbuchhaltung)" not in page
         assert "Systemverwaltung (Systemverwaltung)" not in page
+
+
+def test_my_account_names_the_office_not_its_key(tmp_path: Path) -> None:
+    # Tried on the demo: "Mein Zugang" read "Martina Becker · a10.becker · Sachbearbeitung ·
+    # amt-10" - the configuration key, where every other page says "Amt 10 – Hauptamt".
+    application, container = make_app(tmp_path)
+    account(container, "a10.becker", Role.CLERK, department="amt-10")
+    page = login(application, "a10.becker").get("/konto").text
+    assert "Sachbearbeitung · Amt 10 – Hauptamt</p>" in page
+    assert "· amt-10" not in page
