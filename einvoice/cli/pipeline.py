@@ -108,6 +108,12 @@ def ingest(
             run_inline(broker)
         worst = 0
         for spec, result in results:
+            if result.busy:
+                typer.echo(
+                    f"{spec}: wird gerade von einem anderen Prozess abgerufen – übersprungen.",
+                    err=True,
+                )
+                continue
             if result.skipped_until is not None:
                 typer.echo(
                     f"{spec}: nach fehlgeschlagenen Abrufen wartet der nächste Versuch bis "

@@ -4,15 +4,21 @@ A failed poll is recorded (German text, cause, failures in a row) and returned, 
 reported as success. Mailbox causes that do not go away by themselves (log-in,
 certificate, TLS, folder) back off: the next scheduled poll waits 2, 4, 8, ... poll
 intervals (at most an hour) so that a wrong password does not lock the mailbox.
+
+One mailbox is polled by one process at a time (``storage.poll_lock``: an advisory
+lock on PostgreSQL, a lock file beside an SQLite database); a second poller skips it
+meanwhile (``PollResult.busy``, a debug log line).
 """
 
 from __future__ import annotations
 
 import logging
 from collections.abc import Callable
+from contextlib import ExitStack
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
+from sqlalchemy import Engine
 from sqlalchemy.exc import DBAPIError, IntegrityError
 
 from einvoice.errors import ConfigurationError, TransientError
@@ -21,6 +27,7 @@ from einvoice.mailbox.sources import Source
 from einvoice.services import ingest
 from einvoice.services.ports import Pipeline
 from einvoice.storage.blobs import StorageFull
+from einvoice.storage.poll_lock import exclusive_poll
 from einvoice.storage.tables import SourcePoll
 
 log = logging.getLogger(__name__)
@@ -39,6 +46,7 @@ class PollResult:
     cause: str | None = None  # mailbox: a MailboxCause value or "konfiguration"
     failures: int = 0  # failed polls in a row, this one included
     skipped_until: datetime | None = None  # backing off: not polled
+    busy: bool = False  # another process polls this source right now: not polled
 
 
 CONFIGURATION = "konfiguration"  # the cause recorded for a ConfigurationError
@@ -55,8 +63,32 @@ def poll(
 
     A message is left in the source unless it was stored and committed: a full disk or
     an unreachable database ends the poll with a recorded error (German), never with
-    a message taken and lost.
+    a message taken and lost. While another process polls the same source, nothing is
+    fetched (``busy``).
     """
+    with ExitStack() as stack:
+        try:
+            ours = stack.enter_context(exclusive_poll(_engine(pipeline), source.name))
+        except DBAPIError as exc:
+            return PollResult(0, [], f"Datenbank nicht erreichbar: {_db_reason(exc)}", DATABASE)
+        if not ours:
+            log.debug("polling %s skipped: another process polls it right now", source.name)
+            return PollResult(0, [], busy=True)
+        return _poll(pipeline, source, on_new, limit)
+
+
+def _engine(pipeline: Pipeline) -> Engine:
+    bind = getattr(pipeline.sessions, "kw", {}).get("bind")
+    if isinstance(bind, Engine):
+        return bind
+    with pipeline.sessions() as session:
+        found = session.get_bind()
+    return found if isinstance(found, Engine) else found.engine
+
+
+def _poll(
+    pipeline: Pipeline, source: Source, on_new: Callable[[int], None], limit: int | None
+) -> PollResult:
     fetched = 0
     new: list[int] = []
     error: str | None = None
