@@ -46,13 +46,17 @@ class MailLinks:
     base_url: str  # e.g. https://rechnung.stadt.example (no trailing slash)
 
     def send(self, mail: OutgoingMail) -> None:
+        self.require_mailer().send(mail)
+
+    def require_mailer(self) -> Mailer:
+        """The mailer; refused (before anything is stored) when no SMTP is set up."""
         if self.mailer is None:
             log.error("e-mail to a user cannot be sent: EINVOICE_SMTP_URL is not set")
             raise AccountError(
                 "Der E-Mail-Versand ist nicht eingerichtet. Bitte wenden Sie sich an den "
                 "Rechnungseingang der Stadt."
             )
-        self.mailer.send(mail)
+        return self.mailer
 
 
 def normalise_email(text: str) -> str:
@@ -117,6 +121,9 @@ def register_supplier(
             )
         )
         return
+    # without a mailer the link could never arrive: no half-registered, unverified account
+    # (and no binding for creditor accounting to decide) that blocks the address for good
+    links.require_mailer()
     user = create_account(
         sessions,
         email,

@@ -266,3 +266,27 @@ def test_admin_sees_holds_and_unlocks(container: bootstrap.Container) -> None:
     ].waiting_seconds == 0
     assert authenticate(s, "a10.becker", PASSWORD, "198.51.100.9").username == "a10.becker"
     assert "hold_cleared" in [e.kind for e in sec.events(s, kind="hold_cleared")]
+
+
+def test_registration_without_a_mailer_stores_nothing(container: bootstrap.Container) -> None:
+    # Tried on the demo (no SMTP): the form said "Der E-Mail-Versand ist nicht eingerichtet",
+    # yet the unverified account and its binding request were stored - creditor accounting
+    # was asked to decide on it, and the address stayed taken with no way to verify it.
+    from einvoice.services import creditors
+
+    s = container.sessions
+    links = account_lifecycle.MailLinks(
+        None, tokens.Signer("s" * 48), "https://rechnung.stadt.example"
+    )
+    with pytest.raises(AccountError, match="E-Mail-Versand ist nicht eingerichtet"):
+        account_lifecycle.register_supplier(
+            s,
+            links,
+            email="jana@hansen.example",
+            password=PASSWORD,
+            organisation="Hansen GmbH",
+            display_name="Jana Hansen",
+            vat_id="DE812345673",
+        )
+    assert accounts.display_name(s, "jana@hansen.example") is None
+    assert creditors.bindings(container.pipeline) == []
