@@ -21,6 +21,7 @@ with the one before: ``besser``, ``schlechter``, ``gleich`` or ``unbekannt``.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import ROUND_FLOOR, Decimal
 from enum import StrEnum
@@ -95,6 +96,11 @@ class ExitStatus:
         )
 
     @property
+    def window_de(self) -> str:
+        """The weeks the criteria look at (``KW 45/2026 bis KW 48/2026``)."""
+        return window_de(self.weeks)
+
+    @property
     def met(self) -> bool:
         return bool(self.criteria) and all(c.light is Light.GRUEN for c in self.criteria)
 
@@ -105,6 +111,18 @@ def percent(value: Decimal | None, digits: int = 1) -> str:
         return "–"
     shown = (Decimal(value) * 100).quantize(Decimal(1).scaleb(-digits), rounding=ROUND_FLOOR)
     return f"{shown:.{digits}f} %".replace(".", ",")
+
+
+def window_de(weeks: Sequence[str]) -> str:
+    """ISO weeks as readers name them: ``KW 45/2026 bis KW 48/2026`` (one: ``KW 48/2026``)."""
+    if not weeks:
+        return "noch keine vollständige Woche"
+
+    def named(week: str) -> str:
+        return f"KW {week[-2:]}/{week[:4]}"
+
+    first, last = named(weeks[0]), named(weeks[-1])
+    return first if first == last else f"{first} bis {last}"
 
 
 def days_text(value: float | Decimal | None) -> str:
@@ -180,14 +198,17 @@ def _p90(
     current = _pooled_p90(window, durations)
     ordered = sum(len(durations.get(w.week, [])) for w in window)
     limit = t.max_p90_days
-    if current is None:
-        light, reason = Light.ROT, "keine Anordnungen im Zeitraum"
+    span = window_de([w.week for w in window])
+    if not window:
+        light, reason = Light.ROT, "noch keine vollständige Woche mit Daten"
+    elif current is None:
+        light, reason = Light.ROT, f"keine Anordnungen in {span}"
     elif Decimal(str(current)) <= limit:
-        light, reason = Light.GRUEN, f"{ordered} Anordnungen im Zeitraum"
+        light, reason = Light.GRUEN, f"{ordered} Anordnungen in {span}"
     elif Decimal(str(current)) <= limit * (1 + t.p90_margin):
-        light, reason = Light.GELB, f"knapp über der Grenze ({ordered} Anordnungen)"
+        light, reason = Light.GELB, f"knapp über der Grenze ({ordered} Anordnungen in {span})"
     else:
-        light, reason = Light.ROT, f"deutlich über der Grenze ({ordered} Anordnungen)"
+        light, reason = Light.ROT, f"deutlich über der Grenze ({ordered} Anordnungen in {span})"
     return CriterionStatus(
         key="p90_days",
         label="Durchlaufzeit bis zur Anordnung (90. Perzentil)",

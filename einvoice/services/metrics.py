@@ -327,6 +327,8 @@ def euro(value: Decimal) -> str:
 
 
 def headline(m: PilotMetrics) -> tuple[Figure, ...]:
+    # the exit criteria look at the last complete weeks; these tiles at the whole period
+    period = f"gesamter Zeitraum {m.scope.start:%d.%m.%Y} bis {m.scope.today:%d.%m.%Y}"
     return (
         Figure("received", "Eingegangene Rechnungen", charts.number(m.received), "received"),
         Figure(
@@ -341,9 +343,15 @@ def headline(m: PilotMetrics) -> tuple[Figure, ...]:
             "Durchlaufzeit bis Anordnung (Median)",
             days_text(m.median_days),
             "ordered",
-            f"{charts.number(m.ordered)} Anordnungen",
+            f"{charts.number(m.ordered)} Anordnungen, {period}",
         ),
-        Figure("p90_days", "Durchlaufzeit bis Anordnung (90 %)", days_text(m.p90_days), "ordered"),
+        Figure(
+            "p90_days",
+            "Durchlaufzeit bis Anordnung (90. Perzentil)",
+            days_text(m.p90_days),
+            "ordered",
+            period,
+        ),
         Figure(
             "overdue",
             "Überfällige offene Rechnungen",
@@ -410,7 +418,7 @@ def make_charts(m: PilotMetrics, t: ExitThresholds) -> Charts:
         ],
         title="Tage vom Eingang bis zur Anordnung (Woche der Anordnung)",
         threshold=float(t.max_p90_days),
-        threshold_label=f"Grenze 90 %: {days_text(t.max_p90_days)}",
+        threshold_label=f"Grenze 90. Perzentil: {days_text(t.max_p90_days)}",
         value_text=lambda v: charts.number(v, 1),
     )
     return Charts(

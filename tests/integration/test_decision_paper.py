@@ -78,7 +78,9 @@ def test_html_is_standalone_escaped_and_complete(sessions: sessionmaker[Session]
     assert external == []
     assert "Digitale Antragsbearbeitung Sozialleistungen" in html  # ranked project
     assert "nicht eingeplant" in html and "reserviert" in html
-    # quarters as German readers write them (issue 14), never "2027-Q1"
+    # quarters and weeks as German readers write them (issue 14), never "2027-Q1", "2026-W45"
+    assert not re.search(r"\d{4}-W\d\d", html), re.findall(r".{30}\d{4}-W\d\d", html)
+    assert re.search(r"Betrachtet: KW \d\d/\d{4} bis KW \d\d/\d{4}", html)
     assert not re.search(r"\d{4}-Q\d", html), re.findall(r".{30}\d{4}-Q\d", html)
     assert re.search(r"<th class=\"num\">[1-4]\. Quartal \d{4}</th>", html)
     # hostile text from the database is shown as text
