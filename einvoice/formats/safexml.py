@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from lxml import etree
 
 from einvoice.domain.findings import Finding, Layer, Severity
+from einvoice.formats import xml_errors
 
 DEFAULT_MAX_BYTES = 20 * 1024 * 1024
 
@@ -62,18 +63,7 @@ def parse(data: bytes) -> ParseResult:
     try:
         root = etree.fromstring(data, parser=_parser())
     except etree.XMLSyntaxError as exc:
-        line = getattr(exc, "lineno", 0) or 0
-        return ParseResult(
-            None,
-            (
-                syntax_error(
-                    "SYNTAX-MALFORMED",
-                    f"Die Datei ist kein wohlgeformtes XML (Zeile {line}): {exc.msg}",
-                    f"The file is not well-formed XML (line {line}): {exc.msg}",
-                    f"Zeile {line}",
-                ),
-            ),
-        )
+        return ParseResult(None, (_malformed(exc),))
     except ValueError as exc:  # e.g. unsupported encoding declarations
         return ParseResult(
             None,
@@ -111,6 +101,20 @@ def _declares_doctype(data: bytes) -> bool:
     first = _FIRST_ELEMENT.search(data)
     prolog = data[: first.start()] if first else data
     return _DOCTYPE.search(prolog) is not None
+
+
+def _malformed(exc: etree.XMLSyntaxError) -> Finding:
+    """German: what is wrong and where; the parser's own (English) text as the technical
+    detail in the English message."""
+    line, column = xml_errors.position(exc)
+    where = f"Zeile {line}, Spalte {column}" if column else f"Zeile {line}"
+    where_en = f"line {line}, column {column}" if column else f"line {line}"
+    return syntax_error(
+        "SYNTAX-MALFORMED",
+        f"Die Datei ist kein wohlgeformtes XML ({where}): {xml_errors.sentence_de(exc)}",
+        f"The file is not well-formed XML ({where_en}): {exc.msg}",
+        where,
+    )
 
 
 def _dtd_finding() -> Finding:

@@ -143,3 +143,35 @@ def test_library_call_refuses_oversized_bytes() -> None:
 def test_resource_module_available() -> None:
     # the memory check above relies on it; fail loudly rather than skip
     assert resource.getrusage(resource.RUSAGE_SELF).ru_maxrss > 0
+
+
+@pytest.mark.parametrize(
+    ("data", "where", "german"),
+    [
+        (
+            b"<Invoice><unclosed></Invoice>",
+            "Zeile 1, Spalte 30",
+            "Das Element <unclosed> aus Zeile 1",
+        ),
+        (b"<a>\n<b x=1/></a>", "Zeile 2, Spalte 6", "nicht in Anführungszeichen"),
+        (b"<a>\n  <b>text", "Zeile 2, Spalte 10", "abgeschnitten"),
+        (b"<a>AT&T</a>", "Zeile 1, Spalte 8", "&amp;"),
+        (b"<a>x &foo; y</a>", "Zeile 1, Spalte 11", "Die Entität &foo; ist nicht definiert"),
+        (b"<a:b/>", "Zeile 1, Spalte 5", "Namensraum-Präfix"),
+    ],
+)
+def test_malformed_xml_is_explained_in_german(data: bytes, where: str, german: str) -> None:
+    # Issue 14: the German message carried libxml2's English ("Opening and ending tag
+    # mismatch: ..."). German: what and where; the parser's text stays in the English one.
+    from einvoice.formats.safexml import parse
+
+    (finding,) = parse(data).findings
+    assert finding.rule == "SYNTAX-MALFORMED"
+    assert finding.message_de.startswith(f"Die Datei ist kein wohlgeformtes XML ({where}): ")
+    assert german in finding.message_de
+    assert finding.location == where
+    english = ("Opening", "mismatch", "expected", "Premature", "EntityRef", "not defined")
+    assert not any(word in finding.message_de for word in english), finding.message_de
+    assert finding.message_en.startswith("The file is not well-formed XML (line ")
+    technical = finding.message_en.split("): ", 1)[1]
+    assert any(word in technical for word in english), finding.message_en
