@@ -474,14 +474,23 @@ def hold_assign(
     actor: AsOption,
     reason: Annotated[str, typer.Option(help="Warum dieser Kreditor.", show_default=False)],
 ) -> None:
-    """Einer Rechnung mit unbekanntem Lieferanten den Kreditor zuordnen."""
-    from einvoice.services import holds
+    """Einer Rechnung mit unbekanntem Lieferanten den Kreditor zuordnen: die erste Person
+    schlägt ihn vor, eine zweite bestätigt mit demselben Befehl (Vier-Augen-Prinzip)."""
+    from einvoice.services.creditor_assignment import assign_creditor
 
     pipeline = _pipeline()
     who = _keeper(pipeline, actor)
-    left = _call(lambda: holds.assign_creditor(pipeline, invoice_id, ref, who, reason))
-    still = [h.title_de for h in left if h.open]
+    done = _call(lambda: assign_creditor(pipeline, invoice_id, ref, who, reason))
+    if not done.confirmed:
+        typer.echo(
+            f"Kreditor {done.creditor_label} für Rechnung {invoice_id} vorgeschlagen. "
+            "Zuordnen und die Sperre „Lieferant unbekannt“ aufheben muss eine zweite Person "
+            f"der Kreditorenbuchhaltung (Vier-Augen-Prinzip): einvoice hold assign {invoice_id} "
+            f"{ref} --as NAME --reason ..."
+        )
+        return
+    still = [h.title_de for h in done.holds if h.open]
     typer.echo(
-        "Kreditor zugeordnet. "
+        f"Kreditor {done.creditor_label} zugeordnet (vorgeschlagen von {done.proposed_by}). "
         + (f"Weiter gesperrt: {', '.join(still)}." if still else "Keine Sperre mehr offen.")
     )

@@ -1,6 +1,7 @@
 """Reading creditor master data: the stored rows as the domain's :class:`Creditor`.
 
-Shared by ``creditors`` (changes) and ``holds`` (matching, releasing holds).
+Shared by ``creditors`` (changes) and ``holds`` (matching, releasing holds, four eyes on
+creditor proposals for an unknown supplier).
 """
 
 from __future__ import annotations
@@ -29,6 +30,7 @@ from einvoice.storage.creditor_tables import (
     InvoiceSupplierRow,
     PortalBindingRow,
 )
+from einvoice.storage.tables import AuditEventRow
 
 EMAIL = "email"
 
@@ -205,3 +207,36 @@ def ibans_entered_by(
             )
         )
     )
+
+
+#: The invoice event of a creditor proposed for an unknown supplier (services.creditor_assignment)
+PROPOSE_CREDITOR = "propose_creditor"
+#: ... and of the proposal confirmed by a second person
+ASSIGN_CREDITOR = "assign_creditor"
+
+
+@dataclass(frozen=True, slots=True)
+class AssignmentProposal:
+    """A creditor that ``proposed_by`` named for an invoice, waiting for a second person."""
+
+    creditor_id: int
+    proposed_by: str
+
+
+def pending_assignment(session: Session, invoice_id: int) -> AssignmentProposal | None:
+    """The open proposal of the invoice's creditor: the last assignment event, if a proposal."""
+    last = session.scalars(
+        select(AuditEventRow)
+        .where(
+            AuditEventRow.invoice_id == invoice_id,
+            AuditEventRow.action.in_((PROPOSE_CREDITOR, ASSIGN_CREDITOR)),
+        )
+        .order_by(AuditEventRow.sequence.desc())
+        .limit(1)
+    ).first()
+    if last is None or last.action != PROPOSE_CREDITOR:
+        return None
+    creditor_id = str((last.details or {}).get("creditor_id", ""))
+    if not creditor_id.isdigit():
+        return None
+    return AssignmentProposal(int(creditor_id), last.actor)

@@ -7,8 +7,8 @@
   (``workflows.holds``: the queue filters by it, the state machine refuses to
   order or export while it is not empty).
 * :func:`clear` - a person clears one hold with a reason (four eyes: not who
-  signed the invoice); :func:`assign_creditor` - creditor accounting names the
-  creditor of an invoice with an unknown supplier.
+  signed the invoice, nor who proposed the creditor of an unknown supplier; naming
+  that creditor is ``creditor_assignment``).
 * :func:`release_answered` - after a bank account was verified or a portal
   binding confirmed, the holds that this answers are cleared.
 """
@@ -59,8 +59,13 @@ from einvoice.storage.tables import Document, Invoice, Message, Workflow
 
 HOLD = "hold"
 CLEAR_HOLD = "clear_hold"
-ASSIGN_CREDITOR = "assign_creditor"
 CLOSED_STATES = ("rejected", "returned_to_supplier", "replaced")
+FOUR_EYES_ASSIGNMENT_DE = (
+    "Vier-Augen-Prinzip: Wer den Kreditor einer Rechnung mit unbekanntem Lieferanten "
+    "vorgeschlagen hat, kann die Zuordnung nicht selbst bestätigen und die Sperre "
+    "„Lieferant unbekannt“ nicht selbst aufheben. Bitte eine zweite Person der "
+    "Kreditorenbuchhaltung bestätigen lassen (einvoice hold assign)."
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -156,7 +161,7 @@ def views_in(
         if open_only:
             query = query.where(HoldRow.cleared_at.is_(None))
         for row in session.scalars(query.order_by(HoldRow.id)):
-            found.setdefault(row.invoice_id, []).append(view(_hold(row)))
+            found.setdefault(row.invoice_id, []).append(view(hold_of(row)))
     return {k: tuple(v) for k, v in found.items()}
 
 
@@ -273,7 +278,7 @@ def place_on_route(
     if duplicate is not None:
         placements.append(duplicate)
     for placement in placements:
-        previous = _place(session, row, placement, previous, at)
+        previous = place_hold(session, row, placement, previous, at)
     return previous
 
 
@@ -323,7 +328,7 @@ def _duplicate(
     return rules.duplicate_of(this, earlier, ports_of(pipeline).duplicate_window_days)
 
 
-def _place(
+def place_hold(
     session: Session, row: Workflow, placement: Placement, previous: AuditEvent | None, at: datetime
 ) -> AuditEvent:
     session.add(
@@ -366,7 +371,7 @@ def _set_open(row: Workflow, codes: set[str], at: datetime) -> None:
 # --- reading -------------------------------------------------------------------------------------
 
 
-def _hold(row: HoldRow) -> Hold:
+def hold_of(row: HoldRow) -> Hold:
     return Hold(
         code=HoldCode(row.code),
         message_de=row.message_de,
@@ -381,7 +386,7 @@ def holds_in(session: Session, invoice_id: int) -> list[Hold]:
     rows = session.scalars(
         select(HoldRow).where(HoldRow.invoice_id == invoice_id).order_by(HoldRow.id)
     )
-    return [_hold(r) for r in rows]
+    return [hold_of(r) for r in rows]
 
 
 def holds_of(pipeline: Pipeline, invoice_id: int) -> list[Hold]:
@@ -417,7 +422,7 @@ def supplier_of(pipeline: Pipeline, invoice_id: int) -> SupplierView | None:
 # --- clearing ------------------------------------------------------------------------------------
 
 
-def _clear_row(
+def clear_row(
     session: Session,
     row: Workflow,
     hold: HoldRow,
@@ -429,7 +434,7 @@ def _clear_row(
     department_clerk: bool,
 ) -> rules.ClearRefusal | None:
     refusal = rules.may_clear(
-        _hold(hold),
+        hold_of(hold),
         actor,
         (row.sachlich_by, row.rechnerisch_by, row.ordered_by),
         reason,
@@ -483,7 +488,14 @@ def clear(
                 "selbst aufheben. Bitte eine zweite Person der Kreditorenbuchhaltung die "
                 "Bankverbindung prüfen lassen.",
             )
-        refusal = _clear_row(
+        proposal = (
+            creditors.pending_assignment(session, invoice_id)
+            if hold.code == HoldCode.UNKNOWN_SUPPLIER.value and not hold.cleared_at
+            else None
+        )
+        if proposal is not None and proposal.proposed_by == actor:
+            raise Refused("four_eyes", FOUR_EYES_ASSIGNMENT_DE)
+        refusal = clear_row(
             session,
             row,
             hold,
@@ -495,55 +507,6 @@ def clear(
         )
         if refusal is not None:
             raise Refused(refusal.code, refusal.reason_de)
-        session.commit()
-        return holds_in(session, invoice_id)
-
-
-def assign_creditor(
-    pipeline: Pipeline, invoice_id: int, creditor_ref: str, actor: str, reason: str
-) -> list[Hold]:
-    """Creditor accounting names the creditor of an invoice held as ``unknown-supplier``."""
-    creditor = creditors.find(pipeline, creditor_ref)
-    at = now_local(pipeline)
-    with pipeline.sessions() as session:
-        row = workflow_row(session, invoice_id)
-        supplier = session.get(InvoiceSupplierRow, invoice_id)
-        hold = session.scalars(
-            select(HoldRow).where(
-                HoldRow.invoice_id == invoice_id, HoldRow.code == HoldCode.UNKNOWN_SUPPLIER.value
-            )
-        ).first()
-        if supplier is None or hold is None or hold.cleared_at is not None:
-            raise Refused("state", "Die Rechnung wartet nicht auf die Zuordnung eines Kreditors.")
-        refusal = _clear_row(
-            session, row, hold, actor, reason, at, creditor_accounting=True, department_clerk=False
-        )
-        if refusal is not None:
-            raise Refused(refusal.code, refusal.reason_de)
-        supplier.creditor_id, supplier.matched_by = creditor.id, MatchedBy.ASSIGNED.value
-        unknown = [
-            i for i in supplier.ibans.split(",") if i and not creditor.has_verified_account(i)
-        ]
-        if unknown:
-            _place(
-                session,
-                row,
-                rules.assess(
-                    rules.SupplierFacts(
-                        creditor.id,
-                        f"{creditor.number} {creditor.name}",
-                        None,
-                        creditor.name,
-                        tuple(unknown),
-                        frozenset(),
-                        None,
-                        frozenset(),
-                    )
-                )[0],
-                last_event(session, row),
-                at,
-            )
-        release_answered(session, pipeline, actor, reason, at, invoice_ids=(invoice_id,))
         session.commit()
         return holds_in(session, invoice_id)
 
@@ -587,7 +550,7 @@ def release_answered(
         row = session.get(Workflow, hold.invoice_id)
         if row is None:
             continue
-        refusal = _clear_row(
+        refusal = clear_row(
             session, row, hold, actor, reason, at, creditor_accounting=True, department_clerk=False
         )
         if refusal is None:

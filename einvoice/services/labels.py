@@ -30,6 +30,7 @@ EVENTS_DE: dict[str, str] = {
     # payment holds (issue 12) on the invoice; master data events of creditors and bindings
     "hold": "Zahlung gesperrt",
     "clear_hold": "Zahlungssperre aufgehoben",
+    "propose_creditor": "Kreditor vorgeschlagen (wartet auf zweite Person)",
     "assign_creditor": "Kreditor zugeordnet",
     "creditor_created": "Kreditor angelegt",
     "creditor_changed": "Kreditor geändert",

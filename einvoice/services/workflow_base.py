@@ -79,6 +79,7 @@ _OTHER_ACTIONS_DE = {
     "receive": "eingegangen",
     "hold": "Zahlung sperren",
     "clear_hold": "Zahlungssperre aufheben",
+    "propose_creditor": "Kreditor vorschlagen",
     "assign_creditor": "Kreditor zuordnen",
 }
 

@@ -16,6 +16,7 @@ from einvoice.samplegen.spec import german_vat_id, iban
 from einvoice.samplegen.ubl import to_ubl
 from einvoice.services import creditors, holds, upload, workflow
 from einvoice.services.accounts import Role, create_account
+from einvoice.services.creditor_assignment import assign_creditor
 from einvoice.services.creditor_import import import_csv
 from einvoice.services.workflow_base import NotFound, Refused
 from einvoice.storage.tables import Workflow
@@ -165,11 +166,32 @@ def test_unknown_supplier_is_assigned_by_creditor_accounting(container: Containe
     (hold,) = holds.holds_of(p, invoice_id)
     assert "Neue Firma GmbH" in hold.message_de
     with pytest.raises(Refused):
-        holds.assign_creditor(p, invoice_id, "K-70001", "kb.krause", " ")
-    holds.assign_creditor(p, invoice_id, "K-70001", "kb.krause", "Schwesterfirma, gleiche Bank")
+        assign_creditor(p, invoice_id, "K-70001", "kb.krause", " ")
+    why = "Schwesterfirma, gleiche Bank"
+    proposed = assign_creditor(p, invoice_id, "K-70001", "kb.krause", why)
+    assert not proposed.confirmed and _codes(p, invoice_id) == {"unknown-supplier"}
+    supplier = holds.supplier_of(p, invoice_id)
+    assert supplier is not None and supplier.creditor_id is None
+    assert supplier.proposal_label is not None and supplier.proposal_label.startswith("K-70001")
+    with pytest.raises(Refused) as own:  # four eyes: not who proposed it
+        assign_creditor(p, invoice_id, "K-70001", "kb.krause", why)
+    assert own.value.code == "four_eyes" and "Vier-Augen-Prinzip" in own.value.reason_de
+    with pytest.raises(Refused) as own_clear:
+        holds.clear(p, invoice_id, "unknown-supplier", "kb.krause", "x", creditor_accounting=True)
+    assert own_clear.value.code == "four_eyes"
+    # a second person naming another creditor makes a new proposal (for a third person)
+    other = assign_creditor(p, invoice_id, "K-70002", "kb.zweit", "doch Kommunal-IT?")
+    assert not other.confirmed and _codes(p, invoice_id) == {"unknown-supplier"}
+    assigned = assign_creditor(p, invoice_id, "K-70001", "kb.zweit", why)
+    assert not assigned.confirmed  # K-70001 again: kb.zweit's own proposal now
+    assigned = assign_creditor(p, invoice_id, "K-70001", "kb.test", why)
+    assert assigned.confirmed and assigned.proposed_by == "kb.zweit"
     assert _codes(p, invoice_id) == set()  # K-70001's verified account is the invoice's
     supplier = holds.supplier_of(p, invoice_id)
     assert supplier is not None and supplier.matched_by == "assigned"
+    assert supplier.creditor_number == "K-70001" and supplier.proposal_id is None
+    trail = [(e.action, e.actor) for e in workflow.history(p, invoice_id)]
+    assert ("propose_creditor", "kb.krause") in trail and ("assign_creditor", "kb.test") in trail
     assert workflow.verify_audit(p).ok
 
 

@@ -407,3 +407,62 @@ def test_four_eyes_on_bindings_and_bank_holds_in_web_and_cli(tmp_path: Path) -> 
         ["hold", "clear", invoice, "bank-account-unverified", "--as", "kb.krause", "--reason", "x"],
     )
     assert cli_blocked.exit_code != 0 and "Vier-Augen-Prinzip" in cli_blocked.output
+
+
+def test_hold_assign_is_a_proposal_a_second_person_confirms(tmp_path: Path) -> None:
+    """`hold assign` by one person of creditor accounting only proposes the creditor; the
+    hold "Lieferant unbekannt" stays until a second person names the same creditor."""
+    from dataclasses import replace
+
+    from sqlalchemy import select
+
+    from einvoice.samplegen.spec import german_vat_id
+    from einvoice.services import workflow
+    from einvoice.storage.tables import Invoice
+
+    application, container = _world(tmp_path)
+    stranger = replace(
+        sample(0).seller,
+        name="Neue Firma GmbH",
+        electronic_address="rechnung@neue-firma.example",
+        vat_id=german_vat_id("55555555"),
+        registration=None,
+    )
+    _upload(
+        login(application, "hansen"), "neu.xml", to_ubl(sample(0, seller=stranger, number="NF-1"))
+    )
+    with container.pipeline.sessions() as session:
+        invoice_id = session.scalars(select(Invoice.id).where(Invoice.number == "NF-1")).one()
+    invoice = str(invoice_id)
+
+    def open_codes() -> set[str]:
+        return {h.code.value for h in holds.holds_of(container.pipeline, invoice_id) if h.open}
+
+    assert "unknown-supplier" in open_codes()
+    runner = CliRunner()
+    assign = ["hold", "assign", invoice, "K-70001", "--reason", "Schwesterfirma"]
+    proposed = runner.invoke(cli, [*assign, "--as", "kb.krause"])
+    assert proposed.exit_code == 0, proposed.output
+    assert "vorgeschlagen" in proposed.output and "zweite Person" in proposed.output
+    assert "unknown-supplier" in open_codes()
+    again = runner.invoke(cli, [*assign, "--as", "kb.krause"])
+    assert again.exit_code == 1 and "Vier-Augen-Prinzip" in again.output
+    assert "Traceback" not in again.output
+    cleared = runner.invoke(
+        cli, ["hold", "clear", invoice, "unknown-supplier", "--as", "kb.krause", "--reason", "x"]
+    )
+    assert cleared.exit_code != 0 and "Vier-Augen-Prinzip" in cleared.output
+    assert "unknown-supplier" in open_codes()
+    page = login(application, "kb.krause").get(f"/rechnungen/{invoice}")
+    assert "Vorschlag: K-70001" in page.text
+
+    confirmed = runner.invoke(cli, [*assign, "--as", "kb.berger"])
+    assert confirmed.exit_code == 0, confirmed.output
+    assert "zugeordnet (vorgeschlagen von kb.krause)" in confirmed.output
+    assert "unknown-supplier" not in open_codes()
+    supplier = holds.supplier_of(container.pipeline, invoice_id)
+    assert supplier is not None and supplier.creditor_number == "K-70001"
+    trail = [(e.action, e.actor) for e in workflow.history(container.pipeline, invoice_id)]
+    assert ("propose_creditor", "kb.krause") in trail
+    assert ("assign_creditor", "kb.berger") in trail
+    assert workflow.verify_audit(container.pipeline).ok
