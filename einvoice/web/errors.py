@@ -2,7 +2,8 @@
 
 Every error a browser can meet - 403, 404 (also of unknown addresses), 422 (a
 form or address parameter that does not fit), 500 - is a page in German with
-a way back; ``/api/...`` and clients that do not ask for HTML get JSON.
+a way back; ``/api/...`` and clients that do not ask for HTML get JSON, always
+``{"detail": "<German text>"}`` (a 422 names the field or parameter by its own name).
 """
 
 from __future__ import annotations
@@ -129,29 +130,62 @@ def _reason_de(error: Any) -> str:
     return "hat keinen gültigen Wert"
 
 
-def _validation_de(exc: RequestValidationError) -> str:
+def _validation_de(exc: RequestValidationError, *, for_people: bool = True) -> str:
+    """What does not fit, in German. For people (pages) in their words ("Suche ist zu
+    lang"); for programs (the API) with the field's own name ("Parameter „limit“ ...")."""
     parts = []
     for error in exc.errors()[:5]:
         location = [str(p) for p in error.get("loc", ())]
-        if location[:1] == ["path"]:  # an id in the address: the user typed or edited it
+        if for_people and location[:1] == ["path"]:  # an id the user typed or edited
             parts.append("die Nummer in der Adresse ist ungültig")
             continue
         where = _FIELDS_DE.get(location[0], location[0]) if location else "Eingabe"
         name = location[-1] if len(location) > 1 else ""
         if not name:
-            parts.append(where)
-        elif name in _NAMES_DE:
+            parts.append(f"{where} {_reason_de(error)}")
+        elif for_people and name in _NAMES_DE:
             parts.append(f"{_NAMES_DE[name]} {_reason_de(error)}")
         else:
             parts.append(f"{where} „{name}“ {_reason_de(error)}")
     return "Die Eingabe passt nicht: " + "; ".join(parts) + "."
 
 
+#: The API's error answers in the OpenAPI description: always ``{"detail": "..."}``.
+_ERROR_SCHEMA = {
+    "title": "HTTPValidationError",
+    "type": "object",
+    "properties": {
+        "detail": {
+            "title": "Detail",
+            "type": "string",
+            "description": "Was nicht passt, auf Deutsch, mit dem Namen des Feldes oder "
+            "Parameters (z. B. „Formularfeld „file“ fehlt“)",
+        }
+    },
+    "required": ["detail"],
+}
+
+
+def _describe_errors(app: FastAPI) -> None:
+    """The OpenAPI description says what a 422 of the API is: German ``detail`` text."""
+    original = app.openapi
+
+    def openapi() -> dict[str, Any]:
+        if app.openapi_schema is None:
+            schemas = original().get("components", {}).get("schemas", {})
+            if "HTTPValidationError" in schemas:
+                schemas["HTTPValidationError"] = _ERROR_SCHEMA
+                schemas.pop("ValidationError", None)
+        assert app.openapi_schema is not None
+        return app.openapi_schema
+
+    app.openapi = openapi  # type: ignore[method-assign]
+
+
 def install(app: FastAPI) -> None:
-    from fastapi.exception_handlers import (
-        http_exception_handler,
-        request_validation_exception_handler,
-    )
+    from fastapi.exception_handlers import http_exception_handler
+
+    _describe_errors(app)
 
     @app.exception_handler(MultiPartException)
     async def _multipart(request: Request, exc: MultiPartException) -> Response:
@@ -170,8 +204,10 @@ def install(app: FastAPI) -> None:
 
     @app.exception_handler(RequestValidationError)
     async def _invalid(request: Request, exc: RequestValidationError) -> Response:
-        if not wants_html(request):
-            return await request_validation_exception_handler(request, exc)
+        if not wants_html(request):  # German like every API error, naming the field
+            where = [(e.get("loc"), e.get("type")) for e in exc.errors()[:5]]  # not the input
+            log.info("invalid request %s %s: %s", request.method, request.url.path, where)
+            return JSONResponse({"detail": _validation_de(exc, for_people=False)}, 422)
         return page(request, 422, _validation_de(exc))
 
     @app.exception_handler(Exception)
