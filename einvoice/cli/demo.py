@@ -14,11 +14,14 @@ from datetime import UTC, datetime
 from email.message import EmailMessage
 from email.utils import format_datetime, make_msgid
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
 from einvoice.cli.app import app
+
+if TYPE_CHECKING:
+    from einvoice.services.ports import Pipeline
 
 SAMPLES = Path(__file__).resolve().parents[2] / "samples"
 
@@ -152,6 +155,7 @@ def demo(
     _seed_history(container)
     _seed_portfolio(container)
     _demo_accounts(container)
+    bind_demo_supplier(container.pipeline)
     _print_hints(container, settings.data_dir, samples)
 
 
@@ -167,6 +171,25 @@ DEMO_ACCOUNTS = (
     ("kb.berger", "creditor_accounting", "Jonas Berger (Kreditorenbuchhaltung)", None, None),
     ("admin", "admin", "Systemverwaltung", None, None),
 )
+
+
+#: The demo supplier account submits for its own firm: bound to that creditor, entered by one
+#: person of creditor accounting and confirmed by a second one (four eyes), as in the city.
+DEMO_BINDING = ("lieferant", "K-70001", "kb.krause", "kb.berger")
+
+
+def bind_demo_supplier(pipeline: Pipeline) -> None:
+    """Bind the demo's supplier account to its creditor, so its uploads are not held."""
+    from einvoice.services.creditors import bind
+
+    account, creditor, enters, confirms = DEMO_BINDING
+    how = "Demo: Rückruf bei Jana Hansen unter der bekannten Nummer des Kreditors"
+    bind(pipeline, account, creditor, enters, how)
+    binding, _ = bind(pipeline, account, creditor, confirms, how)
+    typer.echo(
+        f"Portalkonto {binding.account} an {binding.creditor_number} {binding.creditor_name} "
+        f"gebunden (erfasst von {enters}, bestätigt von {confirms})."
+    )
 
 
 def _seed_history(container: object) -> None:

@@ -363,11 +363,16 @@ def request_binding(
     return row
 
 
-def bindings(pipeline: Pipeline, state: str | None = None) -> list[Binding]:
+def bindings(
+    pipeline: Pipeline, state: str | None = None, creditor_id: int | None = None
+) -> list[Binding]:
+    """Bindings in the order entered; only ``state``'s, only ``creditor_id``'s when given."""
     with pipeline.sessions() as session:
         query = select(PortalBindingRow).order_by(PortalBindingRow.id)
         if state:
             query = query.where(PortalBindingRow.state == state)
+        if creditor_id is not None:
+            query = query.where(PortalBindingRow.creditor_id == creditor_id)
         return [_binding(session, r) for r in session.scalars(query)]
 
 
@@ -496,12 +501,20 @@ def _entered(
 
 
 def bind(
-    pipeline: Pipeline, account_name: str, creditor_ref: str, actor: str, how: str
+    pipeline: Pipeline,
+    account_name: str,
+    creditor_ref: str,
+    actor: str,
+    how: str,
+    *,
+    confirm_pending: bool = True,
 ) -> tuple[Binding, Released]:
     """Bind an existing portal account to a creditor (four eyes).
 
     The first person enters the binding (it stays pending); a second one confirms it,
-    here or with :func:`decide_binding`. Who entered it cannot confirm it.
+    here or with :func:`decide_binding`. Who entered it cannot confirm it. With
+    ``confirm_pending=False`` (the creditor page's form) a pending binding is not confirmed
+    here: :class:`CreditorError` says it waits for its decision on the bindings page.
     """
     if not how.strip():
         raise BadRequest("Bitte eine Begründung angeben (z. B. wie die Firma bestätigt hat).")
@@ -540,6 +553,12 @@ def bind(
             existing.state, existing.entered_by = "pending", actor
             existing.decided_by = existing.decided_at = existing.how = None
             return _entered(session, existing, actor, at, how)
+        if not confirm_pending:
+            raise CreditorError(
+                f"Die Bindung {existing.id} von {account.username} an {creditor.number} ist "
+                "bereits erfasst und wartet auf die Bestätigung durch eine zweite Person "
+                "(Seite „Bindungen von Portalkonten“)."
+            )
         binding_id = existing.id
     return decide_binding(pipeline, binding_id, actor, confirm=True, how=how)
 

@@ -4,7 +4,7 @@ from the invoice page (issue 12). Every change is an event of the master data's 
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, Any
 from urllib.parse import urlencode
 
 from fastapi import APIRouter, Form, HTTPException, Request
@@ -21,6 +21,9 @@ NOTICES_DE = {
     "konto-neu": "Die Bankverbindung ist erfasst (ungeprüft). Prüfen und festhalten, wie, "
     "muss eine zweite Person der Kreditorenbuchhaltung (Vier-Augen-Prinzip).",
     "geprueft": "Die Bankverbindung ist als geprüft festgehalten.",
+    "bindung-neu": "Die Bindung des Portalkontos ist erfasst. Sie gilt erst, wenn eine "
+    "zweite Person der Kreditorenbuchhaltung sie unter „Bindungen von Portalkonten“ bestätigt "
+    "(Vier-Augen-Prinzip).",
 }
 
 
@@ -127,11 +130,22 @@ def decide_binding(
 
 @router.get("/kreditoren/{creditor_id}")
 def creditor_page(request: Request, creditor_id: RecordId) -> Response:
+    user = page_user(request)
+    require_role(user, KEEPERS)
+    return _creditor(request, creditor_id)
+
+
+def _creditor(
+    request: Request,
+    creditor_id: int,
+    status: int = 200,
+    error: str | None = None,
+    typed: dict[str, str] | None = None,
+) -> Response:
+    """The creditor's page; ``error`` and what was ``typed`` when a form was refused."""
     from einvoice.services import creditors
     from einvoice.services.workflow_base import NotFound
 
-    user = page_user(request)
-    require_role(user, KEEPERS)
     pipeline = request.app.state.container.pipeline
     try:
         creditor = creditors.find(pipeline, str(creditor_id))
@@ -140,11 +154,58 @@ def creditor_page(request: Request, creditor_id: RecordId) -> Response:
     return render(
         request,
         "creditor.html",
+        status_code=status,
         creditor=creditor,
         history=creditors.history(pipeline, creditor.id),
+        portal=creditors.bindings(pipeline, creditor_id=creditor.id),
+        states=BINDING_STATES_DE,
         message=NOTICES_DE.get(request.query_params.get("hinweis") or ""),
         released=_released_de_query(request),
+        error=error,
+        typed=typed or {},
     )
+
+
+@router.post("/kreditoren/{creditor_id}/bindung-neu")
+def enter_binding(
+    request: Request,
+    creditor_id: RecordId,
+    account: Annotated[str, Form(max_length=320)],
+    how: Annotated[str, Form(max_length=2000)] = "",
+    csrf_token_field: Annotated[str | None, Form(alias="csrf_token")] = None,
+) -> Response:
+    """Enter a binding of an existing portal account to this creditor (four eyes: it waits
+    on the bindings page until a second person of creditor accounting confirms it)."""
+    from einvoice.services import creditors
+    from einvoice.services.workflow_base import NotFound, WorkflowError
+
+    user = page_user(request)
+    require_role(user, KEEPERS)
+    check_csrf(request, csrf_token_field)
+    pipeline = request.app.state.container.pipeline
+    creditor = _creditor_or_404(pipeline, creditor_id)
+    typed = {"account": account, "how": how}
+    if not account.strip():
+        return _creditor(request, creditor_id, 400, "Bitte das Portalkonto angeben.", typed)
+    try:
+        creditors.bind(
+            pipeline, account, creditor.number, user.username, how, confirm_pending=False
+        )
+    except NotFound as exc:
+        return _creditor(request, creditor_id, 404, str(exc), typed)
+    except WorkflowError as exc:
+        return _creditor(request, creditor_id, 400, str(exc), typed)
+    return RedirectResponse(f"/kreditoren/{creditor_id}?hinweis=bindung-neu", status_code=303)
+
+
+def _creditor_or_404(pipeline: Any, creditor_id: int) -> Any:
+    from einvoice.services import creditors
+    from einvoice.services.workflow_base import NotFound
+
+    try:
+        return creditors.find(pipeline, str(creditor_id))
+    except NotFound as exc:
+        raise HTTPException(404, str(exc)) from exc
 
 
 @router.post("/kreditoren/{creditor_id}/konto-neu")

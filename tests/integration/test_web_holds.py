@@ -466,3 +466,91 @@ def test_hold_assign_is_a_proposal_a_second_person_confirms(tmp_path: Path) -> N
     assert ("propose_creditor", "kb.krause") in trail
     assert ("assign_creditor", "kb.berger") in trail
     assert workflow.verify_audit(container.pipeline).ok
+
+
+def test_creditor_page_enters_a_binding_that_a_second_person_confirms(tmp_path: Path) -> None:
+    # Tried on the demo: every upload of "lieferant" was held "Einreicher nicht Verkäufer",
+    # /kreditoren/bindungen said "Keine Bindung wartet", and no page could bind an existing
+    # portal account to its creditor (only the CLI's `suppliers bind`).
+    application, container = _world(tmp_path)
+    kit = creditors.find(container.pipeline, "K-70002")
+    page = f"/kreditoren/{kit.id}"
+    for who in ("a10.becker", "hansen"):  # only creditor accounting and admins
+        other = login(application, who)
+        assert other.get(page).status_code == 403
+        refused = other.post(f"{page}/bindung-neu", data={"account": "mallory", "how": "x"})
+        assert refused.status_code == 403
+    kb = login(application, "kb.krause")
+    shown = kb.get(page).text
+    assert f'action="{page}/bindung-neu"' in shown
+    token = csrf_of(shown)
+    no_csrf = kb.post(f"{page}/bindung-neu", data={"account": "mallory", "how": "Rückruf"})
+    assert no_csrf.status_code == 403
+    no_reason = kb.post(f"{page}/bindung-neu", data={"account": "mallory", "csrf_token": token})
+    assert no_reason.status_code == 400 and "Begründung" in no_reason.text
+    assert 'value="mallory"' in no_reason.text  # what was typed stays in the form
+    unknown = kb.post(
+        f"{page}/bindung-neu", data={"account": "niemand", "how": "x", "csrf_token": token}
+    )
+    assert unknown.status_code == 404 and "Lieferantenkonto „niemand“" in unknown.text
+    entered = kb.post(
+        f"{page}/bindung-neu",
+        data={"account": "mallory", "how": "Vertrag mit Abrechnungsdienst", "csrf_token": token},
+    )
+    assert entered.status_code == 303
+    after = kb.get(entered.headers["location"]).text
+    assert "zweite Person der Kreditorenbuchhaltung" in after and "<td>mallory</td>" in after
+    (pending,) = creditors.bindings(container.pipeline, "pending")
+    assert (pending.account, pending.creditor_number, pending.entered_by) == (
+        "mallory",
+        "K-70002",
+        "kb.krause",
+    )
+    again = kb.post(  # entering it twice does not confirm it: that is the bindings page's
+        f"{page}/bindung-neu", data={"account": "mallory", "how": "x", "csrf_token": token}
+    )
+    assert again.status_code == 400 and "wartet auf die Bestätigung" in again.text
+    assert creditors.binding(container.pipeline, pending.id).state == "pending"
+    with container.sessions() as session:
+        (event,) = master_data.history(session, f"binding:{pending.id}")
+        assert (event.entry.action, event.entry.actor) == ("binding_entered", "kb.krause")
+
+    waiting = kb.get("/kreditoren/bindungen").text
+    assert "Portalkonto mallory" in waiting and "Keine Bindung wartet" not in waiting
+    second = login(application, "kb.berger")
+    confirmed = second.post(
+        f"/kreditoren/bindungen/{pending.id}",
+        data={
+            "decision": "confirm",
+            "how": "Rückruf",
+            "csrf_token": csrf_of(second.get("/kreditoren/bindungen").text),
+        },
+    )
+    assert confirmed.status_code == 303 and "frei=1" in confirmed.headers["location"]
+    assert creditors.binding(container.pipeline, pending.id).state == "confirmed"
+
+
+def test_demo_supplier_account_is_bound_to_its_creditor(tmp_path: Path) -> None:
+    # Tried on the demo: every upload of the demo account "lieferant" was held
+    # "Einreicher nicht Verkäufer" (the account was bound to no creditor).
+    from einvoice.cli.demo import DEMO_ACCOUNTS, bind_demo_supplier
+
+    application, container = make_app(tmp_path)
+    staff = {user for user, role, *_ in DEMO_ACCOUNTS if role == "creditor_accounting"}
+    supplier = next(entry for entry in DEMO_ACCOUNTS if entry[1] == "supplier")
+    account(container, supplier[0], Role.SUPPLIER, bound=False, organisation=supplier[4])
+    account(container, "a10.becker", Role.CLERK, department="amt-10")
+    bind_demo_supplier(container.pipeline)
+    (bound,) = creditors.bindings(container.pipeline)
+    assert (bound.account, bound.creditor_number, bound.state) == (
+        "lieferant",
+        "K-70001",
+        "confirmed",
+    )
+    assert bound.creditor_name == supplier[4]
+    # four eyes: entered by one person of creditor accounting, confirmed by another
+    assert {bound.entered_by, bound.decided_by} == staff and bound.entered_by != bound.decided_by
+    _upload(login(application, "lieferant"), "r.xml", to_ubl(sample(0, number="BH-DEMO-1")))
+    (invoice,) = login(application, "a10.becker").get("/api/invoices").json()
+    assert invoice["number"] == "BH-DEMO-1"
+    assert "uploader-not-seller" not in [h["code"] for h in invoice["holds"]]
