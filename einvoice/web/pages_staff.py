@@ -306,12 +306,18 @@ def _invoice_response(
 
 
 NOTICES = {
+    "sachlich-gezeichnet": "Ihre Zeichnung „sachlich richtig“ wurde gespeichert.",
+    "rechnerisch-gezeichnet": "Ihre Zeichnung „rechnerisch richtig“ wurde gespeichert.",
+    "angeordnet": "Ihre Anordnung der Zahlung wurde gespeichert.",
     "kommentiert": "Ihr Kommentar wurde gespeichert.",
     "zurueckgegeben": "Die Rechnung wurde an den Lieferanten zurückgegeben; "
     "er wurde benachrichtigt.",
     "abgelehnt": "Die Rechnung wurde abgelehnt; der Lieferant wurde benachrichtigt.",
 }
 _DONE = {
+    "confirm_sachlich": "sachlich-gezeichnet",
+    "confirm_rechnerisch": "rechnerisch-gezeichnet",
+    "order": "angeordnet",
     "comment": "kommentiert",
     "return_to_supplier": "zurueckgegeben",
     "reject": "abgelehnt",
@@ -423,7 +429,7 @@ def invoice_action(
         raise HTTPException(422, str(exc)) from exc
     if action == "reassign":  # no longer this department's invoice
         return RedirectResponse("/eingang?hinweis=weitergeleitet", status_code=303)
-    done = _DONE.get(action)  # a sign-off shows itself in the status; no notice needed
+    done = _DONE.get(action)
     notice = f"?hinweis={done}" if done else ""
     return RedirectResponse(f"/rechnungen/{invoice_id}{notice}", status_code=303)
 

@@ -107,3 +107,39 @@ def test_creditor_page_groups_ibans_and_names_the_holder(tmp_path: Path) -> None
     assert shown_cli.exit_code == 0, shown_cli.output
     assert "Konto DE89 3704 0044 0532 0130 00" in shown_cli.output
     assert "Kontoinhaber: Hansen & Söhne" in shown_cli.output
+
+
+def test_each_signature_says_it_was_saved(tmp_path: Path) -> None:
+    # Tried on the demo: after "Sachlich richtig zeichnen", "Rechnerisch richtig" and
+    # "Anordnen" the page came back with no word that anything was saved (a comment and a
+    # return said so).
+    application, container = make_app(tmp_path)
+    clerk, invoice_id = _routed_invoice(application, container)
+    account(container, "a10.neumann", Role.DEPARTMENT_ADMIN, department="amt-10")
+    account(container, "a10.schmitt", Role.APPROVER, department="amt-10")
+    steps = (
+        (clerk, "confirm_sachlich", "Ihre Zeichnung „sachlich richtig“ wurde gespeichert."),
+        (
+            login(application, "a10.neumann"),
+            "confirm_rechnerisch",
+            "Ihre Zeichnung „rechnerisch richtig“ wurde gespeichert.",
+        ),
+        (
+            login(application, "a10.schmitt"),
+            "order",
+            "Ihre Anordnung der Zahlung wurde gespeichert.",
+        ),
+    )
+    for person, action, notice in steps:
+        page = person.get(f"/rechnungen/{invoice_id}").text
+        assert notice not in page
+        done = person.post(
+            f"/rechnungen/{invoice_id}/aktion",
+            data={"action": action, "csrf_token": csrf_of(page)},
+        )
+        assert done.status_code == 303, (action, done.text)
+        shown = person.get(done.headers["location"]).text
+        assert f'<p class="notice" role="status">{notice}</p>' in shown, action
+    from einvoice.services import queues
+
+    assert queues.invoice_detail(container.pipeline, invoice_id).status == "angeordnet"
