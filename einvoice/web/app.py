@@ -17,6 +17,7 @@ from einvoice.services.web_sessions import SessionPolicy
 from einvoice.web import (
     api,
     errors,
+    favicon,
     invoice_files,
     pages_account,
     pages_admin,
@@ -89,6 +90,7 @@ def create_app(
     app.include_router(pages_staff.router)
     app.include_router(invoice_files.router)
     app.include_router(pages_info.router)
+    app.include_router(favicon.router)
     app.include_router(pages_creditors.router)
     app.include_router(pages_stabsstelle.router)
     app.include_router(api.router)

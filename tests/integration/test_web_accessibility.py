@@ -28,7 +28,7 @@ PER_ROUTE = 2  # pages checked per route pattern and role (e.g. two invoice page
 #: sign-on's hops to and from the city's OpenID provider (walked in test_web_browser_accounts)
 NOT_PAGES = re.compile(
     r"^/(api/|static/|healthz|readyz|openapi|docs|redoc)|/original$|/pdf$|\.pdf$|/anlagen/|\.csv$|"
-    r"\.\{kind\}$|/darstellung/|^/logout$|^/login/sso"
+    r"\.\{kind\}$|/darstellung/|^/logout$|^/login/sso|^/favicon\.ico$"
 )
 
 

@@ -104,7 +104,7 @@ PUBLIC = {
     # issue 13: e-mail verification, password reset, staff single sign-on (404 when not set up)
     ("GET", "/email-bestaetigen"), ("GET", "/passwort-vergessen"), ("POST", "/passwort-vergessen"),
     ("GET", "/passwort-neu"), ("POST", "/passwort-neu"), ("GET", "/login/sso"),
-    ("GET", "/login/sso/antwort"),
+    ("GET", "/login/sso/antwort"), ("GET", "/favicon.ico"),
 }  # fmt: skip
 
 
