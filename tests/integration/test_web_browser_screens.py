@@ -126,9 +126,19 @@ def test_supplier_clerk_and_error_screens(tmp_path: Path) -> None:
         clerk.close()
 
 
+LONG_NUMBER = "RE-2026-STADTWERKE-NETZ-ABRECHNUNG-SAMMELRECHNUNG-0000012345"  # 60 characters
+# the lines each invoice number of the queue takes: [[number, lines], ...]
+_NUMBER_LINES = """() => [...document.querySelectorAll('table.queue td.nr a')].map(a => {
+  const range = document.createRange();
+  range.selectNodeContents(a);
+  return [a.textContent.trim(), range.getClientRects().length];
+})"""
+
+
 def test_queue_with_holds_fits_1280_pixels(tmp_path: Path) -> None:
     # Tried on the demo at 1280 px: the queue table was 54 px wider than the page, so the
     # "Frist" column ("überschritten (597 Tage)") was cut off behind a horizontal scrollbar.
+    # And a 60-character invoice number (kept on one line) made the queue wider than 1280 px.
     from einvoice.samplegen.spec import iban
     from einvoice.samplegen.ubl import to_ubl
     from tests.integration.web import csrf_of, login
@@ -139,7 +149,7 @@ def test_queue_with_holds_fits_1280_pixels(tmp_path: Path) -> None:
     account(container, "a10.becker", Role.CLERK, department="amt-10")
     supplier = login(application, "mallory")
     # an unbound account, another IBAN, the same amount twice: every hold marker at once
-    for number in ("BH-2025-2026-00048", "BH-2025-2026-00049"):  # as in the demo
+    for number in ("BH-2025-2026-00048", "BH-2025-2026-00049", LONG_NUMBER):  # as in the demo
         forged = sample(1, iban=iban("DE", "370400440532013000"), number=number)
         form = supplier.get("/einreichen")
         sent = supplier.post(
@@ -152,8 +162,12 @@ def test_queue_with_holds_fits_1280_pixels(tmp_path: Path) -> None:
         clerk = browser.new_page(viewport={"width": 1280, "height": 900}, locale="de-DE")
         sign_in(clerk, base, "a10.becker", PASSWORD)
         clerk.goto(base + "/eingang")
-        assert clerk.locator("table.queue .hold-marker").count() == 2
+        assert clerk.locator("table.queue .hold-marker").count() == 3
         _top(clerk, "screens-eingang-sperren-1280")
         width = clerk.evaluate("document.documentElement.scrollWidth")
         assert width <= 1280, f"the queue is {width} px wide at 1280 px"
+        lines = dict(clerk.evaluate(_NUMBER_LINES))
+        assert lines["BH-2025-2026-00048"] == 1, lines  # a normal number: one line
+        assert lines["BH-2025-2026-00049"] == 1, lines
+        assert lines[LONG_NUMBER] > 1, lines  # only a very long one breaks
         clerk.close()
