@@ -45,13 +45,13 @@ def paper_data(
         thresholds=board.thresholds,
         figures=[(f.label, f.value, f.note) for f in board.figures],
         charts={
-            "weekly_volume": charts.weekly_volume,
-            "weekly_formats": charts.weekly_formats,
-            "accepted_share": charts.accepted_share,
-            "time_to_order": charts.time_to_order,
-            "formats": charts.formats,
-            "rejection_rules": charts.rejection_rules,
-            "offices": charts.offices,
+            "weekly_volume": charts.weekly_volume.svg,
+            "weekly_formats": charts.weekly_formats.svg,
+            "accepted_share": charts.accepted_share.svg,
+            "time_to_order": charts.time_to_order.svg,
+            "formats": charts.formats.svg,
+            "rejection_rules": charts.rejection_rules.svg,
+            "offices": charts.offices.svg,
         },
     )
 

@@ -34,7 +34,6 @@ from einvoice.domain.pilot_metrics import (
     PilotMetrics,
     Scope,
     SkontoOffer,
-    channel_label,
     compute,
     invoice_format,
     parse_trace_key,
@@ -43,6 +42,7 @@ from einvoice.domain.pilot_metrics import (
     select as select_records,
 )
 from einvoice.presentation import charts
+from einvoice.services.metrics_charts import Charts, make_charts
 from einvoice.services.ports import Pipeline
 from einvoice.storage.tables import (
     AuditEventRow,
@@ -231,17 +231,6 @@ class Figure:
 
 
 @dataclass(frozen=True, slots=True)
-class Charts:
-    weekly_volume: str  # receipts per week by channel
-    weekly_formats: str  # receipts per week by format
-    accepted_share: str  # weekly share with the threshold
-    time_to_order: str  # weekly median and p90 with the threshold
-    formats: str
-    rejection_rules: str
-    offices: str
-
-
-@dataclass(frozen=True, slots=True)
 class Dashboard:
     today: date
     scope: Scope
@@ -364,84 +353,6 @@ def headline(m: PilotMetrics) -> tuple[Figure, ...]:
         Figure("skonto_lost", "Skonto verloren", euro(m.skonto_lost), "skonto_lost"),
         Figure("offices_live", "Ämter im Echtbetrieb", charts.number(m.offices_live), "received"),
         Figure("suppliers", "Lieferanten mit E-Rechnung", charts.number(m.suppliers), "suppliers"),
-    )
-
-
-def _week_label(week: str) -> str:
-    return "KW " + week[-2:]
-
-
-def make_charts(m: PilotMetrics, t: ExitThresholds) -> Charts:
-    labels = [_week_label(w.week) for w in m.weeks]
-    complete = m.scope.complete_weeks()
-    running = (
-        f" (laufende {_week_label(m.weeks[-1].week)} bis {m.scope.today:%d.%m.})"
-        if m.weeks and m.weeks[-1].week not in complete
-        else ""
-    )
-    channels = [c.key for c in m.by_channel]
-    volume = charts.stacked_bars(
-        labels,
-        [
-            charts.Series(channel_label(c), [w.by_channel.get(c, 0) for w in m.weeks])
-            for c in channels
-        ],
-        title="Eingang je Kalenderwoche nach Kanal" + running,
-    )
-    formats = [c.key for c in m.by_format]
-    weekly_formats = charts.stacked_bars(
-        labels,
-        [charts.Series(f, [w.by_format.get(f, 0) for w in m.weeks]) for f in formats],
-        title="Eingang je Kalenderwoche nach Format" + running,
-    )
-    shares = [
-        float(w.share_accepted) * 100 if w.share_accepted is not None else None for w in m.weeks
-    ]
-    target = float(t.min_accepted_share) * 100
-    low = min([s for s in shares if s is not None] + [target])
-    step = next((s for s in (1.0, 2.0, 2.5, 5.0, 10.0) if 100 - 4 * s <= low - 1), 25.0)
-    share_chart = charts.line_chart(
-        labels,
-        [charts.Series("Annahmequote je Woche", shares, charts.PALETTE[2])],
-        title="Annahmequote je Kalenderwoche",
-        y_min=100 - 4 * step,
-        y_max=100.0,
-        threshold=target,
-        threshold_label=f"Ziel {percent(t.min_accepted_share, 0)}",
-        value_text=lambda v: f"{charts.number(v, 1 if step < 2 else 0)} %",
-    )
-    time_chart = charts.line_chart(
-        labels,
-        [
-            charts.Series("Median", [w.median_days for w in m.weeks], charts.PALETTE[0]),
-            charts.Series("90. Perzentil", [w.p90_days for w in m.weeks], charts.PALETTE[1]),
-        ],
-        title="Tage vom Eingang bis zur Anordnung (Woche der Anordnung)",
-        threshold=float(t.max_p90_days),
-        threshold_label=f"Grenze 90. Perzentil: {days_text(t.max_p90_days)}",
-        value_text=lambda v: charts.number(v, 1),
-    )
-    return Charts(
-        weekly_volume=volume,
-        weekly_formats=weekly_formats,
-        accepted_share=share_chart,
-        time_to_order=time_chart,
-        formats=charts.horizontal_bars(
-            [(c.label, c.count) for c in m.by_format],
-            title="Formate (gesamter Zeitraum)",
-            color=charts.PALETTE[4],
-        ),
-        rejection_rules=charts.horizontal_bars(
-            [(c.label, c.count) for c in m.top_rules],
-            title="Häufigste Ablehnungsgründe (Regeln)",
-            color=charts.PALETTE[3],
-        ),
-        offices=charts.horizontal_bars(
-            [(o.name, o.invoices) for o in m.offices],
-            title="Rechnungen je Amt",
-            color=charts.PALETTE[0],
-            label_width=260,
-        ),
     )
 
 

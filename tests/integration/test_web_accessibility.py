@@ -266,3 +266,29 @@ def test_every_page_of_every_role_has_no_wcag_violations(tmp_path: Path) -> None
     assert not missing, f"pages no role reached (add a link or a visit): {missing}"
     assert checker.pages >= 25, checker.pages
     assert not checker.violations, "\n".join(checker.violations)
+
+
+def test_stabsstelle_charts_with_their_tables_open(tmp_path: Path) -> None:
+    # Each chart of the Stabsstelle carries its values as a table (WCAG 1.1.1); the crawl
+    # above sees the tables folded, here axe checks them open, over a pilot's weeks of data.
+    from datetime import date
+
+    from einvoice.services.demo_history import seed_pilot_history
+
+    application, container = make_app(tmp_path)
+    seed_pilot_history(container.pipeline, date.today(), weeks=3)
+    account(container, "stab.meier", Role.STABSSTELLE)
+    with live_server(application) as base, chromium() as browser:
+        checker = Checker(base, _page_routes(application))
+        page = browser.new_page(locale="de-DE", viewport={"width": 1280, "height": 900})
+        _login(page, base, "stab.meier")
+        page.goto(base + "/stabsstelle")
+        tables = page.locator("details.chart-table")
+        assert tables.count() == 7
+        for n in range(tables.count()):
+            tables.nth(n).locator("summary").click()
+            assert tables.nth(n).locator("table").is_visible()
+        checker.check(page, "stabsstelle (Tabellen offen)")
+        shot(page, "stabsstelle-tabellen")
+    assert checker.pages == 1
+    assert not checker.violations, "\n".join(checker.violations)
