@@ -12,6 +12,7 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
+from einvoice.domain.filenames import stored_filename
 from einvoice.mailbox import mime
 from einvoice.services import outbox, states
 from einvoice.services.ports import Pipeline
@@ -193,7 +194,7 @@ def split(pipeline: Pipeline, message_id: int) -> list[int]:
             session.add(
                 Document(
                     message_id=message.id,
-                    filename=part.filename[:500],
+                    filename=stored_filename(part.filename),  # the bytes stay whole
                     content_type=part.content_type[:250],
                     sha256=sha,
                     size=len(part.data),
@@ -235,7 +236,7 @@ def _single_file(raw: bytes, source: str, limits: mime.Limits) -> mime.MailConte
     content = mime.MailContent()
     # upload:<account id>:<file name>, else a path
     name = source.split(":", 2)[-1] if source.startswith("upload:") else source.rsplit("/", 1)[-1]
-    name = name or "upload"
+    name = stored_filename(name) or "upload"
     part = mime.Part(name, "application/octet-stream", raw)
     if len(raw) > limits.max_attachment_bytes:
         content.oversized.append(part)

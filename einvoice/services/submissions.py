@@ -10,6 +10,7 @@ from decimal import Decimal
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, selectinload
 
+from einvoice.domain.filenames import was_shortened
 from einvoice.services import states
 from einvoice.services.ports import Pipeline
 from einvoice.storage.tables import Document, DuplicateRecord, FindingRow, Invoice, Message
@@ -61,6 +62,11 @@ class SubmissionView:
     state: str
     reason: str | None
     documents: list[DocumentView]
+
+    @property
+    def name_shortened(self) -> bool:
+        """The file name sent was too long and is recorded shortened (the file is whole)."""
+        return was_shortened(self.source) or any(was_shortened(d.filename) for d in self.documents)
 
 
 def _status(

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 
 from sqlalchemy import select
 
+from einvoice.domain.filenames import stored_filename
 from einvoice.services import ingest, process
 from einvoice.services.ports import Pipeline
 from einvoice.storage.tables import Document, Message
@@ -20,7 +21,8 @@ class Submission:
 
 
 def source_for(account_id: int, filename: str) -> str:
-    safe = filename.replace("/", "_").replace("\\", "_")[:200] or "upload"
+    """``upload:<account>:<file name>``; a long name shortened, keeping its extension."""
+    safe = stored_filename(filename.replace("/", "_").replace("\\", "_")) or "upload"
     return f"upload:{account_id}:{safe}"
 
 
