@@ -14,18 +14,28 @@ from typing import TypeVar
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import ColumnElement, and_, false, func, or_, select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, aliased
 
 from einvoice.domain.approval import Status
 from einvoice.domain.findings import Finding, Layer, Report, Scenario, Severity, Syntax
 from einvoice.services import states
 from einvoice.services.ports import Pipeline
 from einvoice.services.submissions import WorkflowStatus, duplicate_reason, foreign_duplicate_de
-from einvoice.storage.tables import Document, FindingRow, Invoice, Message, Workflow
+from einvoice.storage.tables import (
+    Document,
+    DuplicateRecord,
+    FindingRow,
+    Invoice,
+    Message,
+    Workflow,
+)
 
 E = TypeVar("E")
 BERLIN = ZoneInfo("Europe/Berlin")
 PER_PAGE = 25
+#: the accepted invoice a duplicate repeats: its number and amount are the duplicate's own
+#: (same seller, number, type and total make a duplicate), so the row can show them
+Original = aliased(Invoice, name="original")
 
 #: The "Stand" filter: key -> label (what the supplier sees in the list).
 STATE_FILTERS: dict[str, str] = {
@@ -140,11 +150,13 @@ def _text_filter(text: str) -> ColumnElement[bool] | None:
     pattern = _like(text)
     found: list[ColumnElement[bool]] = [
         Invoice.number.ilike(pattern, escape="\\"),
+        Original.number.ilike(pattern, escape="\\"),
         Document.filename.ilike(pattern, escape="\\"),
     ]
     amount = parse_amount(text)
     if amount is not None:
         found.append(or_(Invoice.total_with_vat == amount, Invoice.amount_due == amount))
+        found.append(Original.total_with_vat == amount)
     day = parse_date(text)
     if day is not None:
         start = datetime.combine(day, time(), BERLIN)
@@ -232,15 +244,20 @@ def search(
             Document.recommendation,
             Document.last_error,
             Invoice.id.label("invoice_id"),
-            Invoice.number,
+            func.coalesce(Invoice.number, Original.number).label("number"),
             Invoice.issue_date,
-            Invoice.total_with_vat,
-            Invoice.currency,
+            func.coalesce(Invoice.total_with_vat, Original.total_with_vat).label("total_with_vat"),
+            func.coalesce(Invoice.currency, Original.currency).label("currency"),
             Workflow.status.label("workflow_state"),
         )
         .outerjoin(Document, Document.message_id == Message.id)
         .outerjoin(Invoice, Invoice.document_id == Document.id)
         .outerjoin(Workflow, Workflow.invoice_id == Invoice.id)
+        .outerjoin(
+            DuplicateRecord,
+            and_(DuplicateRecord.document_id == Document.id, DuplicateRecord.kind == "invoice"),
+        )
+        .outerjoin(Original, Original.id == DuplicateRecord.original_invoice_id)
         .where(*conditions)
     )
     per_page = max(1, min(query.per_page, 100))

@@ -374,3 +374,45 @@ def test_unfitting_input_is_explained_in_words_not_parameter_keys(tmp_path: Path
         assert expected in page.text, (url, page.text[-800:])
         for key in ("„q“", "message_id", "„seite“"):
             assert key not in page.text, (url, key)
+
+
+def test_duplicate_rows_show_the_number_and_amount_of_the_invoice_they_repeat(
+    tmp_path: Path,
+) -> None:
+    # Tried on the demo: the duplicate's row in "Meine Rechnungen" had an empty number and
+    # amount, although its report named the invoice (e.g. DW-01052).
+    import dataclasses
+
+    from einvoice.samplegen.cii import to_cii
+    from einvoice.samplegen.spec import example
+    from einvoice.samplegen.ubl import to_ubl
+
+    application, container = make_app(tmp_path)
+    account(container, "lieferant", Role.SUPPLIER)
+    account(container, "andere", Role.SUPPLIER)
+    invoice = dataclasses.replace(example(n_lines=2, seed=0), number="BH-DOPPELT-1")
+    c = login(application, "lieferant")
+    assert _upload(c, "erst.xml", to_ubl(invoice)).status_code == 303
+    assert _upload(c, "nochmal-cii.xml", to_cii(invoice)).status_code == 303  # other bytes
+    other = login(application, "andere")  # the same invoice from another account
+    assert _upload(other, "kopie.xml", to_cii(invoice)).status_code == 303
+
+    def rows(client) -> dict[str, str]:  # type: ignore[no-untyped-def]
+        """file name -> "number | date | amount | status" of each row of the list"""
+        html = client.get("/meine-rechnungen").text
+        found = {}
+        for row in re.findall(r"<tr>.*?</tr>", html, re.S)[1:]:
+            cells = re.findall(r"<td[^>]*>(.*?)</td>", row, re.S)
+            text = [re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", c)).strip() for c in cells]
+            found[text[1]] = " | ".join(text[2:6])
+        return found
+
+    own = rows(c)
+    assert own["nochmal-cii.xml"].startswith("BH-DOPPELT-1 |"), own
+    assert "Duplikat" in own["nochmal-cii.xml"], own
+    assert own["nochmal-cii.xml"].split(" | ")[2] == own["erst.xml"].split(" | ")[2] != ""
+    foreign = rows(other)
+    assert foreign["kopie.xml"].startswith("BH-DOPPELT-1 |"), foreign
+    assert foreign["kopie.xml"].split(" | ")[2] == own["erst.xml"].split(" | ")[2]
+    found = other.get("/meine-rechnungen", params={"q": "BH-DOPPELT-1"}).text
+    assert "kopie.xml" in found and "erst.xml" not in found  # found by the number, own only
