@@ -26,6 +26,7 @@ from einvoice.domain.pilot_metrics import PilotMetrics, channel_label
 from einvoice.domain.portfolio import CRITERION_LABELS_DE, Portfolio, Project, Quarter
 from einvoice.domain.prioritisation import Proposal, Verdict
 from einvoice.presentation import charts
+from einvoice.presentation.chart_table import DataTable
 
 TEMPLATE = "decision_paper.html"
 AUTHOR = "Stabsstelle Zentrale Steuerung und Verwaltungsdigitalisierung"
@@ -42,6 +43,7 @@ class PaperData:
     thresholds: ExitThresholds
     figures: Sequence[tuple[str, str, str]]  # label, value, note
     charts: Mapping[str, str]  # name -> SVG (weekly_volume, accepted_share, ...)
+    tables: Mapping[str, DataTable] = field(default_factory=dict)  # name -> the chart's values
     pilot_project: str = "e-rechnung"
     author: str = AUTHOR
     extra: Mapping[str, Any] = field(default_factory=dict)
@@ -133,16 +135,23 @@ def _capacity_chart(rows: list[dict[str, Any]]) -> str:
     )
 
 
-def _score_chart(data: PaperData) -> str:
+def _score_chart(data: PaperData) -> tuple[str, DataTable]:
+    """Points per criterion and project: the chart and the table of the same values."""
     criteria = (
         [p.criterion for p in data.proposal.ranked[0].card.parts] if data.proposal.ranked else []
     )
-    return charts.stacked_hbars(
-        [(r.project.name, [float(p.points) for p in r.card.parts]) for r in data.proposal.ranked],
-        [CRITERION_LABELS_DE[c] for c in criteria],
-        title="Punkte je Kriterium (Summe = Punktzahl, höchstens 100)",
-        label_width=290,
+    rows = [(r.project.name, [float(p.points) for p in r.card.parts]) for r in data.proposal.ranked]
+    labels = [CRITERION_LABELS_DE[c] for c in criteria]
+    title = "Punkte je Kriterium (Summe = Punktzahl, höchstens 100)"
+    svg = charts.stacked_hbars(rows, labels, title=title, label_width=290)
+    table = DataTable(
+        caption=f"{title}: Werte",
+        row_header="Projekt",
+        columns=tuple(labels),
+        rows=tuple((name, tuple(values)) for name, values in rows),
+        digits=1,
     )
+    return svg, table
 
 
 def _decision_points(data: PaperData) -> list[str]:
@@ -218,7 +227,9 @@ def render_html(data: PaperData) -> str:
     names = data.portfolio.office_names()
     svg = {name: Markup(value) for name, value in data.charts.items()}
     svg["capacity"] = Markup(_capacity_chart(capacity_rows))
-    svg["scores"] = Markup(_score_chart(data))
+    scores, score_table = _score_chart(data)
+    svg["scores"] = Markup(scores)
+    tables = {**data.tables, "scores": score_table}
     return (
         environment()
         .get_template(TEMPLATE)
@@ -228,6 +239,7 @@ def render_html(data: PaperData) -> str:
             pilot=pilot,
             names=names,
             svg=svg,
+            tables=tables,
             capacity_rows=capacity_rows,
             decision_points=_decision_points(data),
             project_rows=_project_rows(data),

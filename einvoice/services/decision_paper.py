@@ -35,6 +35,15 @@ def paper_data(
     loaded = portfolio.load(source)
     proposal = portfolio.proposal(source, planned, weights, scale)
     charts = board.charts
+    shown = {
+        "weekly_volume": charts.weekly_volume,
+        "weekly_formats": charts.weekly_formats,
+        "accepted_share": charts.accepted_share,
+        "time_to_order": charts.time_to_order,
+        "formats": charts.formats,
+        "rejection_rules": charts.rejection_rules,
+        "offices": charts.offices,
+    }
     return decision_paper.PaperData(
         city=city or "Stadtverwaltung",
         today=today,
@@ -44,15 +53,8 @@ def paper_data(
         exit=board.exit,
         thresholds=board.thresholds,
         figures=[(f.label, f.value, f.note) for f in board.figures],
-        charts={
-            "weekly_volume": charts.weekly_volume.svg,
-            "weekly_formats": charts.weekly_formats.svg,
-            "accepted_share": charts.accepted_share.svg,
-            "time_to_order": charts.time_to_order.svg,
-            "formats": charts.formats.svg,
-            "rejection_rules": charts.rejection_rules.svg,
-            "offices": charts.offices.svg,
-        },
+        charts={name: chart.svg for name, chart in shown.items()},
+        tables={name: chart.table for name, chart in shown.items()},
     )
 
 

@@ -208,3 +208,41 @@ def test_paper_of_an_empty_portfolio_without_invoices() -> None:
     assert "keine zu priorisierenden Projekte" in html
     assert "3. E-Rechnung" not in html  # no pilot project, no pilot section
     assert status.criteria[0].reason == "keine Rechnungen in den letzten 4 Wochen"
+
+
+def test_every_chart_of_the_paper_has_its_values_in_the_appendix(
+    sessions: sessionmaker[Session],
+) -> None:
+    # The paper's charts were images with a title only (WCAG 1.1.1; the paper is also read
+    # on screen): each now links to a table of the same values in the appendix.
+    data = _data(sessions)
+    html = paper_format.render_html(data)
+    appendix = html[html.index("Anhang: Werte der Diagramme") :]
+    links = re.findall(r'<a href="#werte-([a-z_]+)">Werte als Tabelle im Anhang</a>', html)
+    assert links == [
+        "scores",
+        "weekly_volume",
+        "accepted_share",
+        "time_to_order",
+        "formats",
+        "rejection_rules",
+    ]
+    for name in links:
+        table = re.search(
+            rf'<table class="data values" id="werte-{name}">.*?</table>', appendix, re.S
+        )
+        assert table, name
+        caption = re.search(r"<caption>(.*?): Werte</caption>", table.group(0))
+        assert caption and f"<title>{caption.group(1)}</title>" in html, name
+        rows = re.findall(r'<tr><th scope="row">', table.group(0))
+        assert rows, name
+    weekly = re.search(r'id="werte-weekly_volume">.*?</table>', appendix, re.S)
+    assert weekly
+    assert len(re.findall(r'<th scope="row">', weekly.group(0))) == len(
+        data.tables["weekly_volume"].rows
+    )
+    scores = re.search(r'id="werte-scores">.*?</table>', appendix, re.S)
+    assert scores and len(re.findall(r'<th scope="row">', scores.group(0))) == len(
+        data.proposal.ranked
+    )
+    assert re.search(r'<td class="num">\d+,\d</td>', scores.group(0))
