@@ -62,13 +62,46 @@ def _open(width: int, height: int, title: str) -> list[str]:
     ]
 
 
+LEGEND_CHAR = 6.6  # about the width of a legend character at font-size 11 (DejaVu, Helvetica)
+LEGEND_LINE = 15.0
+
+
+def _legend_items(
+    series: Sequence[Series], extra: Sequence[tuple[str, str]] = ()
+) -> list[tuple[str, str, str]]:
+    items = [(s.label, s.color or PALETTE[i % len(PALETTE)], "box") for i, s in enumerate(series)]
+    return items + [(label, color, "line") for label, color in extra]
+
+
+def _legend_places(
+    series: Sequence[Series],
+    x: float,
+    y: float,
+    right: float | None,
+    extra: Sequence[tuple[str, str]] = (),
+) -> list[tuple[float, float]]:
+    """Where each legend item begins: on one line, or wrapped before ``right``."""
+    places = []
+    start = x
+    for label, _, _ in _legend_items(series, extra):
+        wide = 15 + LEGEND_CHAR * len(label)
+        if right is not None and x > start and x + wide > right:
+            x, y = start, y + LEGEND_LINE
+        places.append((x, y))
+        x += wide + 7
+    return places
+
+
 def _legend(
-    series: Sequence[Series], x: float, y: float, extra: Sequence[tuple[str, str]] = ()
+    series: Sequence[Series],
+    x: float,
+    y: float,
+    extra: Sequence[tuple[str, str]] = (),
+    right: float | None = None,
 ) -> list[str]:
     parts = []
-    items = [(s.label, s.color or PALETTE[i % len(PALETTE)], "box") for i, s in enumerate(series)]
-    items += [(label, color, "line") for label, color in extra]
-    for label, color, kind in items:
+    places = _legend_places(series, x, y, right, extra)
+    for (label, color, kind), (x, y) in zip(_legend_items(series, extra), places, strict=True):
         if kind == "box":
             parts.append(
                 f"<rect x='{x:.1f}' y='{y - 9:.1f}' width='10' height='10' fill='{color}'/>"
@@ -82,7 +115,6 @@ def _legend(
             f"<text x='{x + 15:.1f}' y='{y:.1f}' font-size='11' fill='{TEXT}'>"
             f"{escape(label)}</text>"
         )
-        x += 22 + 6.2 * len(label)
     return parts
 
 
@@ -139,11 +171,14 @@ def stacked_bars(
 ) -> str:
     """Vertical bars per category, the series stacked (e.g. receipts per week by channel)."""
     left, top, right, bottom = 48.0, 40.0, 10.0, 24.0
+    wrapped = _legend_places(series, left, 30, width - right)[-1:]
+    more = wrapped[0][1] - 30 if wrapped else 0  # a legend wrapped onto more lines
+    top, height = top + more, int(height + more)
     plot_w, plot_h = width - left - right, height - top - bottom
     totals = [sum(s.values[i] or 0 for s in series) for i in range(len(categories))]
     y_top = _nice_max(max(totals, default=0))
     parts = _open(width, height, title)
-    parts += _legend(series, left, 30)
+    parts += _legend(series, left, 30, right=width - right)
     parts += _axes(
         left,
         top,
@@ -190,6 +225,10 @@ def line_chart(
 ) -> str:
     """Lines over the categories (gaps where a value is None), with a dashed threshold."""
     left, top, right, bottom = 52.0, 40.0, 10.0, 24.0
+    extra = [(threshold_label, "#b8433f")] if threshold is not None and threshold_label else []
+    wrapped = _legend_places(series, left, 30, width - right, extra)[-1:]
+    more = wrapped[0][1] - 30 if wrapped else 0  # a legend wrapped onto more lines
+    top, height = top + more, int(height + more)
     plot_w, plot_h = width - left - right, height - top - bottom
     values = [v for s in series for v in s.values if v is not None]
     if threshold is not None:
@@ -197,8 +236,7 @@ def line_chart(
     top_value = y_max if y_max is not None else _nice_max(max(values, default=1.0) * 1.05)
     span = max(top_value - y_min, 1e-9)
     parts = _open(width, height, title)
-    extra = [(threshold_label, "#b8433f")] if threshold is not None and threshold_label else []
-    parts += _legend(series, left, 30, extra)
+    parts += _legend(series, left, 30, extra, right=width - right)
     for offset in _ticks(span):
         tick_value = y_min + offset
         y = top + plot_h - plot_h * offset / span

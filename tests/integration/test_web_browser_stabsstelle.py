@@ -51,3 +51,41 @@ def test_dashboard_portfolio_and_paper(tmp_path: Path) -> None:
     assert html.status_code == 200 and "Entscheidungsvorlage" in html.text
     assert html.headers["content-security-policy"].startswith("sandbox")
     assert html.headers["content-disposition"].startswith("attachment;")
+
+
+LEGEND_GAPS = """
+svgs => svgs.map(svg => {
+  const texts = [...svg.querySelectorAll(':scope > text')]
+    .filter(t => t.getAttribute('font-size') === '11' && t.getAttribute('y') === '30.0');
+  const boxes = texts.map(t => {
+    const b = t.getBBox();
+    return [t.textContent, b.x, b.x + b.width];
+  });
+  const gaps = [];
+  for (let i = 0; i + 1 < boxes.length; i++) {
+    // the next item's marker begins 15 units before its text
+    gaps.push([boxes[i][0], boxes[i + 1][0], boxes[i + 1][1] - 15 - boxes[i][2]]);
+  }
+  return gaps;
+}).flat()
+"""
+
+
+def test_chart_legends_do_not_overlap(tmp_path: Path) -> None:
+    # Seen on the dashboard: the legend 'Annahmequote je Woche' ran into the dashed line
+    # and the text of 'Ziel 95 %' next to it.
+    from einvoice.services.demo_history import seed_pilot_history
+
+    application, container = make_app(tmp_path)
+    seed_pilot_history(container.pipeline, date.today(), weeks=3)
+    account(container, "cdo", Role.STABSSTELLE)
+    with live_server(application) as base, chromium() as browser:
+        page = browser.new_page(viewport={"width": 1280, "height": 1000}, locale="de-DE")
+        page.goto(base + "/login")
+        page.fill("input[name=username]", "cdo")
+        page.fill("input[name=password]", "ein-sicheres-Passwort-1")
+        page.click("button:has-text('Anmelden')")
+        page.wait_for_url("**/stabsstelle")
+        gaps = page.eval_on_selector_all(".charts svg", LEGEND_GAPS)
+    assert any(left == "Annahmequote je Woche" for left, _, _ in gaps), gaps
+    assert all(gap >= 2 for _, _, gap in gaps), [g for g in gaps if g[2] < 2]

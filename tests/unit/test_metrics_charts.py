@@ -112,3 +112,31 @@ def test_a_full_window_and_no_data_say_so() -> None:
         "Gezeigt: KW 48/2026: noch keine Daten; KW 48/2026 läuft noch (Stand 24.11.2026)."
     )
     assert make_charts(empty, ExitThresholds()).formats.table.rows == ()
+
+
+def test_a_long_legend_wraps_inside_the_chart() -> None:
+    # Seen with a year of data: the weekly chart by format drew its seventh legend entry
+    # ('nicht lesbar') beyond the right edge, so it could not be seen.
+    from einvoice.presentation import charts
+
+    formats = [
+        "XRechnung UBL",
+        "XRechnung CII",
+        "ZUGFeRD EN 16931",
+        "ZUGFeRD BASIC",
+        "ZUGFeRD XRechnung",
+        "ZUGFeRD EXTENDED",
+        "nicht lesbar",
+    ]
+    svg = charts.stacked_bars(
+        ["KW 47", "KW 48"], [charts.Series(f, [1, 2]) for f in formats], title="Format"
+    )
+    legend = re.findall(r"<text x='([\d.]+)' y='([\d.]+)' font-size='11'[^>]*>([^<]*)</text>", svg)
+    assert [label for _, _, label in legend] == formats
+    for x, _, label in legend:
+        assert float(x) + 6.6 * len(label) <= 720, (label, x)  # 6.6: a character at 11 px
+    assert {y for _, y, _ in legend} == {"30.0", "45.0"}  # two lines
+    box = re.search(r"viewBox='0 0 720 ([\d.]+)'", svg)
+    assert box and float(box.group(1)) == 265  # the plot keeps its height below the 2nd line
+    grid = [float(y) for y in re.findall(r"<line x1='48.0' y1='([\d.]+)'", svg)]
+    assert min(grid) >= 55, grid  # the plot begins below the legend
