@@ -157,7 +157,7 @@ def _accepted_share(
     threshold = t.min_accepted_share
     pooled = _share(window)
     meeting = [w for w in window if w.share_accepted is not None and w.share_accepted >= threshold]
-    weekly = ", ".join(f"{w.week[-3:]}: {percent(w.share_accepted)}" for w in window)
+    weekly = ", ".join(f"KW {w.week[-2:]}: {percent(w.share_accepted)}" for w in window)
     if len(window) < t.weeks:
         light = Light.ROT
         reason = f"erst {len(window)} vollständige Woche(n) mit Daten, {t.weeks} nötig"

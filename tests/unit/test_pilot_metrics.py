@@ -322,6 +322,8 @@ def test_exit_criteria_green_yellow_red() -> None:
     yellow = evaluate(compute(_weeks_of([(19, 20), (18, 20), (96, 100), (95, 100)]), SCOPE), t)
     share = yellow.criteria[0]
     assert share.light is Light.GELB and "3 von 4 Wochen" in share.reason
+    # weeks as German readers write them, as in the line above the table ("KW 45/2026")
+    assert "KW 45: 90,0 %" in share.reason and "W45" not in share.reason, share.reason
     red = evaluate(compute(_weeks_of([(15, 20), (15, 20), (80, 100), (80, 100)]), SCOPE), t)
     assert red.criteria[0].light is Light.ROT and red.light is Light.ROT
     slow = evaluate(compute(_weeks_of([(20, 20)] * 4, p90_days=11.5), SCOPE), t)
