@@ -66,6 +66,13 @@ FOUR_EYES_ASSIGNMENT_DE = (
     "„Lieferant unbekannt“ nicht selbst aufheben. Bitte eine zweite Person der "
     "Kreditorenbuchhaltung bestätigen lassen (einvoice hold assign)."
 )
+ASSIGN_NOT_CLEAR_DE = (
+    "Vier-Augen-Prinzip: Die Sperre „Lieferant unbekannt“ wird nicht von Hand aufgehoben, "
+    "sondern durch die Zuordnung eines Kreditors: eine Person der Kreditorenbuchhaltung "
+    "schlägt ihn vor (und legt ihn vorher an, falls es ihn noch nicht gibt), eine zweite "
+    "bestätigt (Rechnungsseite „Kreditor zuordnen“ oder einvoice hold assign). Sonst ginge "
+    "eine Zahlung an eine von niemandem geprüfte Bankverbindung."
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -488,13 +495,10 @@ def clear(
                 "selbst aufheben. Bitte eine zweite Person der Kreditorenbuchhaltung die "
                 "Bankverbindung prüfen lassen.",
             )
-        proposal = (
-            creditors.pending_assignment(session, invoice_id)
-            if hold.code == HoldCode.UNKNOWN_SUPPLIER.value and not hold.cleared_at
-            else None
-        )
-        if proposal is not None and proposal.proposed_by == actor:
-            raise Refused("four_eyes", FOUR_EYES_ASSIGNMENT_DE)
+        if hold.code == HoldCode.UNKNOWN_SUPPLIER.value and not hold.cleared_at:
+            # without a creditor no IBAN of the invoice is anyone's verified account: only
+            # naming the creditor (two people, creditor_assignment) lifts this hold
+            raise Refused("four_eyes", ASSIGN_NOT_CLEAR_DE)
         refusal = clear_row(
             session,
             row,

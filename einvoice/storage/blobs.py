@@ -4,7 +4,8 @@ A blob is written once (to a temporary file, fsynced, then renamed into
 place) and never rewritten; reading verifies the hash. A temporary file's name
 says which process wrote it (``.tmp-<pid>@<host>@...``), so the files of a writer
 that was killed mid-write are recognised and removed as soon as a new worker starts
-on the same host, without waiting for them to grow old.
+on the same host, without waiting for them to grow old. (Processes that share one blob
+folder must not share a host name across PID namespaces: give containers their own.)
 """
 
 from __future__ import annotations
@@ -218,7 +219,10 @@ class LocalBlobStore:
         removed = 0
         for path in self.root.glob(f"??/??/{_TMP_PREFIX}*@*@*"):
             if _written_by_dead_process(path.name, host):
-                path.unlink(missing_ok=True)
+                try:
+                    path.unlink(missing_ok=True)
+                except OSError:  # not ours to remove after all: fsck reports it by age
+                    continue
                 removed += 1
         return removed
 

@@ -296,3 +296,37 @@ def clear_hold(
     except WorkflowError as exc:
         raise HTTPException(400, str(exc)) from exc
     return RedirectResponse(f"/rechnungen/{invoice_id}", status_code=303)
+
+
+@router.post("/rechnungen/{invoice_id}/kreditor")
+def assign_creditor(
+    request: Request,
+    invoice_id: RecordId,
+    creditor: Annotated[str, Form(max_length=40)],
+    reason: Annotated[str, Form(max_length=2000)],
+    csrf_token_field: Annotated[str | None, Form(alias="csrf_token")] = None,
+) -> Response:
+    """Name the creditor of an invoice with an unknown supplier: the first person proposes,
+    a second one confirms (four eyes, services.creditor_assignment)."""
+    from einvoice.services.creditor_assignment import assign_creditor as assign
+    from einvoice.services.workflow_base import NotFound, Refused, WorkflowError
+
+    user = page_user(request)
+    require_role(user, KEEPERS)
+    check_csrf(request, csrf_token_field)
+    try:
+        done = assign(
+            request.app.state.container.pipeline,
+            invoice_id,
+            creditor.strip(),
+            user.username,
+            reason,
+        )
+    except Refused as exc:
+        raise HTTPException(403, exc.reason_de) from exc
+    except NotFound as exc:
+        raise HTTPException(404, str(exc)) from exc
+    except WorkflowError as exc:
+        raise HTTPException(400, str(exc)) from exc
+    notice = "kreditor-zugeordnet" if done.confirmed else "kreditor-vorgeschlagen"
+    return RedirectResponse(f"/rechnungen/{invoice_id}?hinweis={notice}", status_code=303)

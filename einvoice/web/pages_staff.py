@@ -263,6 +263,7 @@ def _invoice_response(
         h.code
         for h in detail.open_holds
         if user.username not in signers
+        and h.code != "unknown-supplier"  # lifted only by naming the creditor (four eyes)
         and (user.role.keeps_creditors or (user.role in STAFF and h.code == "possible-duplicate"))
     }
     sha = detail.original_sha256
@@ -313,6 +314,11 @@ NOTICES = {
     "zurueckgegeben": "Die Rechnung wurde an den Lieferanten zurückgegeben; "
     "er wurde benachrichtigt.",
     "abgelehnt": "Die Rechnung wurde abgelehnt; der Lieferant wurde benachrichtigt.",
+    "kreditor-vorgeschlagen": "Ihr Vorschlag für den Kreditor ist gespeichert. Er gilt erst, "
+    "wenn eine zweite Person der Kreditorenbuchhaltung denselben Kreditor bestätigt "
+    "(Vier-Augen-Prinzip).",
+    "kreditor-zugeordnet": "Der Kreditor ist zugeordnet; die Sperre „Lieferant unbekannt“ "
+    "ist aufgehoben.",
 }
 _DONE = {
     "confirm_sachlich": "sachlich-gezeichnet",

@@ -15,10 +15,14 @@ from einvoice.workers.actors import register
 _container = bootstrap.container()
 _settings = _container.settings
 if isinstance(_container.pipeline.blobs, LocalBlobStore):
-    _swept = _container.pipeline.blobs.sweep_interrupted_writes()
-    if _swept:
-        logging.getLogger(__name__).warning(
-            "%d temporäre Datei(en) abgebrochener Schreibvorgänge entfernt", _swept
-        )
+    try:
+        _swept = _container.pipeline.blobs.sweep_interrupted_writes()
+    except OSError as exc:  # the folder unreadable now: the worker starts, fsck reports later
+        logging.getLogger(__name__).error("Blob-Ordner nicht aufgeräumt: %s", exc)
+    else:
+        if _swept:
+            logging.getLogger(__name__).warning(
+                "%d temporäre Datei(en) abgebrochener Schreibvorgänge entfernt", _swept
+            )
 broker = bootstrap.make_broker(_settings.broker_url, _settings.metrics_port)
 register(broker)
