@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import shutil
 import threading
 import time
@@ -80,3 +81,8 @@ def sign_out(page: Any) -> None:
     """The 'Abmelden' button; the browser lands on the log-in page with its notice."""
     page.click("button:has-text('Abmelden')")
     page.wait_for_url("**/login?hinweis=abgemeldet")
+
+
+def same_page(url: str) -> re.Pattern[str]:
+    """``url`` itself or with a query (a notice after an action: ``?hinweis=...``)."""
+    return re.compile(re.escape(url) + r"(\?.*)?$")

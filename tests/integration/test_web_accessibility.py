@@ -292,3 +292,50 @@ def test_stabsstelle_charts_with_their_tables_open(tmp_path: Path) -> None:
         shot(page, "stabsstelle-tabellen")
     assert checker.pages == 1
     assert not checker.violations, "\n".join(checker.violations)
+
+
+def test_invoice_page_with_the_creditor_form(tmp_path: Path) -> None:
+    # An invoice whose seller is no creditor: creditor accounting names the creditor on the
+    # invoice page (a form the crawl's seeded invoices do not show).
+    from dataclasses import replace
+
+    from sqlalchemy import select
+
+    from einvoice.samplegen.spec import german_vat_id
+    from einvoice.samplegen.ubl import to_ubl
+    from einvoice.storage.tables import Invoice
+    from tests.integration.workflow_setup import sample
+
+    application, container = make_app(tmp_path)
+    account(container, "hansen", Role.SUPPLIER, organisation="Bürobedarf Hansen GmbH")
+    account(container, "kb.krause", Role.CREDITOR_ACCOUNTING)
+    stranger = replace(
+        sample(0).seller,
+        name="Neue Firma GmbH",
+        electronic_address="rechnung@neue-firma.example",
+        vat_id=german_vat_id("77777777"),
+        registration=None,
+    )
+    unknown = tmp_path / "neu.xml"
+    unknown.write_bytes(to_ubl(sample(0, seller=stranger, number="NF-A11Y")))
+    with live_server(application) as base, chromium() as browser:
+        page = browser.new_page(locale="de-DE", viewport={"width": 1280, "height": 900})
+        _login(page, base, "hansen")
+        page.goto(base + "/einreichen")
+        page.set_input_files("input[type=file]", str(unknown))
+        page.click("button:has-text('Einreichen und prüfen')")
+        page.wait_for_url("**/einreichungen/*")
+        page.close()
+        with container.sessions() as session:
+            invoice_id = session.scalars(
+                select(Invoice.id).where(Invoice.number == "NF-A11Y")
+            ).one()
+        checker = Checker(base, _page_routes(application))
+        page = browser.new_page(locale="de-DE", viewport={"width": 1280, "height": 900})
+        _login(page, base, "kb.krause")
+        page.goto(f"{base}/rechnungen/{invoice_id}")
+        assert page.locator("button:has-text('Kreditor zuordnen')").is_visible()
+        checker.check(page, "kreditorenbuchhaltung (Kreditor zuordnen)")
+        shot(page, "axe-kreditor-zuordnen")
+    assert checker.pages == 1
+    assert not checker.violations, "\n".join(checker.violations)

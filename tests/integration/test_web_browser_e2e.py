@@ -8,7 +8,7 @@ from typing import Any
 
 from einvoice.services.accounts import Role
 from tests.helpers import ROOT
-from tests.integration.browser import chromium, live_server, shot, sign_in, sign_out
+from tests.integration.browser import chromium, live_server, same_page, shot, sign_in, sign_out
 from tests.integration.web import PASSWORD, account, make_app
 
 SAMPLES = ROOT / "samples"
@@ -62,9 +62,9 @@ def test_invoice_from_upload_to_approval(tmp_path: Path) -> None:
         invoice_url = page.url
         shot(page, "e2e-04-rechnung")
         page.click("button:has-text('Sachlich richtig zeichnen')")
-        page.wait_for_url(invoice_url)
+        page.wait_for_url(same_page(invoice_url))
         page.click("button:has-text('Rechnerisch richtig zeichnen')")
-        page.wait_for_url(invoice_url)
+        page.wait_for_url(same_page(invoice_url))
         assert page.locator("button:has-text('Zahlung anordnen')").count() == 0
         shot(page, "e2e-05-gezeichnet")
         _logout(page)
@@ -73,7 +73,7 @@ def test_invoice_from_upload_to_approval(tmp_path: Path) -> None:
         _login(page, base, "a10.schmitt")
         page.goto(invoice_url)
         page.click("button:has-text('Zahlung anordnen')")
-        page.wait_for_url(invoice_url)
+        page.wait_for_url(same_page(invoice_url))
         assert page.locator("text=Angeordnet").first.is_visible()
         shot(page, "e2e-06-angeordnet")
         _logout(page)

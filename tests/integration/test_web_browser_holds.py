@@ -16,7 +16,7 @@ from einvoice.samplegen.spec import iban
 from einvoice.samplegen.ubl import to_ubl
 from einvoice.services import creditors, master_data, workflow
 from einvoice.services.accounts import Role
-from tests.integration.browser import chromium, live_server, shot, sign_in, sign_out
+from tests.integration.browser import chromium, live_server, same_page, shot, sign_in, sign_out
 from tests.integration.test_web_browser_accounts import Inbox, smtp  # noqa: F401 (fixture)
 from tests.integration.web import PASSWORD, account, make_app
 from tests.integration.workflow_setup import sample
@@ -96,9 +96,9 @@ def test_forged_bank_details_are_held_until_creditor_accounting_verifies(
         assert FOREIGN_IBAN[:4] + " " + FOREIGN_IBAN[4:8] in holds  # the IBAN it names
         assert page.locator("#sperren button").count() == 0  # master data: not the clerk's
         page.click("button:has-text('Sachlich richtig zeichnen')")
-        page.wait_for_url(invoice_url)
+        page.wait_for_url(same_page(invoice_url))
         page.click("button:has-text('Rechnerisch richtig zeichnen')")
-        page.wait_for_url(invoice_url)
+        page.wait_for_url(same_page(invoice_url))
         shot(page, "holds-03-sachbearbeitung-gezeichnet")
         sign_out(page)
 
@@ -162,7 +162,7 @@ def test_forged_bank_details_are_held_until_creditor_accounting_verifies(
         sign_in(page, base, "a10.schmitt", PASSWORD)
         page.goto(invoice_url)
         page.click("button:has-text('Zahlung anordnen')")
-        page.wait_for_url(invoice_url)
+        page.wait_for_url(same_page(invoice_url))
         assert page.locator("text=Angeordnet").first.is_visible()
         shot(page, "holds-07-angeordnet")
         sign_out(page)
