@@ -10,7 +10,7 @@ from typing import Annotated, Any
 import typer
 
 from einvoice.cli.app import app
-from einvoice.cli.common import container, fail, print_json
+from einvoice.cli.common import city_time, container, fail, print_json
 from einvoice.errors import ConfigurationError
 
 db_app = typer.Typer(help="Datenbank verwalten.", no_args_is_help=True)
@@ -273,14 +273,27 @@ def status(
         )
     for poll in counts["last_polls"]:
         line = (
-            f"Letzter Abruf {poll['source']}: {poll['polled_at']} ({poll['fetched']} Nachrichten)"
+            f"Letzter Abruf {poll['source']}: {_moment(poll['polled_at'])} "
+            f"({poll['fetched']} Nachrichten)"
         )
         if poll["error"]:
             line += (
-                f" FEHLER ({poll['failures']}× in Folge seit {poll['failing_since']}): "
+                f" FEHLER ({poll['failures']}× in Folge seit {_moment(poll['failing_since'])}): "
                 f"{poll['error']}"
             )
         typer.echo(line)
+
+
+def _moment(text: str | None) -> str:
+    """An ISO 8601 moment of the status report in the city's time (``02.12.2026 08:55``)."""
+    from datetime import datetime
+
+    if not text:
+        return "–"
+    try:
+        return city_time(datetime.fromisoformat(text))
+    except ValueError:
+        return text
 
 
 @failures_app.command("list")
