@@ -14,7 +14,7 @@ import re
 
 PREFIX = "AO-"
 _DIGITS = 7
-_IN_TEXT = re.compile(r"\bAO\s*-?\s*(\d{1,%d})\b" % _DIGITS, re.IGNORECASE)
+_IN_TEXT = re.compile(r"\bAO\s*-?\s*(\d{1," + str(_DIGITS) + r"})\b", re.IGNORECASE)
 
 
 def order_number(invoice_id: int) -> str:
