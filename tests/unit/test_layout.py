@@ -144,9 +144,9 @@ def test_every_data_file_of_the_package_ships_in_the_wheel() -> None:
     assert unshipped == []
 
 
-def test_the_readme_map_names_every_package_folder() -> None:
-    readme = (PACKAGE.parent / "README.md").read_text(encoding="utf-8")
-    aufbau = readme.split("## Aufbau", 1)[1].split("\n## ", 1)[0]
+def test_the_architecture_map_names_every_package_folder() -> None:
+    readme = (PACKAGE.parent / "docs" / "architecture.md").read_text(encoding="utf-8")
+    aufbau = readme.split("# Aufbau", 1)[1]
     folders = sorted(
         path.name
         for path in PACKAGE.iterdir()
