@@ -41,6 +41,7 @@ def templates() -> Jinja2Templates:
     engine.env.filters["mail_state_de"] = mail_state_de
     engine.env.filters["event_de"] = event_de
     engine.env.globals["office_name"] = office_name
+    engine.env.globals["city_name"] = city_name
     engine.env.globals["person_name"] = person_name
     from einvoice.domain.terms import term_label
 
@@ -67,6 +68,17 @@ def office_name(request: Any, key: str | None) -> str:
     except Exception:  # no routing configuration: the key is better than no page
         return key
     return dept.name if dept is not None else key
+
+
+def city_name(request: Any) -> str:
+    """The city's name from the routing configuration (``Stadt Musterstadt``), the same name
+    the mails to suppliers use; ``Stadtverwaltung`` when no configuration is loaded."""
+    try:
+        workflow = request.app.state.container.pipeline.workflow
+        name = workflow.routing().name if workflow is not None else ""
+    except Exception:  # no routing configuration: a page must still render
+        name = ""
+    return str(name) or "Stadtverwaltung"
 
 
 def person_name(request: Any, person: str | None) -> str:
