@@ -98,15 +98,20 @@ class Listing:
         return None
 
 
-def _amount(text: str | None, what: str) -> Decimal | None:
+def _amount(text: str | None, what: str) -> tuple[Decimal | None, str | None]:
+    """An amount filter as a clerk types it (``1.234,56``), or the German reason it is none.
+
+    A wrong amount does not cost the clerk the other filters: the queue is shown without
+    this one, and the field says what is wrong."""
     if not text or not text.strip():
-        return None
+        return None, None
     try:
-        return Decimal(text.strip().replace(".", "").replace(",", "."))
-    except InvalidOperation as exc:
-        raise HTTPException(
-            422, f"„{what}“: {text!r} ist kein Betrag (Beispiel: 1.234,56)."
-        ) from exc
+        value = Decimal(text.strip().replace(".", "").replace(",", "."))
+    except InvalidOperation:
+        value = None
+    if value is None or not value.is_finite():
+        return None, f"„{what}“: „{text.strip()[:20]}“ ist kein Betrag (Beispiel: 1.234,56)."
+    return value, None
 
 
 def _listing(
@@ -161,12 +166,14 @@ def queue_page(
     user = page_user(request)
     require_role(user, STAFF)
     listing = _listing(status, sort, supplier, deadline, q, mine, min_amount, max_amount, held)
+    lowest, min_error = _amount(min_amount, "Betrag ab")
+    highest, max_error = _amount(max_amount, "Betrag bis")
     filters = queues.QueueFilters(
         statuses=_statuses(status),
         deadline=deadline or None,
         supplier=listing.supplier or None,
-        min_amount=_amount(min_amount, "Betrag ab"),
-        max_amount=_amount(max_amount, "Betrag bis"),
+        min_amount=lowest,
+        max_amount=highest,
         search=listing.q or None,
         waiting_for=user.username if listing.mine else None,
         held={"1": True, "0": False}.get(listing.held),  # the CLI's --held / --not-held
@@ -183,6 +190,9 @@ def queue_page(
         request,
         "queue.html",
         view=view,
+        closed_matches=_closed_matches(request, user.department, filters, view, listing),
+        min_error=min_error,
+        max_error=max_error,
         shown=view.items,
         page=view.page,
         pages=view.pages,
@@ -196,6 +206,26 @@ def queue_page(
         min_amount=min_amount,
         max_amount=max_amount,
     )
+
+
+def _closed_matches(
+    request: Request, department: str | None, filters: Any, view: Any, listing: Listing
+) -> int:
+    """How many closed invoices the clerk's search or filters would find under "alle" when the
+    default view (the open ones) finds nothing: the page then says so instead of a bare
+    "Keine Rechnungen" (a clerk searching a paid invoice's amount found nothing)."""
+    from dataclasses import replace
+
+    from einvoice.services import queues
+
+    searching = listing.q or listing.supplier or filters.min_amount or filters.max_amount
+    if view.items or listing.status or not searching:
+        return 0
+    every = replace(filters, statuses=_statuses("alle"))
+    found = queues.queue(
+        request.app.state.container.pipeline, department, every, "deadline", page=1, page_size=1
+    )
+    return int(found.matched)
 
 
 BULK_NOTICES = {

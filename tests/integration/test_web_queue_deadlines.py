@@ -6,10 +6,12 @@ invoices long handed to the city treasury and "in 0 Tagen" for one due today."""
 from __future__ import annotations
 
 import re
-from datetime import timedelta
+from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
 
+from einvoice.domain.deadlines import next_business_day
+from einvoice.domain.holidays_de import land_holidays
 from einvoice.samplegen.ubl import to_ubl
 from einvoice.services.accounts import Role
 from einvoice.services.workflow_base import now_local
@@ -32,6 +34,12 @@ def _frist(html: str, number: str) -> str:
             cells = re.findall(r"<td[^>]*>(.*?)</td>", row, re.S)
             return re.sub(r"<[^>]+>", "", cells[-1]).strip()
     raise AssertionError(f"{number} is not in the queue")
+
+
+def _soon(today: date, due: date) -> str:
+    """The "Frist" cell of an invoice due on ``due``, moved past weekends and holidays."""
+    days = (next_business_day(due, land_holidays()) - today).days
+    return {0: "bald: heute", 1: "bald: morgen"}.get(days, f"bald: in {days} Tagen")
 
 
 def test_frist_column_says_today_tomorrow_and_nothing_for_closed_invoices(
@@ -62,8 +70,10 @@ def test_frist_column_says_today_tomorrow_and_nothing_for_closed_invoices(
     assert response.status_code == 303
 
     everything = clerk.get("/eingang", params={"status": "alle"}).text
-    assert _frist(everything, "F-HEUTE") == "bald: heute"
-    assert _frist(everything, "F-MORGEN") == "bald: morgen"
+    # a due date on a weekend or holiday moves to the next working day (§ 193 BGB): on a
+    # Sunday "today" is due tomorrow, so the expectation follows the Land's calendar
+    assert _frist(everything, "F-HEUTE") == _soon(today, today)
+    assert _frist(everything, "F-MORGEN") == _soon(today, today + timedelta(days=1))
     overdue = _frist(everything, "F-ALT")
     assert re.fullmatch(r"überschritten \(\d+ Tage\)", overdue), overdue
     # returned to the supplier: nothing runs any more, so no "in -N Tagen"
