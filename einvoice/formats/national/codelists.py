@@ -15,6 +15,20 @@ def _icd_range(first: int, last: int, *, skip: tuple[int, ...] = ()) -> frozense
     return frozenset(f"{n:04d}" for n in range(first, last + 1) if n not in skip)
 
 
+def empty_passes_joined_list(normalized: str) -> bool:
+    """True for an empty (normalized) code checked against a *joined* official list.
+
+    The XRechnung Schematron builds the extension and CVD lists by joining two
+    space-delimited lists (``concat(' XR01 XR02 XR03 ', ' 0002 ... ')``,
+    ``concat(' CVD ', ' AA ... ')``) and tests ``contains(list, concat(' ', code,
+    ' '))``. The joined list contains a double space, so the empty code ``'  '``
+    is found: officially an empty ``@schemeID``/``@listID`` passes these rules
+    (BR-DEX-04/05/06/07/08, BR-TMP-CVD-01). Lists that are not joined (the
+    standard scenario's) have no double space and reject it.
+    """
+    return normalized == ""
+
+
 #: Identifiers for the German digital health applications (DiGA), extension only.
 DIGA_CODES = _codes("XR01 XR02 XR03")
 

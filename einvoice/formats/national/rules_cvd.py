@@ -50,7 +50,15 @@ _C_CVD_CODES = compile_xpath("ram:DesignatedProductClassification/ram:ClassCode[
 
 
 def _scheme_not_7143(doc: Doc, code: etree._Element) -> Hit | None:
+    """BR-TMP-CVD-01 as the official rule tests it.
+
+    Official quirk reproduced: ``contains($UNTDID-7143-CVD-CODES, concat(' ',
+    normalize-space(@listID), ' '))`` with the list ``concat(' CVD ', ' AA AB ...')``
+    contains a double space, so an empty, blank or missing ``@listID`` passes.
+    """
     scheme = normalize_space(code.get("listID"))
+    if codelists.empty_passes_joined_list(scheme):
+        return None
     if scheme in codelists.UNTDID_7143_CVD:
         return None
     return Hit(code, f"Angegeben ist '{scheme}'.", f"Found '{scheme}'.")

@@ -78,9 +78,8 @@ _U_PAYEE_IBAN = compile_xpath("cac:PayeeFinancialAccount/cbc:ID")
 _U_PAYER_IBAN = compile_xpath("cac:PaymentMandate/cac:PayerFinancialAccount/cbc:ID")
 _C_PAYEE_IBAN = compile_xpath("ram:PayeePartyCreditorFinancialAccount/ram:IBANID")
 _C_PAYER_IBAN = compile_xpath("ram:PayerPartyDebtorFinancialAccount/ram:IBANID")
-_U_ATTACHMENT_FILENAMES = compile_xpath(
-    "cac:AdditionalDocumentReference/cac:Attachment/cbc:EmbeddedDocumentBinaryObject/@filename"
-)
+_U_ADDITIONAL_DOCS = compile_xpath("cac:AdditionalDocumentReference")
+_U_ATTACHMENT_FILENAMES = compile_xpath("cac:Attachment/cbc:EmbeddedDocumentBinaryObject/@filename")
 _C_ADDITIONAL_DOCS = compile_xpath("//ram:AdditionalReferencedDocument")
 _C_ATTACHMENT = compile_xpath("ram:AttachmentBinaryObject")
 _U_URI = compile_xpath("cbc:URI")
@@ -224,34 +223,45 @@ def _iban_wrong(account: etree.XPath, code_path: str, code: str) -> ElementTest:
 
 
 def _duplicate_filenames_ubl(doc: Doc) -> Hit | None:
-    names = [str(name) for name in _U_ATTACHMENT_FILENAMES(doc.root)]
-    return _duplicates_hit(doc.root, names)
+    """BR-DE-22 (UBL) as the official test: ``count(cac:AdditionalDocumentReference) =
+    count(cac:AdditionalDocumentReference[not(./cac:Attachment/cbc:EmbeddedDocumentBinaryObject
+    /@filename = preceding-sibling::cac:AdditionalDocumentReference/...@filename)])``.
+
+    Official behaviour reproduced: only file names of *sibling* references are
+    compared; two attachments inside one reference (schema-invalid) do not count.
+    """
+    references = elements(_U_ADDITIONAL_DOCS(doc.root))
+    return _first_repeated_across(
+        doc.root, [[str(name) for name in _U_ATTACHMENT_FILENAMES(ref)] for ref in references]
+    )
 
 
 def _duplicate_filenames_cii(doc: Doc) -> Hit | None:
     """As the official test: a document reference whose attachment file name equals one
     of a *preceding sibling* reference (several names inside one reference do not count)."""
-    earlier_by_parent: dict[int, set[str]] = {}
+    by_parent: dict[int, list[list[str]]] = {}
     for reference in elements(_C_ADDITIONAL_DOCS(doc.root)):
-        earlier = earlier_by_parent.setdefault(id(reference.getparent()), set())
         names = [
             name
             for attachment in elements(_C_ATTACHMENT(reference))
             if (name := attachment.get("filename")) is not None
         ]
-        for name in names:
-            if name in earlier:
-                return Hit(doc.root, f"Doppelt: '{name}'.", f"Duplicate: '{name}'.")
-        earlier.update(names)
+        by_parent.setdefault(id(reference.getparent()), []).append(names)
+    for siblings in by_parent.values():
+        hit = _first_repeated_across(doc.root, siblings)
+        if hit is not None:
+            return hit
     return None
 
 
-def _duplicates_hit(root: etree._Element, names: list[str]) -> Hit | None:
-    seen: set[str] = set()
-    for name in names:
-        if name in seen:
-            return Hit(root, f"Doppelt: '{name}'.", f"Duplicate: '{name}'.")
-        seen.add(name)
+def _first_repeated_across(root: etree._Element, groups: list[list[str]]) -> Hit | None:
+    """The first name of a group that an *earlier* group already has (not within one group)."""
+    earlier: set[str] = set()
+    for names in groups:
+        for name in names:
+            if name in earlier:
+                return Hit(root, f"Doppelt: '{name}'.", f"Duplicate: '{name}'.")
+        earlier.update(names)
     return None
 
 

@@ -51,10 +51,21 @@ def _mime_not_allowed(doc: Doc, attachment: etree._Element) -> Hit | None:
 
 
 def _scheme_not_in(codes: frozenset[str], *, sepa_in_parties: bool = False) -> ElementTest:
-    """A scheme identifier check against ``codes`` (space-free normalized value)."""
+    """A scheme identifier check against ``codes`` (space-free normalized value).
+
+    Official quirk reproduced (BR-DEX-04, -05, -06, -07, -08, UBL and CII): the
+    XRechnung Schematron tests ``contains($ISO-6523-ICD-EXT-CODES, concat(' ',
+    normalize-space(@schemeID), ' '))`` where the list is ``concat($DIGA-CODES,
+    $ISO-6523-ICD-CODES)`` (resp. ``$CEF-EAS-CODES``): both parts start and end
+    with a space, so the joined list contains a double space and an empty or
+    blank ``@schemeID`` passes. The project accepts it as the official
+    artefacts do (see :func:`codelists.empty_passes_joined_list`).
+    """
 
     def check(doc: Doc, identifier: etree._Element) -> Hit | None:
         scheme = normalize_space(identifier.get("schemeID"))
+        if codelists.empty_passes_joined_list(scheme):
+            return None
         if " " not in scheme and scheme in codes:
             return None
         if sepa_in_parties and scheme == "SEPA" and _in_seller_or_payee(identifier):
