@@ -57,6 +57,9 @@ class Settings:
     retention_years: int = 8  # EINVOICE_RETENTION_YEARS: § 147 AO / § 257 HGB Buchungsbelege
     mailboxes: tuple[MailboxSettings, ...] = ()  # EINVOICE_MAILBOXES: a TOML file
     imap_secrets: Mapping[str, str] = field(default_factory=dict, repr=False)
+    # EINVOICE_PAYMENTS_CONFIG: the city's accounts and the cash system's CSV layout (TOML);
+    # None: the package's demo settings (einvoice/data/payments.toml)
+    payments_config: Path | None = None
 
     @property
     def blob_dir(self) -> Path:
@@ -177,6 +180,9 @@ def load(env: Mapping[str, str] | None = None) -> Settings:
         retention_years=_int(env, "EINVOICE_RETENTION_YEARS", 8),
         mailboxes=_mailboxes(env),
         imap_secrets=_imap_secrets(env),
+        payments_config=Path(env["EINVOICE_PAYMENTS_CONFIG"]).resolve()
+        if (env.get("EINVOICE_PAYMENTS_CONFIG") or "").strip()
+        else None,
     )
 
 

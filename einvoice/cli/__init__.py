@@ -9,6 +9,7 @@ from einvoice.cli import (  # noqa: F401  (each module registers its commands)
     extract,
     fsck,
     ops,
+    payments,
     pipeline,
     portfolio,
     render,

@@ -28,6 +28,7 @@ from einvoice.services.holds import HoldView, SupplierView
 from einvoice.services.notifications import OPEN_STATUSES
 from einvoice.services.notifications import STATUS_LABELS as NOTIFICATION_LABELS
 from einvoice.services.payment_runs import run_label_de
+from einvoice.services.payment_status import paid_in
 from einvoice.services.ports import Pipeline
 from einvoice.services.workflow_base import (
     BadRequest,
@@ -619,6 +620,9 @@ def supplier_status(pipeline: Pipeline, invoice_id: int) -> tuple[str, str | Non
         flow = session.get(Workflow, invoice_id)
         if flow is None:
             return None
+        paid = paid_in(session, invoice_id)
+        if paid is not None:  # the payment came back (issue 24)
+            return paid.supplier_label_de, None
         label = _SUPPLIER_LABELS.get(flow.status, "In Prüfung")
         if flow.status == Status.ROUTED.value and flow.department:
             dept = ports_of(pipeline).routing().department(flow.department)
