@@ -141,8 +141,12 @@ def use(built: Container) -> None:
         _container = built
 
 
-def make_broker(url: str, metrics_port: int | None = None) -> Any:
-    """dramatiq broker: ``stub`` (in-process) or Redis; Prometheus middleware on request."""
+def make_broker(url: str, metrics: bool = False) -> Any:
+    """dramatiq broker: ``stub`` (in-process) or Redis.
+
+    ``metrics``: this is a worker process of ``einvoice worker`` with metrics on; its message
+    metrics go to the supervisor's multiprocess folder (``einvoice.workers.metrics``).
+    """
     if url == "stub":
         from dramatiq.brokers.stub import StubBroker
 
@@ -152,14 +156,8 @@ def make_broker(url: str, metrics_port: int | None = None) -> Any:
     from dramatiq.brokers.redis import RedisBroker
 
     broker = RedisBroker(url=url)  # type: ignore[no-untyped-call]
-    if metrics_port is not None:
-        import os
+    if metrics:
+        from einvoice.workers.metrics import worker_middleware
 
-        os.environ.setdefault(
-            "dramatiq_prom_host", os.environ.get("EINVOICE_METRICS_HOST", "127.0.0.1")
-        )
-        os.environ["dramatiq_prom_port"] = str(metrics_port)  # noqa: SIM112 - dramatiq reads it
-        from dramatiq.middleware.prometheus import Prometheus
-
-        broker.add_middleware(Prometheus())
+        broker.add_middleware(worker_middleware())
     return broker

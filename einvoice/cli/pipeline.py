@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import os
+import shutil
+import tempfile
 import threading
 import time
+from pathlib import Path
 from typing import Annotated, Any
 
 import typer
@@ -180,24 +183,15 @@ def worker(
     from einvoice.workers import worker_command
 
     command = worker_command(threads)
-    if c.settings.metrics_port:
-        from prometheus_client import REGISTRY, start_http_server
-
-        from einvoice.workers.metrics import DatabaseCollector
-
-        REGISTRY.register(DatabaseCollector(c.pipeline))
-        from einvoice.workers.ops_metrics import OperationsCollector
-
-        REGISTRY.register(OperationsCollector(c.pipeline))
-        start_http_server(
-            c.settings.metrics_port + 1, addr=os.environ.get("EINVOICE_METRICS_HOST", "127.0.0.1")
-        )
-        typer.echo(
-            f"Prometheus: Worker auf :{c.settings.metrics_port}, Warteschlangen auf "
-            f":{c.settings.metrics_port + 1}"
-        )
+    env = os.environ.copy()
+    metrics_dir = _serve_metrics(c, env) if c.settings.metrics_port else None
     supervisor = Supervisor(
-        command, processes, grace=grace, max_restarts=max_restarts, env=os.environ.copy()
+        command,
+        processes,
+        grace=grace,
+        max_restarts=max_restarts,
+        env=env,
+        metrics_dir=metrics_dir,
     )
     supervisor.install_signal_handlers()
     stop = threading.Event()
@@ -210,7 +204,37 @@ def worker(
     finally:
         stop.set()
         supervisor.shutdown()
+        if metrics_dir is not None:
+            shutil.rmtree(metrics_dir, ignore_errors=True)
     raise typer.Exit(code)
+
+
+def _serve_metrics(c: Any, env: dict[str, str]) -> Path:
+    """Serve this machine's worker metrics on PORT and the database state on PORT+1.
+
+    A fresh folder for prometheus_client's multiprocess mode goes to the dramatiq processes
+    (each writes its own files); the endpoint on PORT sums them. The state has a registry
+    of its own. Each replica (container, machine) does the same with its own folder.
+    """
+    from einvoice.workers.metrics import MULTIPROC_ENV, serve, state_registry, worker_registry
+
+    port = c.settings.metrics_port
+    host = os.environ.get("EINVOICE_METRICS_HOST", "127.0.0.1")
+    folder = Path(tempfile.mkdtemp(prefix="einvoice-metrics-"))
+    env[MULTIPROC_ENV] = str(folder)
+    try:
+        serve(worker_registry(folder), port, host)
+        serve(state_registry(c.pipeline, c.settings), port + 1, host)
+    except OSError as exc:
+        shutil.rmtree(folder, ignore_errors=True)
+        fail(
+            f"Metrik-Endpunkt auf {host}:{port} bzw. :{port + 1} kann nicht geöffnet werden "
+            f"({exc.strerror or exc}): EINVOICE_METRICS_PORT/EINVOICE_METRICS_HOST prüfen "
+            "(läuft dort schon ein Worker?).",
+            2,
+        )
+    typer.echo(f"Prometheus: Worker auf {host}:{port}, Zustand aus der Datenbank auf :{port + 1}")
+    return folder
 
 
 def _schedule(c: Any, sources: list[str], stop: threading.Event) -> None:

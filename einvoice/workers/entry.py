@@ -7,10 +7,12 @@ the blob folder (their temporary files), so a restart mends a SIGKILL on its own
 """
 
 import logging
+import os
 
 from einvoice import bootstrap
 from einvoice.storage.blobs import LocalBlobStore
 from einvoice.workers.actors import register
+from einvoice.workers.metrics import MULTIPROC_ENV
 
 _container = bootstrap.container()
 _settings = _container.settings
@@ -24,5 +26,8 @@ if isinstance(_container.pipeline.blobs, LocalBlobStore):
             logging.getLogger(__name__).warning(
                 "%d temporäre Datei(en) abgebrochener Schreibvorgänge entfernt", _swept
             )
-broker = bootstrap.make_broker(_settings.broker_url, _settings.metrics_port)
+# metrics only under `einvoice worker`, which gives its processes a multiprocess folder
+broker = bootstrap.make_broker(
+    _settings.broker_url, bool(_settings.metrics_port and os.environ.get(MULTIPROC_ENV))
+)
 register(broker)

@@ -1,19 +1,34 @@
 """Prometheus metrics: processing time and outcomes (per worker), queue depth (from the DB).
 
-Per-worker metrics are exported through dramatiq's Prometheus middleware when
-``EINVOICE_METRICS_PORT`` is set; the database collector (documents and
-messages per state, pending work) is served by ``einvoice worker`` on the
-next port.
+The process model (``einvoice worker`` with N dramatiq processes, several replicas):
+
+* each ``einvoice worker`` (one per machine or container) makes a fresh folder for
+  prometheus_client's multiprocess mode and hands it to its dramatiq processes
+  (``PROMETHEUS_MULTIPROC_DIR``); every process writes its own counters there;
+* the supervisor serves the sum over its processes on ``EINVOICE_METRICS_PORT``
+  (:func:`serve_worker_metrics`, a registry holding only the multiprocess collector);
+* the state read from the database is served on the next port from a registry of its
+  own (:func:`state_registry`), so its gauge names never meet the counters' names
+  (``einvoice_documents`` the gauge, ``einvoice_documents_total`` the counter);
+* each replica has its own supervisor, folder and endpoint: Prometheus scrapes every
+  replica (``deploy/prometheus/prometheus.yml``).
 """
 
 from __future__ import annotations
 
+import contextlib
+import os
+import re
 from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
-from prometheus_client import Counter, Histogram
+from prometheus_client import CollectorRegistry, Counter, Histogram
 from prometheus_client.core import GaugeMetricFamily
 from prometheus_client.registry import Collector
+
+#: the variable prometheus_client reads in every worker process (set by the supervisor)
+MULTIPROC_ENV = "PROMETHEUS_MULTIPROC_DIR"
 
 PROCESSING_SECONDS = Histogram(
     "einvoice_processing_seconds",
@@ -52,3 +67,80 @@ class DatabaseCollector(Collector):
         invoices.add_metric(["accept"], counts["accepted"])
         invoices.add_metric(["reject"], counts["rejected"])
         yield invoices
+
+
+def state_registry(pipeline: Any, settings: Any = None) -> CollectorRegistry:
+    """The registry of the state endpoint (PORT+1): everything read from the database."""
+    from einvoice.workers.ops_metrics import OperationsCollector
+
+    registry = CollectorRegistry()
+    registry.register(DatabaseCollector(pipeline))
+    registry.register(OperationsCollector(pipeline))
+    return registry
+
+
+def worker_registry(folder: Path) -> CollectorRegistry:
+    """The registry of the worker endpoint (PORT): the sum over this supervisor's processes."""
+    from prometheus_client.multiprocess import MultiProcessCollector
+
+    registry = CollectorRegistry()
+    MultiProcessCollector(registry, path=str(folder))  # type: ignore[no-untyped-call]
+    return registry
+
+
+def serve(registry: CollectorRegistry, port: int, host: str) -> None:
+    """Serve ``registry`` on host:port in a daemon thread (``OSError`` if the port is taken)."""
+    from prometheus_client import start_http_server
+
+    start_http_server(port, addr=host, registry=registry)
+
+
+_LIVE_FILE = re.compile(r"^gauge_live\w*_(\d+)\.db$")
+
+
+def forget_dead_processes(folder: Path) -> int:
+    """Drop the live gauges of worker processes that are gone (SIGKILL, OOM): counters stay.
+
+    dramatiq marks a process dead when it shuts down cleanly; a killed one cannot, so the
+    supervisor does it whenever one of its processes ended. The number of files removed.
+    """
+    from prometheus_client.multiprocess import mark_process_dead
+
+    dead: set[int] = set()
+    with contextlib.suppress(OSError):
+        for entry in os.scandir(folder):
+            match = _LIVE_FILE.match(entry.name)
+            if match and not _alive(int(match.group(1))):
+                dead.add(int(match.group(1)))
+    for pid in dead:
+        mark_process_dead(pid, str(folder))  # type: ignore[no-untyped-call]
+    return len(dead)
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
+def worker_middleware() -> Any:
+    """dramatiq's own message metrics (counts, errors, durations) for one worker process,
+    written into the supervisor's multiprocess folder; the supervisor serves them, so the
+    middleware's own HTTP server (a forked process binding one port per dramatiq main
+    process: the second process of a machine could not bind it) is left out."""
+    folder = os.environ[MULTIPROC_ENV]
+    os.environ["dramatiq_prom_db"] = folder  # noqa: SIM112 - dramatiq reads this name
+    from dramatiq.middleware import prometheus
+
+    prometheus.DB_PATH = folder  # read at import time; the module may have been imported
+
+    class WorkerMetrics(prometheus.Prometheus):
+        @property
+        def forks(self) -> list[Any]:
+            return []
+
+    return WorkerMetrics()

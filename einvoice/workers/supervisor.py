@@ -30,6 +30,7 @@ import time
 from collections import deque
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
+from pathlib import Path
 
 log = logging.getLogger(__name__)
 
@@ -65,6 +66,7 @@ class Supervisor:
         window: float = 600.0,
         env: dict[str, str] | None = None,
         echo: Callable[[str], None] | None = None,
+        metrics_dir: Path | None = None,
     ) -> None:
         self.command = list(command)
         self.slots = [Slot(i + 1) for i in range(processes)]
@@ -75,6 +77,7 @@ class Supervisor:
         self.echo = echo or (lambda text: print(text, file=sys.stderr, flush=True))
         self.stopping = threading.Event()
         self.exit_code = 0
+        self.metrics_dir = metrics_dir  # prometheus_client multiprocess files of the slots
 
     # --- signals --------------------------------------------------------------------------------
 
@@ -122,6 +125,10 @@ class Supervisor:
         if code is None:
             return
         slot.process = None
+        if self.metrics_dir is not None:
+            from einvoice.workers.metrics import forget_dead_processes
+
+            forget_dead_processes(self.metrics_dir)
         while slot.restarts and now - slot.restarts[0] > self.window:
             slot.restarts.popleft()
         if len(slot.restarts) >= self.max_restarts:
