@@ -28,6 +28,25 @@ def _years() -> int:
     return years
 
 
+def _confirmed(question: str) -> bool:
+    """A German yes/no question (Click's own says "[y/N]" and "Aborted."); no answer is no."""
+    try:
+        answer = typer.prompt(f"{question} Zum Bestätigen „ja“ eingeben", default="nein")
+    except (typer.Abort, EOFError, KeyboardInterrupt):
+        typer.echo("")
+        return False
+    return str(answer).strip().lower() in ("ja", "j")
+
+
+def _checked(actor: str, roles: frozenset[str]) -> None:
+    from einvoice.services.retention import RetentionError, check_actor
+
+    try:
+        check_actor(container().pipeline, actor, roles)
+    except RetentionError as exc:
+        fail(str(exc), 2)
+
+
 @retention_app.command("plan")
 def plan(output: Annotated[str, typer.Option("--format", help="text oder json.")] = "text") -> None:
     """Was nach Ablauf der Frist (EINVOICE_RETENTION_YEARS, Standard 8 Jahre ab Jahresende)
@@ -52,7 +71,8 @@ def plan(output: Annotated[str, typer.Option("--format", help="text oder json.")
         return
     held = sum(i.held for i in items)
     typer.echo(
-        f"Aufbewahrung {_years()} Jahre ab Ende des Eingangsjahres: {len(items) - held} "
+        f"Aufbewahrung {_years()} Jahre ab Ende des Jahres, in dem die Rechnung abgeschlossen "
+        f"wurde (offene Rechnungen nie): {len(items) - held} "
         f"Eingang/Eingänge fällig zur Löschung, {held} gesperrt."
     )
     for item in items:
@@ -66,24 +86,33 @@ def plan(output: Annotated[str, typer.Option("--format", help="text oder json.")
 
 @retention_app.command("apply")
 def apply(
-    actor: Annotated[str, typer.Option("--as", help="Wer löscht (für die Prüfspur).")],
+    actor: Annotated[
+        str,
+        typer.Option("--as", help="Eigener Benutzername (Konto mit Rolle Systemverwaltung)."),
+    ],
     yes: Annotated[bool, typer.Option("--yes", help="Ohne Rückfrage löschen.")] = False,
 ) -> None:
     """Originale und personenbezogene Daten nach Ablauf der Frist löschen.
 
-    Bleibt: ein Grabstein je Eingang (wann, wer, welche Hashes), die Eckdaten der
-    Rechnung für die Bücher und ein Ereignis in der Prüfspur jeder Rechnung.
+    Die Frist läuft ab Ende des Jahres, in dem die Rechnung abgeschlossen wurde (an die
+    Kasse übergeben, abgelehnt, zurückgegeben, ersetzt); offene Rechnungen, Rechnungen mit
+    Zahlungssperre und gesperrte (hold) bleiben. Bleibt: ein Grabstein je Eingang (wann,
+    wer, welche Hashes), die Eckdaten der Rechnung für die Bücher und ein Ereignis in der
+    Prüfspur jeder Rechnung. Exit-Code 0: erledigt (oder nichts fällig), 1: abgebrochen,
+    2: --as nennt kein Konto der Systemverwaltung.
     """
+    from einvoice.services.retention import DELETE_ROLES
     from einvoice.services.retention import apply as run
     from einvoice.services.retention import plan as planned
 
+    _checked(actor, DELETE_ROLES)
     c = container()
     items = planned(c.pipeline, _today(), _years())
     due = sum(not i.held for i in items)
     if due == 0:
         typer.echo("Nichts fällig.")
         return
-    if not yes and not typer.confirm(f"{due} Eingang/Eingänge endgültig löschen?"):
+    if not yes and not _confirmed(f"{due} Eingang/Eingänge endgültig löschen?"):
         fail("Abgebrochen, nichts gelöscht.", 1)
     result = run(c.pipeline, _today(), _years(), actor, c.pipeline.blobs.delete)
     typer.echo(
@@ -99,11 +128,17 @@ def apply(
 def hold(
     invoice_id: Annotated[int, typer.Argument(help="Rechnungs-Id.")],
     reason: Annotated[str, typer.Option("--reason", help="Grund, z. B. Betriebsprüfung 2027.")],
-    actor: Annotated[str, typer.Option("--as", help="Wer sperrt.")],
+    actor: Annotated[
+        str,
+        typer.Option(
+            "--as", help="Eigener Benutzername (Systemverwaltung oder Kreditorenbuchhaltung)."
+        ),
+    ],
 ) -> None:
     """Eine Rechnung über die Frist hinaus aufbewahren (Sperre, englisch legal hold)."""
-    from einvoice.services.retention import RetentionError, place_hold
+    from einvoice.services.retention import HOLD_ROLES, RetentionError, place_hold
 
+    _checked(actor, HOLD_ROLES)
     try:
         number = place_hold(container().pipeline, invoice_id, reason, actor)
     except RetentionError as exc:
@@ -114,10 +149,16 @@ def hold(
 @retention_app.command("release")
 def release(
     invoice_id: Annotated[int, typer.Argument(help="Rechnungs-Id.")],
-    actor: Annotated[str, typer.Option("--as", help="Wer die Sperre aufhebt.")],
+    actor: Annotated[
+        str,
+        typer.Option(
+            "--as", help="Eigener Benutzername (Systemverwaltung oder Kreditorenbuchhaltung)."
+        ),
+    ],
 ) -> None:
     """Die Sperren einer Rechnung aufheben."""
-    from einvoice.services.retention import release_hold
+    from einvoice.services.retention import HOLD_ROLES, release_hold
 
+    _checked(actor, HOLD_ROLES)
     count = release_hold(container().pipeline, invoice_id, actor)
     typer.echo(f"{count} Sperre(n) der Rechnung {invoice_id} aufgehoben.")

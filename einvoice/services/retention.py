@@ -1,8 +1,15 @@
 """Retention: list what is due, delete originals and personal data, leave audited tombstones.
 
 A received message is the unit: its originals (the e-mail and every attachment)
-are deleted together once the statutory period of the message has ended and
-none of its invoices is under a legal hold. What stays: a tombstone (when, by
+are deleted together once the statutory period of every invoice in it has ended
+(counted from the end of the year the invoice was closed, ``retention.closed_on``;
+an open invoice has no period yet) and none of them has an open payment hold or
+a legal hold. A message that repeats an invoice (a duplicate) waits for that
+invoice too. The sender's personal data goes with the originals: the e-mail's
+sender and subject, the seller's name, the invoice's content and search words,
+the sender and bank accounts recorded for the payment holds, comments and
+notifications. Only an administrator's account (Systemverwaltung) deletes;
+administrators and creditor accounting place and release legal holds. What stays: a tombstone (when, by
 whom, which hashes), the invoice's key figures for the books, and one more
 event in each invoice's audit chain, so ``einvoice audit verify`` still holds.
 The database commits first; the bytes are deleted afterwards (a crash in between
@@ -20,10 +27,18 @@ from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
 from einvoice.domain.audit import AuditEntry
-from einvoice.domain.retention import TOMBSTONE_ACTION, decide, first_year_kept
+from einvoice.domain.retention import (
+    TOMBSTONE_ACTION,
+    StateChange,
+    closed_on,
+    decide,
+    first_year_kept,
+)
 from einvoice.errors import PermanentError
 from einvoice.services.ports import Pipeline
 from einvoice.services.workflow_base import aware, last_event, now_local
+from einvoice.storage.accounts import Account
+from einvoice.storage.creditor_tables import HoldRow, InvoiceSupplierRow
 from einvoice.storage.ops_tables import (
     DeletedBlob,
     LegalHold,
@@ -31,6 +46,7 @@ from einvoice.storage.ops_tables import (
     erased_digests_query,
 )
 from einvoice.storage.tables import (
+    AuditEventRow,
     Comment,
     Document,
     DuplicateRecord,
@@ -45,8 +61,33 @@ from einvoice.storage.tables import (
 ERASED = "(nach Ablauf der Aufbewahrungsfrist gelöscht)"
 
 
+#: Who may delete (``apply``) and who may place or release a legal hold (account roles).
+DELETE_ROLES = frozenset({"admin"})
+HOLD_ROLES = frozenset({"admin", "creditor_accounting"})
+_ROLE_NAMES_DE = {"admin": "Systemverwaltung", "creditor_accounting": "Kreditorenbuchhaltung"}
+
+
 class RetentionError(PermanentError):
     pass
+
+
+def check_actor(pipeline: Pipeline, actor: str, roles: frozenset[str]) -> None:
+    """``actor`` must be an active account with one of ``roles`` (else RetentionError)."""
+    names = " oder ".join(_ROLE_NAMES_DE[r] for r in sorted(roles))
+    with pipeline.sessions() as session:
+        account = session.scalars(
+            select(Account).where(Account.username == actor.strip().lower())
+        ).first()
+        if account is None or not account.active:
+            raise RetentionError(
+                f"Ein aktives Konto „{actor}“ gibt es nicht. --as nennt den eigenen "
+                f"Benutzernamen (Rolle {names}); anlegen mit einvoice accounts create."
+            )
+        if account.role not in roles:
+            raise RetentionError(
+                f"Das Konto „{actor}“ hat die Rolle {account.role}; das dürfen nur Konten "
+                f"mit der Rolle {names}."
+            )
 
 
 @dataclass(frozen=True, slots=True)
@@ -74,14 +115,49 @@ def _local_date(pipeline: Pipeline, at: datetime) -> date:
 
 
 def _holds(session: Session, invoice_ids: tuple[int, ...]) -> tuple[str, ...]:
+    """Open legal holds and open payment holds of the invoices (German, one each)."""
     if not invoice_ids:
         return ()
-    rows = session.scalars(
+    legal = session.scalars(
         select(LegalHold).where(
             LegalHold.invoice_id.in_(invoice_ids), LegalHold.released_at.is_(None)
         )
     )
-    return tuple(f"Rechnung {h.invoice_id}: {h.reason}" for h in rows)
+    payment = session.scalars(
+        select(HoldRow).where(HoldRow.invoice_id.in_(invoice_ids), HoldRow.cleared_at.is_(None))
+    )
+    return tuple(f"Rechnung {h.invoice_id}: {h.reason}" for h in legal) + tuple(
+        f"Rechnung {h.invoice_id}: Zahlungssperre {h.code} offen" for h in payment
+    )
+
+
+def _closed_on(session: Session, pipeline: Pipeline, invoice_id: int) -> date | None:
+    """The day the invoice was closed, in the city's time (None: open or not in the workflow)."""
+    flow = session.get(Workflow, invoice_id)
+    if flow is None:
+        return None
+    trail = [
+        StateChange(from_state, to_state, _local_date(pipeline, at))
+        for from_state, to_state, at in session.execute(
+            select(AuditEventRow.from_state, AuditEventRow.to_state, AuditEventRow.at)
+            .where(AuditEventRow.invoice_id == invoice_id)
+            .order_by(AuditEventRow.sequence)
+        )
+    ]
+    return closed_on(flow.status, trail)
+
+
+def _repeated_invoices(session: Session, message_id: int) -> tuple[int, ...]:
+    """Invoices that documents of this message repeat (duplicates wait for the original)."""
+    return tuple(
+        i
+        for i in session.scalars(
+            select(DuplicateRecord.original_invoice_id)
+            .join(Document, Document.id == DuplicateRecord.document_id)
+            .where(Document.message_id == message_id)
+        )
+        if i is not None
+    )
 
 
 def _invoice_ids(session: Session, message: Message) -> tuple[int, ...]:
@@ -113,7 +189,11 @@ def plan(pipeline: Pipeline, today: date, years: int) -> list[PlanItem]:
         for message in _candidates(session, pipeline, today, years):
             received = _local_date(pipeline, message.received_at)
             invoices = _invoice_ids(session, message)
-            decision = decide(received, today, _holds(session, invoices), years)
+            concerned = tuple(sorted({*invoices, *_repeated_invoices(session, message.id)}))
+            closed = tuple(_closed_on(session, pipeline, i) for i in concerned)
+            decision = decide(
+                received, today, _holds(session, concerned), years, closed=closed
+            )
             if decision.due:
                 items.append(
                     PlanItem(
@@ -129,6 +209,7 @@ def plan(pipeline: Pipeline, today: date, years: int) -> list[PlanItem]:
 
 
 def place_hold(pipeline: Pipeline, invoice_id: int, reason: str, actor: str) -> int:
+    check_actor(pipeline, actor, HOLD_ROLES)
     if not reason.strip():
         raise RetentionError("Eine Sperre braucht einen Grund (z. B. Betriebsprüfung 2026).")
     with pipeline.sessions() as session, session.begin():
@@ -146,6 +227,7 @@ def place_hold(pipeline: Pipeline, invoice_id: int, reason: str, actor: str) -> 
 
 
 def release_hold(pipeline: Pipeline, invoice_id: int, actor: str) -> int:
+    check_actor(pipeline, actor, HOLD_ROLES)
     with pipeline.sessions() as session, session.begin():
         holds = list(
             session.scalars(
@@ -229,7 +311,10 @@ def _erase_message(
         invoice = session.get(Invoice, invoice_id)
         assert invoice is not None
         invoice.seller_name = None
+        invoice.seller_key = ""
+        invoice.search_text = invoice.number.lower()
         invoice.semantic = {"retention": "deleted", "retained_until": until.isoformat()}
+        _erase_supplier(session, invoice_id)
         for comment in session.scalars(select(Comment).where(Comment.invoice_id == invoice_id)):
             comment.text = ERASED
         for note in session.scalars(
@@ -243,6 +328,19 @@ def _erase_message(
             _tombstone_event(session, flow, until, len(removable), actor, now)
             events += 1
     return removable, len(digests & shared), events
+
+
+def _erase_supplier(session: Session, invoice_id: int) -> None:
+    """Who sent it and the bank accounts it named (the creditor link stays: master data)."""
+    supplier = session.get(InvoiceSupplierRow, invoice_id)
+    if supplier is not None:
+        supplier.sender = None
+        supplier.ibans = ""
+        supplier.portal_account_id = None
+    for hold in session.scalars(select(HoldRow).where(HoldRow.invoice_id == invoice_id)):
+        hold.message_de = ERASED  # names the seller and the bank account
+        if hold.clear_reason:
+            hold.clear_reason = ERASED
 
 
 def _tombstone_event(
@@ -275,8 +373,10 @@ def apply(
 ) -> ApplyResult:
     """Delete what is due and not held; each message in its own transaction.
 
-    ``delete_blob`` removes the bytes of one original from the blob store.
+    ``delete_blob`` removes the bytes of one original from the blob store; ``actor``
+    must be an administrator's account.
     """
+    check_actor(pipeline, actor, DELETE_ROLES)
     deleted_messages = deleted_blobs = events = held = shared_total = 0
     due = plan(pipeline, today, years)
     for item in due:
@@ -291,7 +391,8 @@ def apply(
                 select(RetentionTombstone.id).where(RetentionTombstone.message_id == message.id)
             ).first():
                 continue  # another run did it meanwhile
-            if _holds(session, _invoice_ids(session, message)):
+            concerned = (*_invoice_ids(session, message), *_repeated_invoices(session, message.id))
+            if _holds(session, concerned):
                 held += 1
                 continue
             removable, shared, written = _erase_message(

@@ -21,15 +21,30 @@ def test_retention_rule_counts_from_the_end_of_the_year() -> None:
     assert retained_until(date(2016, 12, 31), 10) == date(2026, 12, 31)
 
 
+def _accounts(container: Container) -> None:
+    """The deleting administrator and the Kämmerei's creditor accounting (legal holds)."""
+    from einvoice.services.accounts import Role, create_account
+
+    for name, role in (("betrieb", Role.ADMIN), ("kaemmerei", Role.CREDITOR_ACCOUNTING)):
+        create_account(container.sessions, name, "Aufbewahrung-2026-geheim!", role, name)
+
+
 def test_retention_apply_on_generated_data(container: Container) -> None:
+    _accounts(container)
     s = setup(container, now=datetime(2016, 5, 2, 9, 0, tzinfo=UTC))
     old = []
     for seed in range(1, 5):
         invoice_id = receive(s.pipeline, sample(seed, buyer_reference=AMT_10))
         workflow.route(s.pipeline, invoice_id)
         old.append(invoice_id)
+    # all four closed in 2016: exported, rejected, rejected (then held), returned
     workflow.act(s.pipeline, old[0], "confirm_sachlich", "a10.becker")
+    workflow.act(s.pipeline, old[0], "confirm_rechnerisch", "a10.neumann")
+    workflow.act(s.pipeline, old[0], "order", "a10.schmitt")
+    workflow.export(s.pipeline, "csv")
     workflow.act(s.pipeline, old[1], "reject", "a10.becker", comment="Falsche Bestellnummer")
+    workflow.act(s.pipeline, old[2], "reject", "a10.becker", comment="Doppelt")
+    workflow.act(s.pipeline, old[3], "return_to_supplier", "a10.becker", comment="Korrektur")
     s.clock.now = datetime(2025, 6, 2, 9, 0, tzinfo=UTC)
     young = [receive(s.pipeline, sample(seed, buyer_reference=AMT_10)) for seed in (11, 12)]
     for invoice_id in young:
@@ -120,6 +135,7 @@ def test_retention_deletes_the_bytes_of_a_repeated_delivery_too(container: Conta
     from tests.integration.mail import email_with
     from tests.integration.workflow_setup import to_ubl
 
+    _accounts(container)
     s = setup(container, now=datetime(2016, 5, 2, 9, 0, tzinfo=UTC))
     data = to_ubl(sample(7, buyer_reference=AMT_10))
     first = email_with([("rechnung.xml", data)], message_id="<r7@lieferant.example>")
