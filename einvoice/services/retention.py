@@ -9,9 +9,10 @@ invoice too. The sender's personal data goes with the originals: the e-mail's
 sender and subject, the seller's name, the invoice's content and search words,
 the sender and bank accounts recorded for the payment holds, comments and
 notifications. Only an administrator's account (Systemverwaltung) deletes;
-administrators and creditor accounting place and release legal holds. What stays: a tombstone (when, by
-whom, which hashes), the invoice's key figures for the books, and one more
-event in each invoice's audit chain, so ``einvoice audit verify`` still holds.
+administrators and creditor accounting place and release legal holds.
+What stays: a tombstone (when, by whom, which hashes), the invoice's key figures
+for the books, and one more event in each invoice's audit chain, so
+``einvoice audit verify`` still holds.
 The database commits first; the bytes are deleted afterwards (a crash in between
 leaves bytes that the next ``retention apply`` removes, never a record without
 its deletion being written down).
@@ -191,9 +192,7 @@ def plan(pipeline: Pipeline, today: date, years: int) -> list[PlanItem]:
             invoices = _invoice_ids(session, message)
             concerned = tuple(sorted({*invoices, *_repeated_invoices(session, message.id)}))
             closed = tuple(_closed_on(session, pipeline, i) for i in concerned)
-            decision = decide(
-                received, today, _holds(session, concerned), years, closed=closed
-            )
+            decision = decide(received, today, _holds(session, concerned), years, closed=closed)
             if decision.due:
                 items.append(
                     PlanItem(

@@ -198,7 +198,12 @@ def test_retention_apply_needs_an_account_with_the_right_role(container: Contain
 
     s = setup(container, now=datetime(2016, 3, 1, 9, 0, tzinfo=UTC))
     create_account(
-        container.sessions, "a10.clerk", "Aufbewahrung-2026-geheim!", Role.CLERK, "C", department="amt-10"
+        container.sessions,
+        "a10.clerk",
+        "Aufbewahrung-2026-geheim!",
+        Role.CLERK,
+        "C",
+        department="amt-10",
     )
     for name in ("niemand", "a10.clerk"):
         with pytest.raises(retention.RetentionError) as refused:
