@@ -6,6 +6,7 @@ Create Date: 2026-12-01 08:50:00
 """
 
 import json
+from typing import Any
 
 import sqlalchemy as sa
 from alembic import op
@@ -46,8 +47,6 @@ def upgrade() -> None:
 
 
 def _backfill() -> None:
-    from einvoice.services.search import search_text
-
     bind = op.get_bind()
     invoices = sa.table(
         "invoices",
@@ -88,3 +87,43 @@ def downgrade() -> None:
         batch_op.drop_column("search_text")
         batch_op.drop_column("version")
         batch_op.drop_column("replaces_id")
+
+
+# --- frozen: the search text as einvoice.services.search wrote it when this migration was
+# made (a migration must not import code that can change later)
+
+_MAX_TEXT = 8000
+
+
+def _texts(value: Any) -> list[str]:
+    if value is None:
+        return []
+    if isinstance(value, dict):
+        return [str(value.get("value") or value.get("id") or "")]
+    if isinstance(value, list):
+        return [t for v in value for t in _texts(v)]
+    return [str(value)]
+
+
+def search_text(semantic: dict[str, Any]) -> str:
+    """The words an invoice can be found by (lower case, IBANs without spaces)."""
+    seller = semantic.get("BG-4") or {}
+    words: list[str] = []
+    words += _texts(semantic.get("BT-1"))
+    words += _texts(seller.get("BT-27"))
+    words += _texts(seller.get("BT-28"))
+    for term in ("BT-29", "BT-30", "BT-31", "BT-32"):
+        words += _texts(seller.get(term))
+    payment = semantic.get("BG-16") or {}
+    transfers = payment.get("BG-17") if isinstance(payment, dict) else None
+    for transfer in transfers or []:
+        if isinstance(transfer, dict):
+            words += [t.replace(" ", "") for t in _texts(transfer.get("BT-84"))]
+    for term in ("BT-10", "BT-12", "BT-13"):
+        words += _texts(semantic.get(term))
+    for line in semantic.get("BG-25") or []:
+        item = line.get("BG-31") if isinstance(line, dict) else None
+        if isinstance(item, dict):
+            words += _texts(item.get("BT-153")) + _texts(item.get("BT-154"))
+    text = " ".join(w.strip() for w in words if w and w.strip())
+    return " ".join(text.split()).lower()[:_MAX_TEXT]

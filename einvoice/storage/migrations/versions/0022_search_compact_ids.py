@@ -10,6 +10,8 @@ Create Date: 2026-12-02 06:20:00
 """
 
 import json
+import re
+from typing import Any
 
 import sqlalchemy as sa
 from alembic import op
@@ -23,8 +25,6 @@ _BATCH = 1000
 
 
 def upgrade() -> None:
-    from einvoice.services.search import search_text
-
     bind = op.get_bind()
     invoices = sa.table(
         "invoices",
@@ -56,3 +56,51 @@ def upgrade() -> None:
 
 def downgrade() -> None:
     pass  # the longer text does no harm to the earlier version
+
+
+# --- frozen: the search text as einvoice.services.search wrote it when this migration was
+# made, with einvoice.domain.creditors.normal_id of then (a migration must not import code
+# that can change later)
+
+_MAX_TEXT = 8000
+_NOISE = re.compile(r"[\s./\-]+")
+
+
+def _normal_id(value: str | None) -> str:
+    return _NOISE.sub("", value or "").upper()
+
+
+def _texts(value: Any) -> list[str]:
+    if value is None:
+        return []
+    if isinstance(value, dict):
+        return [str(value.get("value") or value.get("id") or "")]
+    if isinstance(value, list):
+        return [t for v in value for t in _texts(v)]
+    return [str(value)]
+
+
+def search_text(semantic: dict[str, Any]) -> str:
+    """The words an invoice can be found by (lower case, IBANs without spaces)."""
+    seller = semantic.get("BG-4") or {}
+    words: list[str] = []
+    words += _texts(semantic.get("BT-1"))
+    words += _texts(seller.get("BT-27"))
+    words += _texts(seller.get("BT-28"))
+    for term in ("BT-29", "BT-30", "BT-31", "BT-32"):
+        for identifier in _texts(seller.get(term)):
+            # as written, and compact when written with separators ("DE 123 456 789")
+            words += dict.fromkeys((identifier, _normal_id(identifier)))
+    payment = semantic.get("BG-16") or {}
+    transfers = payment.get("BG-17") if isinstance(payment, dict) else None
+    for transfer in transfers or []:
+        if isinstance(transfer, dict):
+            words += [t.replace(" ", "") for t in _texts(transfer.get("BT-84"))]
+    for term in ("BT-10", "BT-12", "BT-13"):
+        words += _texts(semantic.get(term))
+    for line in semantic.get("BG-25") or []:
+        item = line.get("BG-31") if isinstance(line, dict) else None
+        if isinstance(item, dict):
+            words += _texts(item.get("BT-153")) + _texts(item.get("BT-154"))
+    text = " ".join(w.strip() for w in words if w and w.strip())
+    return " ".join(text.split()).lower()[:_MAX_TEXT]
