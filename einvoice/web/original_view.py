@@ -80,6 +80,24 @@ def _model(data: bytes, filename: str) -> Any:
         return None
 
 
+def _city_calendar() -> Callable[[date], tuple[date, str | None]]:
+    """Deadlines as the city counts them: moved past weekends and the holidays of its Land
+    (EINVOICE_LAND), with the reason, like the page's summary and the queue (one truth)."""
+    import os
+
+    from einvoice.domain.deadlines import next_business_day
+    from einvoice.domain.holidays_de import land_holidays, shift_reason_de
+
+    land = (os.environ.get("EINVOICE_LAND") or "TH").strip().upper().removeprefix("DE-")
+    is_holiday = land_holidays(land)
+
+    def shift(day: date) -> tuple[date, str | None]:
+        moved = next_business_day(day, is_holiday)
+        return moved, shift_reason_de(day, moved, land)
+
+    return shift
+
+
 def _rendering(model: Any, today: date) -> str | None:
     """The readable rendering (escaped HTML fragment of the project's renderer); a Skonto
     whose deadline passed before ``today`` is shown as expired."""
@@ -88,7 +106,9 @@ def _rendering(model: Any, today: date) -> str | None:
     from einvoice.presentation.render import render_html
 
     try:
-        html: str = render_html(model, embed=True, inline_css=False, today=today)
+        html: str = render_html(
+            model, embed=True, inline_css=False, today=today, deadline_shift=_city_calendar()
+        )
     except Exception:
         log.warning("invoice cannot be rendered", exc_info=True)
         return None

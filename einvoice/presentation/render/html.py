@@ -67,6 +67,7 @@ def render_html(
     embed: bool = False,
     inline_css: bool = True,
     today: date | None = None,
+    deadline_shift: view.DeadlineShift = view.unshifted,
 ) -> str:
     """The invoice as a complete standalone page; ``embed=True``: a fragment (no html/head).
 
@@ -74,13 +75,19 @@ def render_html(
     deadline has passed is then shown as expired, not as possible. Without it (a printed or
     archived rendering) the Skonto is shown as offered, with its deadline.
 
+    ``deadline_shift``: where a payment or Skonto deadline really ends (moved past a weekend
+    or holiday of the city's Land, § 193 BGB) and why; the page then shows that day with
+    its reason, the same day as everywhere else in the application.
+
     The fragment is one ``<article class="einvoice-render">`` with its own ``<style>``
     scoped to that class. A page whose Content-Security-Policy forbids inline styles
     passes ``inline_css=False`` and links :func:`invoice_css` as a stylesheet instead.
     """
     template = environment().get_template(FRAGMENT_TEMPLATE if embed else PAGE_TEMPLATE)
     context = _context(invoice, title, embed=embed, inline_css=inline_css)
-    context["skonto_state"] = view.skonto_state(context["skonto"], today)
+    context["skonto_state"] = view.skonto_state(context["skonto"], today, deadline_shift)
+    context["ends_on"] = lambda day: deadline_shift(day)[0]
+    context["moved_why"] = lambda day: deadline_shift(day)[1] or ""
     return template.render(context)
 
 

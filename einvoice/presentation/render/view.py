@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import date
 
@@ -82,6 +82,15 @@ def default_title(invoice: Invoice) -> str:
     return f"{title} – {seller}" if seller else title
 
 
+#: Where a deadline really ends and why (§ 193 BGB): ``nominal -> (ends_on, reason or None)``.
+DeadlineShift = Callable[[date], tuple[date, "str | None"]]
+
+
+def unshifted(day: date) -> tuple[date, str | None]:
+    """No calendar known (a printed or archived rendering): the deadline as the invoice says."""
+    return day, None
+
+
 @dataclass(frozen=True, slots=True)
 class SkontoState:
     """What the header says of the Skonto: ``open`` (the next deadline still ahead, or no
@@ -89,18 +98,23 @@ class SkontoState:
 
     kind: str  # "none", "offered", "open", "expired"
     offer: SkontoOffer | None  # the next open offer, or the last one that expired
-    expired: frozenset[date]  # deadlines already passed (rows marked in the table)
+    expired: frozenset[date]  # nominal deadlines already passed (rows marked in the table)
 
 
-def skonto_state(offers: Sequence[SkontoOffer], today: date | None) -> SkontoState:
-    """Is the Skonto still possible on ``today``? (``None``: the day is unknown: offered.)"""
+def skonto_state(
+    offers: Sequence[SkontoOffer], today: date | None, shift: DeadlineShift = unshifted
+) -> SkontoState:
+    """Is the Skonto still possible on ``today``? (``None``: the day is unknown: offered.)
+
+    A deadline counts by the day it really ends (``shift``: moved past a weekend or
+    holiday), the same day the invoice page's summary and the queue show."""
     if not offers:
         return SkontoState("none", None, frozenset())
     ordered = sorted(offers, key=lambda o: o.deadline)
     if today is None:
         return SkontoState("offered", ordered[0], frozenset())
-    passed = frozenset(o.deadline for o in ordered if o.deadline < today)
-    still = [o for o in ordered if o.deadline >= today]
+    passed = frozenset(o.deadline for o in ordered if shift(o.deadline)[0] < today)
+    still = [o for o in ordered if shift(o.deadline)[0] >= today]
     if still:
         return SkontoState("open", still[0], passed)
     return SkontoState("expired", ordered[-1], passed)
