@@ -21,6 +21,7 @@ from typing import Any
 from jinja2 import Environment, PackageLoader, StrictUndefined
 from markupsafe import Markup
 
+from einvoice.domain.payment_figures import PaymentReport
 from einvoice.domain.pilot_exit import ExitStatus, ExitThresholds, Light, days_text, percent
 from einvoice.domain.pilot_metrics import PilotMetrics, channel_label
 from einvoice.domain.portfolio import CRITERION_LABELS_DE, Portfolio, Project, Quarter
@@ -47,6 +48,7 @@ class PaperData:
     pilot_project: str = "e-rechnung"
     author: str = AUTHOR
     extra: Mapping[str, Any] = field(default_factory=dict)
+    payments: PaymentReport | None = None  # figures from real payments (issue 24)
 
 
 def german_number(value: float | Decimal | int, digits: int = 0) -> str:

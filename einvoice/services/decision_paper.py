@@ -55,6 +55,7 @@ def paper_data(
         figures=[(f.label, f.value, f.note) for f in board.figures],
         charts={name: chart.svg for name, chart in shown.items()},
         tables={name: chart.table for name, chart in shown.items()},
+        payments=board.payments,
     )
 
 

@@ -28,6 +28,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import case, func, select
 from sqlalchemy.orm import Session, sessionmaker
 
+from einvoice.domain.payment_figures import PaymentReport
 from einvoice.domain.pilot_exit import ExitStatus, ExitThresholds, days_text, evaluate, percent
 from einvoice.domain.pilot_metrics import (
     InvoiceRecord,
@@ -43,6 +44,7 @@ from einvoice.domain.pilot_metrics import (
 )
 from einvoice.presentation import charts
 from einvoice.services.metrics_charts import Charts, make_charts
+from einvoice.services.payment_metrics import payment_report
 from einvoice.services.ports import Pipeline
 from einvoice.storage.tables import (
     AuditEventRow,
@@ -241,6 +243,7 @@ class Dashboard:
     charts: Charts
     office_names: Mapping[str, str]
     seconds: float  # how long reading and computing took
+    payments: PaymentReport | None = None  # figures from real payments (issue 24)
 
 
 class _GcPause:
@@ -308,6 +311,9 @@ def dashboard(
         charts=make_charts(metrics, thresholds),
         office_names=dict(context.office_names),
         seconds=time.perf_counter() - started,
+        payments=payment_report(
+            sessions_of(source), scope.start, scope.today, dict(context.office_names)
+        ),
     )
 
 

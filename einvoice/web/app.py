@@ -26,6 +26,7 @@ from einvoice.web import (
     pages_info,
     pages_oidc,
     pages_ops,
+    pages_payments,
     pages_stabsstelle,
     pages_staff,
     pages_supplier,
@@ -92,6 +93,7 @@ def create_app(
     app.include_router(pages_info.router)
     app.include_router(favicon.router)
     app.include_router(pages_creditors.router)
+    app.include_router(pages_payments.router)
     app.include_router(pages_stabsstelle.router)
     app.include_router(api.router)
 

@@ -313,10 +313,15 @@ def _invoice_response(
         first = next((f for f in files if f.is_pdf), None)
         if first is not None:
             pdf_url = f"/rechnungen/{invoice_id}/anlagen/{first.position}?anzeigen=1"
+    from einvoice.services.payments import payments_of_invoice
+
+    paid, invoice_payments = payments_of_invoice(pipeline, invoice_id)
     return render(
         request,
         "invoice.html",
         detail=detail,
+        paid=paid,
+        invoice_payments=invoice_payments,
         actions=actions,
         hints=hints,
         may_clear=may_clear,

@@ -76,6 +76,7 @@ def _fill(path: str, world: dict[str, Any]) -> str:
         .replace("{message_id}", str(world["message"]))
         .replace("{document_id}", "1")
         .replace("{position}", "1")
+        .replace("{payment_id}", "1")
     )
 
 
@@ -147,6 +148,7 @@ READ_RULES = {
     "/kreditoren": {"kb", "admin"},
     "/kreditoren/1": {"kb", "admin"},
     "/kreditoren/bindungen": {"kb", "admin"},
+    "/zahlungen": {"kb"},  # issue 24: payments only by creditor accounting (not administrators)
     "/api/invoices/{invoice_id}": {"a10.becker", "a10.schmitt", "a10.neumann", "cdo", "kb"},
     "/eingang": {"a10.becker", "a10.schmitt", "a10.neumann", "a20.wolf", "a20.schaefer"},
     "/api/invoices": {"a10.becker", "a10.schmitt", "a10.neumann", "a20.wolf", "a20.schaefer"},
