@@ -2,8 +2,9 @@
 
 Runs the real thing: a Maildir with N invoice e-mails, `einvoice ingest --once`
 (stores every original and enqueues), then 1 and then 2 dramatiq worker
-processes (`python -m dramatiq einvoice.workers.entry`), timing from the first
-enqueued message until every document is processed. A benchmark, not a test.
+processes (`python -m einvoice.workers.launch einvoice.workers.entry`, dramatiq's
+command line), timing from the first enqueued message until every document is
+processed. A benchmark, not a test.
 
     python bench/pipeline.py [--invoices 400] [--threads 1] [--json]
 """

@@ -13,7 +13,16 @@ from einvoice.errors import ConfigurationError
 
 
 def fail(message: str, code: int = 2) -> NoReturn:
-    typer.echo(message, err=True)
+    """The German message on standard error (a JSON log line with EINVOICE_LOG_FORMAT=json,
+    so a service that cannot start says why in its log collector's format); exit ``code``."""
+    from einvoice.logs import json_wanted
+
+    if json_wanted():
+        import logging
+
+        logging.getLogger("einvoice").error(message)
+    else:
+        typer.echo(message, err=True)
     raise typer.Exit(code)
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import os
 import shutil
 import tempfile
@@ -172,8 +173,10 @@ def worker(
     abgerufen; der Aufräumer reiht liegengebliebene Arbeit neu ein. Ausfälle von Redis oder
     der Datenbank überlebt der Zeitplaner: er versucht es weiter, bis sie zurück sind.
     """
+    from einvoice.logs import configure_from_env, json_wanted
     from einvoice.workers.supervisor import Supervisor
 
+    configure_from_env("INFO")  # a service: what it does is worth a line
     c = container()
     if c.settings.broker_url == "stub":
         fail(
@@ -192,6 +195,8 @@ def worker(
         max_restarts=max_restarts,
         env=env,
         metrics_dir=metrics_dir,
+        # with JSON logs the supervisor's own messages are log records too
+        echo=logging.getLogger("einvoice.worker").warning if json_wanted() else None,
     )
     supervisor.install_signal_handlers()
     stop = threading.Event()
@@ -233,7 +238,9 @@ def _serve_metrics(c: Any, env: dict[str, str]) -> Path:
             "(läuft dort schon ein Worker?).",
             2,
         )
-    typer.echo(f"Prometheus: Worker auf {host}:{port}, Zustand aus der Datenbank auf :{port + 1}")
+    from einvoice.logs import announce
+
+    announce(f"Prometheus: Worker auf {host}:{port}, Zustand aus der Datenbank auf :{port + 1}")
     return folder
 
 

@@ -98,12 +98,16 @@ def web(
     """Die Web-Anwendung starten (Anmeldung unter /login, API unter /api/)."""
     import uvicorn
 
+    from einvoice.logs import UVICORN_LOG_CONFIG, announce
     from einvoice.storage import db
 
+    level = (os.environ.get("EINVOICE_LOG_LEVEL") or "warning").lower()
+    if level not in ("critical", "error", "warning", "info", "debug"):
+        level = "warning"
     c = container()
     db.upgrade(c.settings.database_url)
     secret_key(c.settings.data_dir)  # made once, before several processes would race for it
-    typer.echo(f"E-Rechnung Web: http://{host}:{port}/login  (Beenden mit Strg+C)")
+    announce(f"E-Rechnung Web: http://{host}:{port}/login  (Beenden mit Strg+C)")
     if workers > 1:
         uvicorn.run(
             "einvoice.web.factory:app",
@@ -111,11 +115,19 @@ def web(
             host=host,
             port=port,
             workers=workers,
-            log_level="warning",
+            log_level=level,
+            log_config=UVICORN_LOG_CONFIG,  # uvicorn's records go through einvoice's logging
             proxy_headers=False,
         )
         return
-    uvicorn.run(build_app(c), host=host, port=port, log_level="warning", proxy_headers=False)
+    uvicorn.run(
+        build_app(c),
+        host=host,
+        port=port,
+        log_level=level,
+        log_config=UVICORN_LOG_CONFIG,
+        proxy_headers=False,
+    )
 
 
 @accounts_app.command("create")

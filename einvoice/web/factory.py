@@ -8,5 +8,7 @@ from typing import Any
 def app() -> Any:
     from einvoice import bootstrap
     from einvoice.cli.web import build_app
+    from einvoice.logs import configure_from_env
 
+    configure_from_env()  # each server process (--workers) logs as configured: text or JSON
     return build_app(bootstrap.container())

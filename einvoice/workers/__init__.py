@@ -13,7 +13,7 @@ def worker_command(threads: int) -> list[str]:
     return [
         sys.executable,
         "-m",
-        "dramatiq",
+        "einvoice.workers.launch",  # dramatiq's command line, logging as configured
         "einvoice.workers.entry",
         "--processes",
         "1",

@@ -10,10 +10,13 @@ import logging
 import os
 
 from einvoice import bootstrap
+from einvoice.logs import configure_from_env
 from einvoice.storage.blobs import LocalBlobStore
 from einvoice.workers.actors import register
 from einvoice.workers.metrics import MULTIPROC_ENV
 
+# this worker process logs as configured (text or JSON), whatever dramatiq set up
+configure_from_env("INFO")
 _container = bootstrap.container()
 _settings = _container.settings
 if isinstance(_container.pipeline.blobs, LocalBlobStore):

@@ -1,6 +1,6 @@
 """`einvoice worker` as a supervisor of its dramatiq processes.
 
-Each of the N worker slots runs ``python -m dramatiq einvoice.workers.entry
+Each of the N worker slots runs ``python -m einvoice.workers.launch einvoice.workers.entry
 --processes 1`` in its own process group. The supervisor
 
 * forwards SIGTERM / SIGINT to every slot (dramatiq then lets the running

@@ -1,4 +1,4 @@
-"""Start real worker processes (`python -m dramatiq einvoice.workers.entry`)."""
+"""Start real worker processes (`python -m einvoice.workers.launch einvoice.workers.entry`)."""
 
 from __future__ import annotations
 
