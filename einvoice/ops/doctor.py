@@ -13,6 +13,8 @@ from enum import StrEnum
 from pathlib import Path
 from typing import Any
 
+from einvoice.reasons_de import reason_de
+
 
 class Level(StrEnum):
     OK = "ok"
@@ -48,6 +50,15 @@ def _database(settings: Any) -> Check:
     )
 
     url = settings.database_url
+    if is_embedded(url, settings.data_dir):
+        unwritable = _unwritable(settings.data_dir)
+        if unwritable:
+            return Check(
+                "Datenbank",
+                Level.ERROR,
+                f"{safe_url(url)}: Datenordner {settings.data_dir} nicht beschreibbar "
+                f"({unwritable}); EINVOICE_DATA_DIR auf einen beschreibbaren Ordner setzen",
+            )
     engine = db.make_engine(url)
     try:
         if (
@@ -82,6 +93,19 @@ def _database(settings: Any) -> Check:
     )
 
 
+def _unwritable(folder: Path) -> str | None:
+    """Why the folder cannot be created or written (German), None when it can."""
+    import tempfile
+
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        with tempfile.TemporaryFile(dir=folder, prefix=".doctor-"):
+            pass
+    except OSError as exc:
+        return reason_de(exc)
+    return None
+
+
 def _broker(settings: Any) -> Check:
     if settings.broker_url == "stub":
         return Check(
@@ -98,7 +122,11 @@ def _broker(settings: Any) -> Check:
     try:
         client.ping()
     except redis.RedisError as exc:
-        return Check("Broker", Level.ERROR, f"Redis {safe_url(settings.broker_url)}: {exc}")
+        return Check(
+            "Broker",
+            Level.ERROR,
+            f"Redis {safe_url(settings.broker_url)} nicht erreichbar: {reason_de(exc)}",
+        )
     finally:
         client.close()
     return Check("Broker", Level.OK, f"Redis {safe_url(settings.broker_url)} antwortet")
@@ -119,10 +147,14 @@ def _blobs(settings: Any) -> Check:
             store.root.mkdir(parents=True, exist_ok=True)
             with tempfile.TemporaryFile(dir=store.root, prefix=".doctor-"):
                 pass
-    except (EinvoiceError, OSError) as exc:
+    except EinvoiceError as exc:  # the project's own errors are German already
         return Check("Blob-Speicher", Level.ERROR, f"{settings.blob_store}: {exc}")
-    except Exception as exc:  # a driver's own error: still a clear line, never a pass
-        return Check("Blob-Speicher", Level.ERROR, f"{settings.blob_store}: {exc}")
+    except Exception as exc:  # OS or a driver's own error: still a clear line, never a pass
+        return Check(
+            "Blob-Speicher",
+            Level.ERROR,
+            f"{settings.blob_store}: nicht beschreibbar oder nicht erreichbar: {reason_de(exc)}",
+        )
     return Check("Blob-Speicher", Level.OK, f"{store.describe()} erreichbar")
 
 
@@ -223,7 +255,7 @@ def _smtp(settings: Any) -> Check:
                 client.login(smtp.user, smtp.password)
             client.noop()
     except (smtplib.SMTPException, OSError) as exc:
-        return Check("SMTP", Level.ERROR, f"{smtp.name}: {type(exc).__name__}: {exc}")
+        return Check("SMTP", Level.ERROR, f"{smtp.name} nicht erreichbar: {reason_de(exc)}")
     login = " (Anmeldung ok)" if smtp.user and smtp.password else ""
     return Check("SMTP", Level.OK, f"{smtp.name} erreichbar{login}")
 
@@ -253,8 +285,12 @@ def _mailbox(settings: Any, source: str) -> Check:
             next(iter(box.fetch(limit=0)), None)  # connects, logs in, selects the folder
         finally:
             box.close()
-    except (EinvoiceError, OSError) as exc:
+    except EinvoiceError as exc:
         return Check(f"Postfach {_safe_source(source)}", Level.ERROR, str(exc))
+    except OSError as exc:
+        return Check(
+            f"Postfach {_safe_source(source)}", Level.ERROR, f"nicht erreichbar: {reason_de(exc)}"
+        )
     return Check(f"Postfach {_safe_source(source)}", Level.OK, "Anmeldung und Ordner ok")
 
 

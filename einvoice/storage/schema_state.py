@@ -14,6 +14,7 @@ from sqlalchemy import Engine
 from sqlalchemy.engine import make_url
 
 from einvoice.errors import ConfigurationError
+from einvoice.reasons_de import reason_de
 
 
 class DatabaseNotReady(ConfigurationError):
@@ -56,7 +57,7 @@ def schema_state(engine: Engine) -> SchemaState:
     except SQLAlchemyError as exc:
         raise DatabaseNotReady(
             f"Die Datenbank {safe_url(str(engine.url))} ist nicht erreichbar: "
-            f"{str(exc).splitlines()[0]}\n"
+            f"{reason_de(exc)}.\n"
             "Läuft der Datenbankserver, stimmen Rechner, Benutzer und Passwort in "
             "EINVOICE_DATABASE_URL? (Prüfen mit: einvoice doctor)"
         ) from exc
