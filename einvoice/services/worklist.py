@@ -107,28 +107,42 @@ class Deadlines:
         return and_(open_, upcoming > today + timedelta(days=soon_days))
 
 
-def waiting_for(config: RoutingConfig, person: str, today: date) -> ColumnElement[bool]:
-    """Invoices on which ``person`` could take the next step (deputyships of today included)."""
+#: The steps of "Wartet auf mich", each a view of its own (issue 25: the approver saw
+#: invoices still waiting for sachlich richtig and held ones among "his" eight).
+STEPS = ("sachlich", "rechnerisch", "anordnung")
+
+
+def waiting_for(
+    config: RoutingConfig, person: str, today: date, step: str | None = None
+) -> ColumnElement[bool]:
+    """Invoices on which ``person`` could take the next step (deputyships of today included).
+
+    ``step`` narrows to one step: ``sachlich`` (waiting for sachlich richtig), ``rechnerisch``
+    (waiting for rechnerisch richtig), ``anordnung`` (ready for the payment order: both
+    statements given by others, within the person's limit and level, no open payment hold).
+    An invoice with an open hold is never "waiting" for its order: nobody can order it."""
+    if step is not None and step not in STEPS:
+        raise ValueError(f"unknown step {step!r}")
     clauses: list[ColumnElement[bool]] = []
+    review_states = {
+        "sachlich": (Status.ROUTED.value,),
+        "rechnerisch": (Status.SACHLICH_RICHTIG.value,),
+        None: (Status.ROUTED.value, Status.SACHLICH_RICHTIG.value),
+    }
     for dept in config.departments:
         authorities = dept.authorities(person, today)
         if not authorities:
             continue
         roles = frozenset().union(*(a.membership.roles for a in authorities))
         in_dept = Workflow.department == dept.key
-        if roles & _REVIEWERS:
-            clauses.append(
-                and_(
-                    in_dept,
-                    Workflow.status.in_((Status.ROUTED.value, Status.SACHLICH_RICHTIG.value)),
-                )
-            )
+        if roles & _REVIEWERS and step != "anordnung":
+            clauses.append(and_(in_dept, Workflow.status.in_(review_states[step])))
         caps = [
             _order_cap(config, a.membership.limit, a.membership.level)
             for a in authorities
             if Role.APPROVER in a.membership.roles
         ]
-        if caps:
+        if caps and step in (None, "anordnung"):
             clauses.append(
                 and_(
                     in_dept,
@@ -136,9 +150,24 @@ def waiting_for(config: RoutingConfig, person: str, today: date) -> ColumnElemen
                     func.coalesce(Workflow.sachlich_by, "") != person,
                     func.coalesce(Workflow.rechnerisch_by, "") != person,
                     func.abs(Workflow.amount) <= max(caps),
+                    func.coalesce(Workflow.holds, "") == "",
                 )
             )
     return or_(*clauses) if clauses else false()
+
+
+def steps_of(config: RoutingConfig, person: str, today: date) -> tuple[str, ...]:
+    """The steps ``person`` can take anywhere today (which views of "Wartet auf mich" to offer)."""
+    roles: set[Role] = set()
+    for dept in config.departments:
+        for authority in dept.authorities(person, today):
+            roles |= set(authority.membership.roles)
+    steps: list[str] = []
+    if roles & _REVIEWERS:
+        steps += ["sachlich", "rechnerisch"]
+    if Role.APPROVER in roles:
+        steps.append("anordnung")
+    return tuple(steps)
 
 
 def _order_cap(config: RoutingConfig, limit: Decimal, level: int) -> Decimal:

@@ -49,6 +49,14 @@ STATUS_FILTERS_DE = {"": "offene", "alle": "alle"} | {
         "replaced",
     )
 }
+#: the views of "Wartet auf mich": everything, or one step
+MINE_FILTERS_DE = {
+    "": "Alle im Amt",
+    "1": "Wartet auf mich",
+    "sachlich": "Sachlich richtig zeichnen",
+    "rechnerisch": "Rechnerisch richtig zeichnen",
+    "anordnung": "Bereit zur Anordnung",
+}
 HELD_FILTERS_DE = {"": "alle", "1": "mit Sperre", "0": "ohne Sperre"}
 DEADLINE_FILTERS_DE = {
     "": "alle",
@@ -65,7 +73,7 @@ class Listing:
     supplier: str
     deadline: str
     q: str = ""
-    mine: bool = False
+    mine: str = ""  # "1": everything waiting for me, else one step (worklist.STEPS)
     min_amount: str = ""
     max_amount: str = ""
     held: str = ""  # "1": only with an open payment hold ("mit Sperre"), "0": only without
@@ -79,7 +87,7 @@ class Listing:
             "supplier": self.supplier,
             "min_amount": self.min_amount,
             "max_amount": self.max_amount,
-            "mine": "1" if self.mine else "",
+            "mine": self.mine,
             "held": self.held,
             "sort": self.sort,
         }
@@ -133,8 +141,10 @@ def _listing(
         raise HTTPException(422, f"Unbekannter Fristfilter „{deadline}“.")
     if held not in HELD_FILTERS_DE:
         raise HTTPException(422, f"Unbekannter Sperrfilter „{held}“.")
+    if mine not in MINE_FILTERS_DE:
+        raise HTTPException(422, f"Unbekannte Ansicht „{mine}“.")
     return Listing(
-        status, sort, supplier.strip()[:200], deadline, q.strip()[:200], mine == "1", lo, hi, held
+        status, sort, supplier.strip()[:200], deadline, q.strip()[:200], mine, lo, hi, held
     )
 
 
@@ -176,6 +186,7 @@ def queue_page(
         max_amount=highest,
         search=listing.q or None,
         waiting_for=user.username if listing.mine else None,
+        step=listing.mine if listing.mine not in ("", "1") else None,
         held={"1": True, "0": False}.get(listing.held),  # the CLI's --held / --not-held
     )
     view = queues.queue(
@@ -191,6 +202,10 @@ def queue_page(
         "queue.html",
         view=view,
         closed_matches=_closed_matches(request, user.department, filters, view, listing),
+        steps=queues.step_counts(
+            request.app.state.container.pipeline, user.department, user.username
+        ),
+        views=MINE_FILTERS_DE,
         min_error=min_error,
         max_error=max_error,
         shown=view.items,
