@@ -1,6 +1,7 @@
 """``einvoice demo``: the main job on embedded defaults, in one command.
 
-SQLite and blobs in a demo folder, a local Maildir filled with the shipped
+SQLite (or the empty database EINVOICE_DATABASE_URL names, e.g. PostgreSQL) and
+blobs in a demo folder, a local Maildir filled with the shipped
 samples (as supplier e-mails, plus one without an invoice, one delivered twice
 and one invoice sent again), dramatiq's in-process broker; then it prints what
 happened to each invoice.
@@ -115,10 +116,16 @@ def demo(
         Path, typer.Option("--folder", help="Arbeitsordner der Demo (wird neu angelegt).")
     ] = Path("data/demo"),
 ) -> None:
-    """Beispielrechnungen als E-Mails abholen, prüfen, speichern und das Ergebnis zeigen."""
+    """Beispielrechnungen als E-Mails abholen, prüfen, speichern und das Ergebnis zeigen.
+
+    Datenbank: SQLite im Demo-Ordner, oder die in EINVOICE_DATABASE_URL genannte (z. B.
+    PostgreSQL; sie muss leer sein). Exit-Code 0: fertig, 2: Ordner oder Datenbank nicht
+    geeignet, 3: Datenbank nicht erreichbar.
+    """
+    import os
+
     from einvoice import bootstrap, config
     from einvoice.cli.pipeline import run_inline
-    from einvoice.storage import db
     from einvoice.workers.actors import poll_source, register
 
     generate = not samples.is_dir() and samples == SAMPLES  # installed wheel: no samples/
@@ -137,17 +144,19 @@ def demo(
         write_samples(samples)
         typer.echo(f"Beispielrechnungen erzeugt in {samples}")
     count = fill_maildir(maildir, samples)
-    settings = config.load(
-        {"EINVOICE_DATA_DIR": str(folder / "data"), "EINVOICE_BROKER_URL": "stub"}
-    )
+    env = {"EINVOICE_DATA_DIR": str(folder / "data"), "EINVOICE_BROKER_URL": "stub"}
+    database_url = os.environ.get("EINVOICE_DATABASE_URL", "").strip()
+    if database_url:
+        env["EINVOICE_DATABASE_URL"] = database_url
+    settings = config.load(env)
     settings.data_dir.mkdir(parents=True, exist_ok=True)
-    db.upgrade(settings.database_url)
+    _upgrade_empty(settings.database_url, own=not database_url)
     container = bootstrap.build(settings)
     bootstrap.use(container)
     broker = bootstrap.make_broker("stub")
     register(broker)
     typer.echo(f"E-Rechnung Demo: {count} E-Mails im Postfach {maildir}")
-    typer.echo(f"Datenbank {settings.database_url}, Originale in {settings.blob_dir}\n")
+    typer.echo(f"Datenbank {_safe(settings.database_url)}, Originale in {settings.blob_dir}\n")
     _seed_creditors(container)
     poll_source(f"maildir:{maildir}")
     run_inline(broker)
@@ -156,7 +165,47 @@ def demo(
     _seed_portfolio(container)
     _demo_accounts(container)
     bind_demo_supplier(container.pipeline)
-    _print_hints(container, settings.data_dir, samples)
+    _print_hints(container, settings.data_dir, samples, database_url)
+
+
+def _safe(url: str) -> str:
+    from einvoice.storage.schema_state import safe_url
+
+    return safe_url(url)
+
+
+def _upgrade_empty(url: str, *, own: bool) -> None:
+    """Bring the database to the newest schema; one not the demo's own must hold nothing yet
+    (the demo never deletes in a database it did not create)."""
+    from sqlalchemy import func, select
+    from sqlalchemy.exc import SQLAlchemyError
+
+    from einvoice.cli.common import fail
+    from einvoice.reasons_de import reason_de
+    from einvoice.storage import db
+    from einvoice.storage.tables import Message
+
+    try:
+        db.upgrade(url)
+        engine = db.make_engine(url)
+        try:
+            with engine.connect() as connection:
+                messages = connection.scalar(select(func.count()).select_from(Message))
+        finally:
+            engine.dispose()
+    except SQLAlchemyError as exc:
+        fail(
+            f"Die Datenbank {_safe(url)} ist nicht erreichbar: {reason_de(exc)}. "
+            "EINVOICE_DATABASE_URL prüfen (oder leer lassen: SQLite im Demo-Ordner).",
+            3,
+        )
+    if messages and not own:
+        fail(
+            f"Die Datenbank {_safe(url)} enthält schon {messages} Eingänge. Die Demo braucht "
+            "eine leere Datenbank (z. B. createdb einvoice_demo) und löscht nie in einer "
+            "fremden; oder EINVOICE_DATABASE_URL leer lassen (SQLite im Demo-Ordner).",
+            2,
+        )
 
 
 #: Staff names are those of the routing configuration's people with the same id (the
@@ -224,8 +273,9 @@ def _short(path: Path) -> str:
         return str(path)
 
 
-def _command_prefix(data_dir: Path) -> str:
-    """``EINVOICE_DATA_DIR=... einvoice`` as the user can type it from here."""
+def _command_prefix(data_dir: Path, database_url: str = "") -> str:
+    """``EINVOICE_DATA_DIR=... einvoice`` as the user can type it from here (with the
+    database URL the demo used, its password masked)."""
     import os
     import shlex
     import shutil
@@ -243,10 +293,11 @@ def _command_prefix(data_dir: Path) -> str:
             exe = exe if os.sep in exe else f".{os.sep}{exe}"
     else:  # python -m einvoice
         exe = f"{shlex.quote(sys.executable)} -m einvoice.cli"
-    return f"EINVOICE_DATA_DIR={shlex.quote(short(data_dir))} {exe}"
+    database = f"EINVOICE_DATABASE_URL={shlex.quote(_safe(database_url))} " if database_url else ""
+    return f"{database}EINVOICE_DATA_DIR={shlex.quote(short(data_dir))} {exe}"
 
 
-def _print_hints(container: object, data_dir: Path, samples: Path) -> None:
+def _print_hints(container: object, data_dir: Path, samples: Path, database_url: str = "") -> None:
     """Next steps, each line working as printed (the demo's data folder is on every line)."""
     from sqlalchemy import select
 
@@ -259,7 +310,7 @@ def _print_hints(container: object, data_dir: Path, samples: Path) -> None:
             .where(Workflow.department == "amt-10")
             .order_by(Invoice.id)
         ).first()
-    run = _command_prefix(data_dir)
+    run = _command_prefix(data_dir, database_url)
     typer.echo("\nWeiter (jede Zeile so ausführbar; die Einstellung zeigt auf die Demo-Daten):")
     hints = [
         f"{run} status",
@@ -275,6 +326,8 @@ def _print_hints(container: object, data_dir: Path, samples: Path) -> None:
     ]
     for hint in hints:
         typer.echo(f"  {hint}")
+    if "***" in run:
+        typer.echo("  (*** durch das Passwort der Datenbank ersetzen)")
 
 
 def _demo_accounts(container: object) -> None:
