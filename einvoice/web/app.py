@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from fastapi import FastAPI, Request
+from fastapi import Depends, FastAPI, Request
 from fastapi.responses import JSONResponse, RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
 from starlette.middleware.sessions import SessionMiddleware
@@ -35,6 +35,7 @@ from einvoice.web.deps import LoginRequired, client_address, optional_user
 from einvoice.web.oidc import OidcSettings
 from einvoice.web.security import SecurityHeaders
 from einvoice.web.templating import templates
+from einvoice.web.text_input import refuse_control_characters
 
 HERE = Path(__file__).parent
 
@@ -65,6 +66,8 @@ def create_app(
         version="1",
         docs_url=None,  # the interactive docs load scripts from a CDN: not here
         redoc_url=None,
+        # a NUL or other control character in any text input: a German 400, never a 500
+        dependencies=[Depends(refuse_control_characters)],
     )
     app.state.container = container
     app.state.settings = settings
