@@ -1,4 +1,4 @@
-"""``einvoice accounts list|deactivate|activate|unlock|role|events``: administrators' tools."""
+"""``einvoice accounts list|deactivate|activate|unlock|role|events|sso-link``: admin tools."""
 
 from __future__ import annotations
 
@@ -136,3 +136,37 @@ def events(
             f"{e.at:%Y-%m-%d %H:%M:%S} {e.label_de:32} {e.username:28} {e.address:15} "
             f"{e.actor} {e.detail}"
         )
+
+
+@accounts_app.command("sso-link")
+def sso_link(
+    username: str,
+    subject: Annotated[
+        str,
+        typer.Argument(help="Die Kennung 'ISSUER SUB' (steht in der Ablehnung und im Protokoll)."),
+    ],
+    role: Annotated[str | None, typer.Option(help="Rolle, wenn der Zugang neu ist.")] = None,
+    department: Annotated[str | None, typer.Option(help="Amt, wenn der Zugang neu ist.")] = None,
+    name: Annotated[str, typer.Option(help="Anzeigename, wenn der Zugang neu ist.")] = "",
+) -> None:
+    """Eine Person der Freigaberegeln mit ihrer städtischen Anmeldung (Issuer + sub)
+    verknüpfen: ihr Name wird nie automatisch aus der Anmeldung übernommen."""
+    from einvoice.services import account_admin
+    from einvoice.services.accounts import Role
+
+    try:
+        chosen = Role(role) if role else None
+    except ValueError:
+        fail(f"Unbekannte Rolle {role!r}.")
+    _do(
+        lambda: account_admin.link_sso(
+            _sessions(),
+            username,
+            subject,
+            actor=ACTOR,
+            role=chosen,
+            department=department,
+            display_name=name,
+        )
+    )
+    typer.echo(f"{username} ist mit der Anmeldung {subject} verknüpft.")

@@ -6,6 +6,7 @@ written to the security log.
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
@@ -172,9 +173,17 @@ def sso_account(
     email: str | None,
     role: Role,
     department: str | None,
+    routing_people: Collection[str] = (),
 ) -> User:
     """The account of a staff member signing in through the city's OpenID provider:
-    made on first sign-in, role and Amt kept as the provider says (changes logged)."""
+    made on first sign-in, role and Amt kept as the provider says (changes logged).
+
+    The account is found by its identity at the provider (issuer + ``sub``), never by a
+    name: a first sign-in whose name is that of a person in the routing rules
+    (``routing_people``: approval limits, deputyships) is refused until an administrator
+    links that person to this identity (:func:`link_sso`), so nobody inherits a person's
+    limits by calling themselves like them at the provider.
+    """
     from einvoice.services.accounts import create_account
 
     with sessions() as session:
@@ -185,6 +194,13 @@ def sso_account(
                 raise AccountError(
                     f"Es gibt schon einen lokalen Zugang {username!r}; bitte die "
                     "Systemverwaltung fragen (Zugänge werden nicht automatisch verknüpft)."
+                )
+            if username in routing_people:
+                raise AccountError(
+                    f"Der Name {username!r} aus der städtischen Anmeldung gehört zu einer "
+                    "Person der Freigaberegeln und wird nicht automatisch übernommen. Bitte "
+                    "die Systemverwaltung, Ihre Anmeldung mit dieser Person zu verknüpfen "
+                    f"(Kennung: {subject[:200]})."
                 )
     if account is None:
         user = create_account(
@@ -213,3 +229,55 @@ def sso_account(
             sessions, account.username, role=role, department=department or "", actor="sso"
         )
     return _user(account)
+
+
+def link_sso(
+    sessions: sessionmaker[Session],
+    username: str,
+    subject: str,
+    *,
+    actor: str,
+    role: Role | None = None,
+    department: str | None = None,
+    display_name: str = "",
+) -> User:
+    """Link the identity ``subject`` ("ISSUER SUB", as the refusal names it) to the account
+    ``username`` - made for it (``role``, ``department`` needed) when there is none -, so
+    the person of the routing rules with that name signs in through the provider."""
+    from einvoice.services.accounts import create_account
+
+    subject = subject.strip()
+    if " " not in subject or "://" not in subject.partition(" ")[0]:
+        raise AccountError("Die Kennung lautet 'ISSUER SUB', z. B. 'https://login.stadt.de 4711'.")
+    with sessions() as session:
+        taken = session.scalars(select(Account).where(Account.oidc_subject == subject)).first()
+        if taken is not None and taken.username != username:
+            raise AccountError(f"Diese Kennung gehört schon zum Zugang {taken.username!r}.")
+        account = session.scalars(select(Account).where(Account.username == username)).first()
+        if account is not None:
+            if account.oidc_subject and account.oidc_subject != subject:
+                raise AccountError(f"Der Zugang {username!r} ist schon anders verknüpft.")
+            account.oidc_subject = subject
+            session.commit()
+            user = _user(account)
+    if account is None:
+        if role is None:
+            raise AccountError(f"Es gibt keinen Zugang {username!r}: bitte Rolle und Amt angeben.")
+        user = create_account(
+            sessions,
+            username,
+            "",
+            role,
+            display_name or username,
+            department=department,
+            oidc_subject=subject,
+        )
+    sec.record(
+        sessions,
+        sec.Kind.ACCOUNT_CHANGED,
+        username=username,
+        account_id=user.id,
+        actor=actor,
+        detail=f"sso linked: {subject[:300]}",
+    )
+    return user

@@ -133,6 +133,7 @@ def openid_provider(
     access_token_ttl: int = 600,
     claims: dict[str, list[str]] | None = None,
     require_pkce: bool = True,
+    id_token_algs: list[str] | None = None,
 ) -> Iterator[OpenIdProvider]:
     """Start the provider on 127.0.0.1 and yield it once discovery answers."""
     node = shutil.which("node")
@@ -152,6 +153,8 @@ def openid_provider(
     }
     if claims is not None:
         config["claims"] = claims
+    if id_token_algs is not None:
+        config["id_token_algs"] = id_token_algs
     (base / "config.json").write_text(json.dumps(config))
     log = base / "provider.log"
     with log.open("wb") as out:

@@ -21,6 +21,7 @@ from aiosmtpd.controller import Controller
 
 from einvoice.mailbox.smtp import SmtpMailer, parse_smtp_url
 from einvoice.services import account_admin
+from einvoice.services.accounts import Role
 from einvoice.web.oidc import OidcSettings
 from tests.helpers import ROOT
 from tests.integration.browser import chromium, live_server, shot
@@ -144,9 +145,22 @@ def test_staff_sign_in_through_the_city_provider(tmp_path: Path) -> None:
                     client_id="einvoice-web",
                     client_secret="geheim-1",
                     scope="openid email profile einvoice",
+                    allow_loopback_http=True,
                 ),
                 staff_password_login=False,
             )
+            # both are people of the routing rules: an administrator links each to their
+            # identity at the provider (issuer + sub) first - a name alone never binds
+            for login, role in (("becker", Role.CLERK), ("schmitt", Role.APPROVER)):
+                account_admin.link_sso(
+                    container.sessions,
+                    str(STAFF[login]["preferred_username"]),
+                    f"{provider.issuer} {login}",
+                    actor="admin",
+                    role=role,
+                    department="amt-10",
+                    display_name=str(STAFF[login]["name"]),
+                )
             for login, home, role in (("becker", "/eingang", "clerk"),
                                       ("schmitt", "/eingang", "approver")):  # fmt: skip
                 context = b.new_context(viewport={"width": 1280, "height": 900}, locale="de-DE")

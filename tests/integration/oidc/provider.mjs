@@ -12,6 +12,8 @@
 //   claims          scope -> claim names (default: openid, email, profile, einvoice)
 //   access_token_ttl  seconds an access token lives (client credentials and user tokens)
 //   require_pkce    authorization code flow needs PKCE (S256) for every client (default true)
+//   id_token_algs   ID token signing algorithms it offers (default RS256; e.g. ["RS256",
+//                   "HS256"] with a client whose id_token_signed_response_alg is HS256)
 // Writes one line "READY <issuer>" to stdout once it listens.
 import { generateKeyPairSync, randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
@@ -51,6 +53,7 @@ const provider = new Provider(issuer, {
     devInteractions: { enabled: true }, // built-in login page: any name signs in
   },
   pkce: { required: () => config.require_pkce ?? true },
+  enabledJWA: { idTokenSigningAlgValues: config.id_token_algs ?? ['RS256'] },
   ttl: {
     AccessToken: ttl,
     ClientCredentials: ttl,
