@@ -14,6 +14,7 @@ from sqlalchemy import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
 from einvoice import config
+from einvoice.domain.kontierung import BudgetPolicy
 from einvoice.domain.routing import RoutingConfig
 from einvoice.services.ports import Mailer, Pipeline, WorkflowPorts
 from einvoice.storage import db
@@ -79,6 +80,12 @@ def workflow_ports(settings: config.WorkflowSettings) -> WorkflowPorts:
         warning_days=settings.deadline_warning_days,
         zone=ZoneInfo(settings.timezone),
         land=settings.land,
+        budget=BudgetPolicy(
+            closing_month=settings.year_closing[0],
+            closing_day=settings.year_closing[1],
+            refuse_over_budget=settings.refuse_over_budget,
+        ),
+        kasse=settings.kasse,
     )
 
 

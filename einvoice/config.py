@@ -38,6 +38,11 @@ class WorkflowSettings:
     deadline_scan_interval: float = 3600.0  # EINVOICE_DEADLINE_SCAN_INTERVAL (seconds)
     timezone: str = "Europe/Berlin"  # EINVOICE_TIMEZONE: the city's local dates
     land: str = "TH"  # EINVOICE_LAND: Bundesland (ISO 3166-2:DE) whose holidays move deadlines
+    kasse: str = "Stadtkasse"  # EINVOICE_KASSE: the paying cash office on payment orders
+    # EINVOICE_HAUSHALT_ABSCHLUSS "MM-TT": the year Y is closed after this day of Y+1
+    year_closing: tuple[int, int] = (1, 31)
+    refuse_over_budget: bool = True  # EINVOICE_MITTEL_UEBERSCHRITTEN: ablehnen (default) / warnen
+    chart_columns: Path | None = None  # EINVOICE_KONTENPLAN_SPALTEN: TOML column mapping
 
 
 @dataclass(frozen=True, slots=True)
@@ -138,7 +143,36 @@ def _workflow(env: Mapping[str, str]) -> WorkflowSettings:
         deadline_scan_interval=_float(env, "EINVOICE_DEADLINE_SCAN_INTERVAL", 3600.0),
         timezone=zone,
         land=land,
+        kasse=(env.get("EINVOICE_KASSE") or "Stadtkasse").strip()[:255] or "Stadtkasse",
+        year_closing=_closing(env.get("EINVOICE_HAUSHALT_ABSCHLUSS") or "01-31"),
+        refuse_over_budget=_over_budget(env.get("EINVOICE_MITTEL_UEBERSCHRITTEN") or "ablehnen"),
+        chart_columns=Path(env["EINVOICE_KONTENPLAN_SPALTEN"]).resolve()
+        if env.get("EINVOICE_KONTENPLAN_SPALTEN")
+        else None,
     )
+
+
+def _closing(text: str) -> tuple[int, int]:
+    from datetime import date
+
+    try:
+        month, day = (int(p) for p in text.strip().split("-"))
+        date(2001, month, day)
+    except ValueError as exc:
+        raise ConfigurationError(
+            f"EINVOICE_HAUSHALT_ABSCHLUSS {text!r}: erwartet MM-TT, z. B. 01-31 (das Jahr Y ist "
+            "nach diesem Tag des Jahres Y+1 abgeschlossen)"
+        ) from exc
+    return month, day
+
+
+def _over_budget(text: str) -> bool:
+    value = text.strip().lower()
+    if value not in ("ablehnen", "warnen"):
+        raise ConfigurationError(
+            f"EINVOICE_MITTEL_UEBERSCHRITTEN {text!r}: möglich sind ablehnen oder warnen"
+        )
+    return value == "ablehnen"
 
 
 def load(env: Mapping[str, str] | None = None) -> Settings:

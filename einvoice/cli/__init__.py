@@ -8,6 +8,7 @@ from einvoice.cli import (  # noqa: F401  (each module registers its commands)
     demo,
     extract,
     fsck,
+    kontierung,
     ops,
     payments,
     pipeline,

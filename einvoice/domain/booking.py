@@ -1,5 +1,11 @@
 """Booking records for the city's budget and cash system (HKR): what an export hands over.
 
+With a Kontierung (issue 24) a record carries one :class:`BookingLine` per split
+(Buchungsstelle, Haushaltsjahr, gross or - BgA - net and VAT apart) and the
+payment order's number (Anordnungsnummer); :func:`rows` gives the export's rows:
+one per booking line, the invoice's columns repeated, the amount column
+(``betrag``) the line's amount so that the rows still add up to what is paid.
+
 One :class:`BookingRecord` per ordered invoice (Anordnung): who is paid
 (creditor, IBAN), how much and by when (amount due, due date, Skonto), where it
 is booked (cost centre, department, Leitweg-ID) and which archived original it
@@ -20,6 +26,26 @@ from einvoice.domain.invoice import Invoice
 
 #: Longest booking text (Buchungstext) the export writes.
 BOOKING_TEXT_LENGTH = 140
+
+
+@dataclass(frozen=True, slots=True)
+class BookingLine:
+    """One split of the Kontierung as booked."""
+
+    produkt: str
+    sachkonto: str
+    kostenstelle: str
+    auftrag: str
+    year: int  # Haushaltsjahr
+    amount: Decimal  # gross, signed
+    net: Decimal
+    vat: Decimal
+    apart: bool  # BgA with input-tax deduction: net and VAT booked apart
+
+    @property
+    def key(self) -> str:
+        parts = [self.produkt, self.sachkonto, self.kostenstelle]
+        return "/".join([*parts, self.auftrag] if self.auftrag else parts)
 
 
 @dataclass(frozen=True, slots=True)
@@ -47,6 +73,8 @@ class BookingRecord:
     original_sha256: str  # the archived original (blob store)
     ordered_by: str  # who ordered the payment (Anordnung)
     creditor_number: str | None = None  # Kreditorennummer of the finance system (master data)
+    order_number: str | None = None  # Anordnungsnummer AO-0000123 (payment_order_number)
+    lines: tuple[BookingLine, ...] = ()  # the Kontierung; empty: booked on cost_centre
 
 
 #: Column names of the export files (German, machine-readable) and their record fields.
@@ -73,6 +101,60 @@ FIELDS: tuple[tuple[str, str], ...] = (
     ("original_sha256", "original_sha256"),
     ("angeordnet_von", "ordered_by"),
 )
+
+#: Columns appended by issue 24 (after all earlier ones, so readers by position still work).
+LINE_FIELDS: tuple[str, ...] = (
+    "anordnungsnummer",
+    "buchung",  # 1/2: the booking line of the invoice and how many it has
+    "buchungsstelle",
+    "produkt",
+    "sachkonto",
+    "auftrag",
+    "haushaltsjahr",
+    "netto",
+    "umsatzsteuer",
+    "vorsteuerabzug",  # ja: BgA, net and VAT booked apart; nein: booked gross
+    "rechnungsbetrag",  # the invoice's whole amount due (betrag: this line's part)
+)
+#: Invoice-level amounts given on the first booking line only (the rows keep adding up).
+_FIRST_LINE_ONLY = ("skonto_betrag", "zahlbetrag_mit_skonto")
+
+
+def _money(value: Decimal) -> str:
+    return format(value.quantize(Decimal("0.01")), "f")
+
+
+def rows(record: BookingRecord) -> list[dict[str, str | int | None]]:
+    """The export's rows of one record: one per booking line (one row without Kontierung)."""
+    base = as_fields(record)
+    base["rechnungsbetrag"] = base["betrag"]
+    base["anordnungsnummer"] = record.order_number
+    if not record.lines:
+        return [base | {c: base.get(c) for c in LINE_FIELDS}]
+    out: list[dict[str, str | int | None]] = []
+    count = len(record.lines)
+    for index, line in enumerate(record.lines, start=1):
+        row = dict(base)
+        row.update(
+            {
+                "buchung": f"{index}/{count}",
+                "buchungsstelle": line.key,
+                "produkt": line.produkt,
+                "sachkonto": line.sachkonto,
+                "kostenstelle": line.kostenstelle,
+                "auftrag": line.auftrag or None,
+                "haushaltsjahr": line.year,
+                "betrag": _money(line.amount),
+                "netto": _money(line.net) if line.apart else None,
+                "umsatzsteuer": _money(line.vat) if line.apart else None,
+                "vorsteuerabzug": "ja" if line.apart else "nein",
+            }
+        )
+        if index > 1:
+            for column in _FIRST_LINE_ONLY:
+                row[column] = None
+        out.append(row)
+    return out
 
 
 def creditor_id(inv: Invoice) -> str:
@@ -107,6 +189,8 @@ def booking_record(
     original_sha256: str,
     ordered_by: str,
     creditor_number: str | None = None,
+    order_number: str | None = None,
+    lines: tuple[BookingLine, ...] = (),
 ) -> BookingRecord:
     """The booking record of an ordered invoice; ``skonto``: (deadline, discount, to pay)."""
     payment = inv.payment_instructions
@@ -135,6 +219,8 @@ def booking_record(
         original_sha256=original_sha256,
         ordered_by=ordered_by,
         creditor_number=creditor_number,
+        order_number=order_number,
+        lines=lines,
     )
 
 
@@ -155,9 +241,12 @@ def as_fields(record: BookingRecord) -> dict[str, str | int | None]:
 __all__ = [
     "BOOKING_TEXT_LENGTH",
     "FIELDS",
+    "LINE_FIELDS",
+    "BookingLine",
     "BookingRecord",
     "as_fields",
     "booking_record",
     "booking_text",
     "creditor_id",
+    "rows",
 ]

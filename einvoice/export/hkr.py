@@ -7,6 +7,12 @@ Two formats, the same columns (``einvoice.domain.booking.FIELDS``):
   (``1234.50``; negative for credit notes), empty cells for missing values.
 * **JSON**: ``{"batch": ..., "created_at": ..., "count": n, "records": [...]}``
   with the same keys and the amounts as strings (never binary floats).
+
+Issue 24 appends columns (``LINE_FIELDS``: Anordnungsnummer, Buchungsstelle,
+Haushaltsjahr, net / VAT) after the earlier ones and writes one CSV row per
+booking line (split) of the Kontierung; ``betrag`` is then the line's amount
+and ``rechnungsbetrag`` the invoice's. JSON keeps one record per invoice with
+``anordnungsnummer`` and a list ``buchungen`` (one object per booking line).
 """
 
 from __future__ import annotations
@@ -17,7 +23,7 @@ import json
 from collections.abc import Sequence
 from datetime import UTC, datetime
 
-from einvoice.domain.booking import FIELDS, BookingRecord, as_fields
+from einvoice.domain.booking import FIELDS, LINE_FIELDS, BookingRecord, as_fields, rows
 from einvoice.errors import PermanentError
 
 FORMATS = ("csv", "json")
@@ -41,10 +47,11 @@ def write_bookings(
 def _csv(records: Sequence[BookingRecord]) -> bytes:
     out = io.StringIO()
     writer = csv.writer(out, delimiter=";", lineterminator="\r\n")
-    writer.writerow([column for column, _ in FIELDS])
+    columns = [column for column, _ in FIELDS] + [c for c in LINE_FIELDS if c != "kostenstelle"]
+    writer.writerow(columns)
     for record in records:
-        values = as_fields(record)
-        writer.writerow(["" if values[c] is None else values[c] for c, _ in FIELDS])
+        for values in rows(record):
+            writer.writerow(["" if values.get(c) is None else values[c] for c in columns])
     return out.getvalue().encode("utf-8")
 
 
@@ -53,6 +60,31 @@ def _json(records: Sequence[BookingRecord], batch_id: str, created_at: datetime)
         "batch": batch_id,
         "created_at": created_at.astimezone(UTC).isoformat(timespec="seconds"),
         "count": len(records),
-        "records": [as_fields(r) for r in records],
+        "records": [_json_record(r) for r in records],
     }
     return (json.dumps(document, ensure_ascii=False, indent=2) + "\n").encode("utf-8")
+
+
+def _json_record(record: BookingRecord) -> dict[str, object]:
+    out: dict[str, object] = dict(as_fields(record))
+    out["anordnungsnummer"] = record.order_number
+    out["buchungen"] = [
+        {
+            key: line[key]
+            for key in (
+                "buchung",
+                "buchungsstelle",
+                "produkt",
+                "sachkonto",
+                "kostenstelle",
+                "auftrag",
+                "haushaltsjahr",
+                "betrag",
+                "netto",
+                "umsatzsteuer",
+                "vorsteuerabzug",
+            )
+        }
+        for line in (rows(record) if record.lines else [])
+    ]
+    return out

@@ -21,7 +21,7 @@ import logging
 import time
 import uuid
 from dataclasses import dataclass
-from datetime import UTC, date, datetime
+from datetime import UTC, datetime
 from decimal import Decimal
 
 from sqlalchemy import select, update
@@ -31,8 +31,10 @@ from sqlalchemy.orm.exc import StaleDataError
 
 from einvoice.domain import approval
 from einvoice.domain.approval import Action, ActionKind, Refusal, Status
-from einvoice.domain.booking import BookingRecord, booking_record
+from einvoice.domain.booking import BookingLine, BookingRecord, booking_record
+from einvoice.domain.kontierung import split_key
 from einvoice.domain.routing import RoutingConfig
+from einvoice.services.kontierung_store import open_skonto
 from einvoice.services.payment_runs import run_label_de
 from einvoice.services.ports import Pipeline, WorkflowPorts
 from einvoice.services.workflow_base import (
@@ -46,9 +48,9 @@ from einvoice.services.workflow_base import (
     store_transition,
 )
 from einvoice.storage.creditor_tables import CreditorRow, InvoiceSupplierRow
+from einvoice.storage.kontierung_tables import PaymentOrderLineRow, PaymentOrderRow
 from einvoice.storage.tables import (
     Blob,
-    DeadlineRow,
     Document,
     ExportBatch,
     ExportRecord,
@@ -169,16 +171,19 @@ def _export_one(
     assert document is not None
     model = ports.read_invoice(pipeline.blobs.get(document.sha256), document.filename)
     dept = config.department(row.department or "")
+    number, lines = _order(session, invoice_id)
     return booking_record(
         model,
         invoice_id=invoice_id,
         department=row.department or "",
         department_cost_centres=dept.cost_centres if dept else (),
         due_date=row.due_date,
-        skonto=_open_skonto(session, invoice_id, at.date()),
+        skonto=open_skonto(session, invoice_id, at.date()),
         original_sha256=document.sha256,
         ordered_by=row.ordered_by or "",
         creditor_number=_creditor_number(session, invoice_id),
+        order_number=number,
+        lines=lines,
     )
 
 
@@ -191,21 +196,33 @@ def _creditor_number(session: Session, invoice_id: int) -> str | None:
     )
 
 
-def _open_skonto(
-    session: Session, invoice_id: int, today: date
-) -> tuple[date, Decimal | None, Decimal | None] | None:
-    offer = session.scalars(
-        select(DeadlineRow)
-        .where(
-            DeadlineRow.invoice_id == invoice_id,
-            DeadlineRow.kind == "skonto",
-            DeadlineRow.due_on >= today,
+def _order(session: Session, invoice_id: int) -> tuple[str | None, tuple[BookingLine, ...]]:
+    """The payment order's number and its booking lines (issue 24), if one was written."""
+    order = session.get(PaymentOrderRow, invoice_id)
+    if order is None:
+        return None, ()
+    lines = session.scalars(
+        select(PaymentOrderLineRow)
+        .where(PaymentOrderLineRow.invoice_id == invoice_id)
+        .order_by(PaymentOrderLineRow.position)
+    )
+    out: list[BookingLine] = []
+    for line in lines:
+        produkt, sachkonto, kostenstelle, auftrag = split_key(line.key)
+        out.append(
+            BookingLine(
+                produkt=produkt,
+                sachkonto=sachkonto,
+                kostenstelle=kostenstelle,
+                auftrag=auftrag,
+                year=line.year,
+                amount=Decimal(line.amount),
+                net=Decimal(line.net),
+                vat=Decimal(line.vat),
+                apart=line.apart,
+            )
         )
-        .order_by(DeadlineRow.due_on)
-    ).first()
-    if offer is None:
-        return None
-    return offer.due_on, offer.discount, offer.amount_to_pay
+    return order.number, tuple(out)
 
 
 def batch_file(pipeline: Pipeline, batch_id: str) -> tuple[str, bytes, datetime]:

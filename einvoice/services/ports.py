@@ -14,6 +14,7 @@ from einvoice.domain.booking import BookingRecord
 from einvoice.domain.deadlines import DEFAULT_SOON_DAYS, LEGAL_PAYMENT_DAYS
 from einvoice.domain.findings import Report
 from einvoice.domain.invoice import Invoice
+from einvoice.domain.kontierung import BudgetPolicy
 from einvoice.domain.routing import RoutingConfig
 from einvoice.mailbox.mime import Limits
 
@@ -77,6 +78,8 @@ class WorkflowPorts:
     duplicate_window_days: int = 14  # same creditor and amount this close: possible duplicate
     zone: tzinfo = field(default_factory=lambda: ZoneInfo("Europe/Berlin"))  # local dates
     land: str = "TH"  # the city's Land: its public holidays move deadlines (§ 193 BGB)
+    budget: BudgetPolicy = field(default_factory=BudgetPolicy)  # year closing, verfügbare Mittel
+    kasse: str = "Stadtkasse"  # the paying cash office named on every payment order
 
 
 def utcnow() -> datetime:

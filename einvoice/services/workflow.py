@@ -47,7 +47,7 @@ from einvoice.domain.holidays_de import land_holidays
 from einvoice.domain.invoice import Invoice as InvoiceModel
 from einvoice.domain.routing import RoutingConfig, RoutingDecision, facts_from_invoice
 from einvoice.domain.routing import route as decide_route
-from einvoice.services import holds, notifications
+from einvoice.services import auszahlungsanordnung, holds, kontierung, notifications
 from einvoice.services.audit_trail import AuditProblem, AuditReport, HistoryEntry, history
 from einvoice.services.audit_trail import verify as verify_audit
 from einvoice.services.columns import fit_amount, fit_text
@@ -455,7 +455,17 @@ def act(
             )
             if isinstance(outcome, Refusal):
                 raise Refused(outcome.code.value, outcome.reason_de)
+            budget = None
+            if kind is ActionKind.ORDER:  # issue 24: Kontierung complete and valid
+                budget = kontierung.check_for_order(session, pipeline, row, at)
+                if budget is not None and not budget.ok:
+                    raise Refused(
+                        "kontierung",
+                        "Anordnung nicht möglich: " + " ".join(budget.problems),
+                    )
             event = store_transition(session, row, outcome).sequence
+            if kind is ActionKind.ORDER:
+                auszahlungsanordnung.record_order(session, pipeline, row, at, budget)
             if kind is ActionKind.REASSIGN:
                 _record_reassignment(session, row, state, config, actor_id, text, at)
             if kind in (ActionKind.REJECT, ActionKind.RETURN_TO_SUPPLIER):

@@ -81,6 +81,7 @@ _OTHER_ACTIONS_DE = {
     "clear_hold": "Zahlungssperre aufheben",
     "propose_creditor": "Kreditor vorschlagen",
     "assign_creditor": "Kreditor zuordnen",
+    "kontierung": "kontieren",
 }
 
 
