@@ -171,7 +171,7 @@ def queue_page(
     held: str = "",
     seite: Annotated[int, Query(ge=1, le=100_000)] = 1,
 ) -> Response:
-    from einvoice.services import queues
+    from einvoice.services import queue_steps, queues
 
     user = page_user(request)
     require_role(user, STAFF)
@@ -202,7 +202,7 @@ def queue_page(
         "queue.html",
         view=view,
         closed_matches=_closed_matches(request, user.department, filters, view, listing),
-        steps=queues.step_counts(
+        steps=queue_steps.step_counts(
             request.app.state.container.pipeline, user.department, user.username
         ),
         views=MINE_FILTERS_DE,
