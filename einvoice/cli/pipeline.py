@@ -188,6 +188,12 @@ def worker(
     command = worker_command(threads)
     env = os.environ.copy()
     metrics_dir = _serve_metrics(c, env) if c.settings.metrics_port else None
+    from einvoice.workers.actors import redrive
+    from einvoice.workers.recovery import Recovery
+    from einvoice.workers.scheduler import Scheduler
+
+    schedule: list[Scheduler] = []
+    recovery = Recovery(c, redrive, lambda: schedule[0].run_soon("poll ") if schedule else None)
     supervisor = Supervisor(
         command,
         processes,
@@ -197,11 +203,15 @@ def worker(
         metrics_dir=metrics_dir,
         # with JSON logs the supervisor's own messages are log records too
         echo=logging.getLogger("einvoice.worker").warning if json_wanted() else None,
+        on_restart=recovery.worker_restarted,
     )
     supervisor.install_signal_handlers()
     stop = threading.Event()
     scheduler = threading.Thread(
-        target=_schedule, args=(c, source or [], stop), daemon=True, name="scheduler"
+        target=_schedule,
+        args=(c, source or [], stop, recovery, schedule),
+        daemon=True,
+        name="scheduler",
     )
     scheduler.start()
     try:
@@ -244,9 +254,12 @@ def _serve_metrics(c: Any, env: dict[str, str]) -> Path:
     return folder
 
 
-def _schedule(c: Any, sources: list[str], stop: threading.Event) -> None:
+def _schedule(
+    c: Any, sources: list[str], stop: threading.Event, recovery: Any, built: list[Any]
+) -> None:
     from einvoice import bootstrap
     from einvoice.workers.actors import actors, register, sweep
+    from einvoice.workers.recovery import CHECK_EVERY
     from einvoice.workers.scheduler import Scheduler, Task
 
     register(bootstrap.make_broker(c.settings.broker_url))
@@ -258,6 +271,8 @@ def _schedule(c: Any, sources: list[str], stop: threading.Event) -> None:
 
     tasks = [Task(f"poll {spec}", c.settings.poll_interval, poll(spec)) for spec in sources]
     tasks += [
+        # first: resume what a fault left behind as soon as it is over (and at start)
+        Task("recovery", CHECK_EVERY, recovery.check),
         # the sweep runs here, not as a message: it must work when the broker lost everything
         Task("sweep", min(60.0, c.settings.sweep_after), sweep),
         Task(
@@ -266,7 +281,9 @@ def _schedule(c: Any, sources: list[str], stop: threading.Event) -> None:
             lambda: actors().deadlines.send(),
         ),
     ]
-    Scheduler(tasks, max_backoff=min(60.0, c.settings.poll_interval)).run(stop)
+    scheduler = Scheduler(tasks, max_backoff=min(60.0, c.settings.poll_interval))
+    built.append(scheduler)
+    scheduler.run(stop)
 
 
 @app.command()
