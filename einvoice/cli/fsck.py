@@ -11,10 +11,8 @@ from typing import Annotated
 import typer
 
 from einvoice.cli.app import app
-from einvoice.cli.common import container, fail, interactive, print_json
-
-EXIT_PROBLEMS = 1
-EXIT_DATABASE = 3
+from einvoice.cli.common import EXIT_DATABASE, container, fail, interactive, print_json
+from einvoice.cli.common import EXIT_FINDINGS as EXIT_PROBLEMS
 
 KIND_LABELS = {
     "missing": "fehlende Originale",

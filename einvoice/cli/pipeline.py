@@ -14,7 +14,15 @@ from typing import Annotated, Any
 import typer
 
 from einvoice.cli.app import app
-from einvoice.cli.common import city_time, container, fail, print_json
+from einvoice.cli.common import (
+    EXIT_DATABASE,
+    EXIT_MAILBOX,
+    EXIT_STORAGE,
+    city_time,
+    container,
+    fail,
+    print_json,
+)
 from einvoice.errors import ConfigurationError
 
 db_app = typer.Typer(help="Datenbank verwalten.", no_args_is_help=True)
@@ -57,11 +65,6 @@ def run_inline(broker: Any, worker_threads: int = 2) -> None:
         worker.join()
     finally:
         worker.stop()
-
-
-EXIT_DATABASE = 3  # the database is unreachable
-EXIT_STORAGE = 4  # the blob store is full or not writable
-EXIT_MAILBOX = 5  # the mailbox / folder is unreachable
 
 
 @app.command()
