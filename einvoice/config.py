@@ -65,6 +65,9 @@ class Settings:
     # EINVOICE_PAYMENTS_CONFIG: the city's accounts and the cash system's CSV layout (TOML);
     # None: the package's demo settings (einvoice/data/payments.toml)
     payments_config: Path | None = None
+    # EINVOICE_BACKUP_DIR: where `einvoice backup` puts a new dated folder; its newest
+    # manifest gives the metric of the last backup (alert on backup age)
+    backup_dir: Path | None = None
 
     @property
     def blob_dir(self) -> Path:
@@ -216,6 +219,9 @@ def load(env: Mapping[str, str] | None = None) -> Settings:
         imap_secrets=_imap_secrets(env),
         payments_config=Path(env["EINVOICE_PAYMENTS_CONFIG"]).resolve()
         if (env.get("EINVOICE_PAYMENTS_CONFIG") or "").strip()
+        else None,
+        backup_dir=Path(env["EINVOICE_BACKUP_DIR"].strip()).resolve()
+        if (env.get("EINVOICE_BACKUP_DIR") or "").strip()
         else None,
     )
 

@@ -22,17 +22,29 @@ def _progress(quiet: bool) -> Callable[[str], None]:
 
 @app.command()
 def backup(
-    out: Annotated[Path, typer.Option("--out", help="Neuer, leerer Ordner für die Sicherung.")],
+    out: Annotated[
+        Path | None,
+        typer.Option(
+            "--out",
+            help="Neuer, leerer Ordner für die Sicherung (Standard: ein neuer Ordner mit "
+            "Datum und Uhrzeit in EINVOICE_BACKUP_DIR).",
+        ),
+    ] = None,
 ) -> None:
     """Datenbank und alle Originale konsistent sichern, auch während Worker laufen.
 
     Schreibt einen Datenbank-Abzug (pg_dump bzw. SQLite-Backup-API), die Originale und
-    zuletzt manifest.json mit Hashes und Zeilenzahlen.
+    zuletzt manifest.json mit Hashes und Zeilenzahlen. Die jüngste Sicherung in
+    EINVOICE_BACKUP_DIR zeigt die Metrik einvoice_backup_last_success_timestamp_seconds.
     """
-    from einvoice.ops.backup import BackupError
+    from einvoice.ops.backup import BackupError, dated_folder
     from einvoice.ops.backup import backup as run
 
     c = container(ready=False)
+    if out is None:
+        if c.settings.backup_dir is None:
+            fail("Wohin? --out ORDNER angeben oder EINVOICE_BACKUP_DIR setzen.", 2)
+        out = dated_folder(c.settings.backup_dir)
     try:
         manifest = run(
             c.settings.database_url,
@@ -43,7 +55,9 @@ def backup(
     except BackupError as exc:
         fail(f"Sicherung fehlgeschlagen: {exc}", 1)
     counts = manifest.counts
-    typer.echo(
+    from einvoice.logs import announce
+
+    announce(
         f"Sicherung in {out}: {counts.get('invoices', 0)} Rechnungen, "
         f"{counts.get('audit_events', 0)} Prüfspur-Ereignisse, {len(manifest.blobs)} Originale, "
         f"Schema {manifest.data['database']['revision']}."

@@ -11,8 +11,10 @@ from typing import Annotated
 import typer
 
 from einvoice.cli.app import app
-from einvoice.cli.common import EXIT_DATABASE, container, fail, interactive, print_json
-from einvoice.cli.common import EXIT_FINDINGS as EXIT_PROBLEMS
+from einvoice.cli.common import container, fail, interactive, print_json
+
+EXIT_PROBLEMS = 1
+EXIT_DATABASE = 3
 
 KIND_LABELS = {
     "missing": "fehlende Originale",
@@ -22,7 +24,6 @@ KIND_LABELS = {
     "leftover": "temporäre Dateien",
     "audit": "Protokoll-Auffälligkeiten",
     "stuck": "liegengebliebene Arbeit",
-    "dead_letter": "Dead Letters beim Broker",
 }
 
 
@@ -48,8 +49,7 @@ def fsck(
     stuck_after: Annotated[
         float | None,
         typer.Option(
-            help="Sekunden ohne Verarbeitungsversuch, ab denen Arbeit als liegengeblieben "
-            "gilt (Standard 60)."
+            help="Sekunden, ab denen Arbeit als liegengeblieben gilt (EINVOICE_SWEEP_AFTER)."
         ),
     ] = None,
     output: Annotated[str, typer.Option("--format", "-f", help="text oder json")] = "text",
@@ -58,8 +58,7 @@ def fsck(
 
     Prüft: jedes Original vorhanden und mit richtigem SHA-256, keine Datei ohne
     Datenbankeintrag, kein Blob ohne Verweis, die Hash-Kette des Protokolls, keine
-    Nachricht, kein Dokument, keine Rechnung und keine E-Mail, die hängen geblieben ist
-    (seit 60 s kein Verarbeitungsversuch), keine Dead Letters beim Broker.
+    Nachricht, kein Dokument, keine Rechnung und keine E-Mail, die hängen geblieben ist.
     Exit-Code 0: alles in Ordnung; 1: Auffälligkeiten (nach --repair: verbliebene);
     3: Datenbank nicht erreichbar.
     """
@@ -78,9 +77,7 @@ def fsck(
                 sys.stderr.write("\n")
             sys.stderr.flush()
 
-    from einvoice.services.status import STUCK_AFTER
-
-    after = stuck_after if stuck_after is not None else STUCK_AFTER.total_seconds()
+    after = stuck_after if stuck_after is not None else c.settings.sweep_after
     try:
         report = run_fsck(
             c.pipeline,
@@ -153,15 +150,11 @@ def _requeue(c: object, report: object) -> int:
     count = (
         len(report.requeue_messages) + len(report.requeue_documents) + len(report.requeue_invoices)
     )
-    if not count and not report.dead_letters:
+    if not count:
         return 0
     settings = c.settings  # type: ignore[attr-defined]
     broker = bootstrap.make_broker(settings.broker_url)
     register(broker)
-    if report.dead_letters:  # everything unfinished, from the database; dead letters removed
-        from einvoice.workers.actors import redrive
-
-        return redrive("fsck --repair").total
     for message_id in report.requeue_messages:
         actors().split.send(message_id)
     for document_id in report.requeue_documents:

@@ -14,15 +14,7 @@ from typing import Annotated, Any
 import typer
 
 from einvoice.cli.app import app
-from einvoice.cli.common import (
-    EXIT_DATABASE,
-    EXIT_MAILBOX,
-    EXIT_STORAGE,
-    city_time,
-    container,
-    fail,
-    print_json,
-)
+from einvoice.cli.common import city_time, container, fail, print_json
 from einvoice.errors import ConfigurationError
 
 db_app = typer.Typer(help="Datenbank verwalten.", no_args_is_help=True)
@@ -43,7 +35,9 @@ def db_upgrade() -> None:
         db.upgrade(c.settings.database_url)
     except Exception as exc:
         fail(f"Datenbank-Migration fehlgeschlagen ({c.settings.database_url}): {exc}", 1)
-    typer.echo(f"Datenbank ist aktuell: {_safe_url(c.settings.database_url)}")
+    from einvoice.logs import announce
+
+    announce(f"Datenbank ist aktuell: {_safe_url(c.settings.database_url)}")
 
 
 def _safe_url(url: str) -> str:
@@ -65,6 +59,11 @@ def run_inline(broker: Any, worker_threads: int = 2) -> None:
         worker.join()
     finally:
         worker.stop()
+
+
+EXIT_DATABASE = 3  # the database is unreachable
+EXIT_STORAGE = 4  # the blob store is full or not writable
+EXIT_MAILBOX = 5  # the mailbox / folder is unreachable
 
 
 @app.command()
@@ -190,13 +189,8 @@ def worker(
 
     command = worker_command(threads)
     env = os.environ.copy()
-    metrics_dir = _serve_metrics(c, env) if c.settings.metrics_port else None
-    from einvoice.workers.actors import redrive
-    from einvoice.workers.recovery import Recovery
-    from einvoice.workers.scheduler import Scheduler
-
-    schedule: list[Scheduler] = []
-    recovery = Recovery(c, redrive, lambda: schedule[0].run_soon("poll ") if schedule else None)
+    sources = _worker_sources(c, source or [])
+    metrics_dir = _serve_metrics(c, env, len(sources)) if c.settings.metrics_port else None
     supervisor = Supervisor(
         command,
         processes,
@@ -206,15 +200,11 @@ def worker(
         metrics_dir=metrics_dir,
         # with JSON logs the supervisor's own messages are log records too
         echo=logging.getLogger("einvoice.worker").warning if json_wanted() else None,
-        on_restart=recovery.worker_restarted,
     )
     supervisor.install_signal_handlers()
     stop = threading.Event()
     scheduler = threading.Thread(
-        target=_schedule,
-        args=(c, source or [], stop, recovery, schedule),
-        daemon=True,
-        name="scheduler",
+        target=_schedule, args=(c, sources, stop), daemon=True, name="scheduler"
     )
     scheduler.start()
     try:
@@ -227,7 +217,30 @@ def worker(
     raise typer.Exit(code)
 
 
-def _serve_metrics(c: Any, env: dict[str, str]) -> Path:
+def _worker_sources(c: Any, given: list[str]) -> list[str]:
+    """What this worker polls: --source, else every mailbox of EINVOICE_MAILBOXES, else
+    EINVOICE_MAILBOX. An empty --source (an unset variable in a unit file) is dropped with
+    a warning; a worker polling nothing says so at start and in its metrics
+    (``einvoice_worker_mailboxes`` 0, the alert EinvoiceNoMailboxPolled)."""
+    log = logging.getLogger("einvoice.worker")
+    sources = [s.strip() for s in given if s.strip()]
+    if len(sources) < len(given):
+        log.warning("leere --source-Angabe ignoriert (nicht gesetzte Variable?)")
+    if not sources:
+        sources = [m.name for m in c.settings.mailboxes]
+    if not sources and os.environ.get("EINVOICE_MAILBOX", "").strip():
+        sources = [os.environ["EINVOICE_MAILBOX"].strip()]
+    if sources:
+        log.info("Postfächer: %s", ", ".join(sources))
+    else:
+        log.warning(
+            "Dieser Worker ruft kein Postfach ab (weder --source noch EINVOICE_MAILBOXES oder "
+            "EINVOICE_MAILBOX): er verarbeitet nur, was andere Worker oder Uploads einreihen."
+        )
+    return sources
+
+
+def _serve_metrics(c: Any, env: dict[str, str], mailboxes: int) -> Path:
     """Serve this machine's worker metrics on PORT and the database state on PORT+1.
 
     A fresh folder for prometheus_client's multiprocess mode goes to the dramatiq processes
@@ -241,7 +254,7 @@ def _serve_metrics(c: Any, env: dict[str, str]) -> Path:
     folder = Path(tempfile.mkdtemp(prefix="einvoice-metrics-"))
     env[MULTIPROC_ENV] = str(folder)
     try:
-        serve(worker_registry(folder), port, host)
+        serve(worker_registry(folder, mailboxes=mailboxes), port, host)
         serve(state_registry(c.pipeline, c.settings), port + 1, host)
     except OSError as exc:
         shutil.rmtree(folder, ignore_errors=True)
@@ -257,25 +270,18 @@ def _serve_metrics(c: Any, env: dict[str, str]) -> Path:
     return folder
 
 
-def _schedule(
-    c: Any, sources: list[str], stop: threading.Event, recovery: Any, built: list[Any]
-) -> None:
+def _schedule(c: Any, sources: list[str], stop: threading.Event) -> None:
     from einvoice import bootstrap
     from einvoice.workers.actors import actors, register, sweep
-    from einvoice.workers.recovery import CHECK_EVERY
     from einvoice.workers.scheduler import Scheduler, Task
 
     register(bootstrap.make_broker(c.settings.broker_url))
-    # several mailboxes in one worker: the named ones of EINVOICE_MAILBOXES by default
-    sources = sources or [m.name for m in c.settings.mailboxes]
 
     def poll(spec: str) -> Any:
         return lambda: actors().poll.send(spec, None, True)  # backs off after log-in failures
 
     tasks = [Task(f"poll {spec}", c.settings.poll_interval, poll(spec)) for spec in sources]
     tasks += [
-        # first: resume what a fault left behind as soon as it is over (and at start)
-        Task("recovery", CHECK_EVERY, recovery.check),
         # the sweep runs here, not as a message: it must work when the broker lost everything
         Task("sweep", min(60.0, c.settings.sweep_after), sweep),
         Task(
@@ -284,9 +290,7 @@ def _schedule(
             lambda: actors().deadlines.send(),
         ),
     ]
-    scheduler = Scheduler(tasks, max_backoff=min(60.0, c.settings.poll_interval))
-    built.append(scheduler)
-    scheduler.run(stop)
+    Scheduler(tasks, max_backoff=min(60.0, c.settings.poll_interval)).run(stop)
 
 
 @app.command()

@@ -355,3 +355,27 @@ def _sqlite_restore(database: Path, url: str) -> None:
     finally:
         target.close()
         source.close()
+
+
+def latest(root: Path) -> tuple[datetime, Path] | None:
+    """The newest complete backup below ``root`` (a folder with its manifest, which is
+    written last): when it finished and where; None if there is none."""
+    newest: tuple[datetime, Path] | None = None
+    try:
+        folders = [entry for entry in root.iterdir() if entry.is_dir()]
+    except OSError:
+        return None
+    for folder in folders:
+        try:
+            data = json.loads((folder / MANIFEST).read_text(encoding="utf-8"))
+            finished = datetime.fromisoformat(str(data["finished_at"]))
+        except (OSError, ValueError, KeyError, TypeError):
+            continue
+        if newest is None or finished > newest[0]:
+            newest = (finished, folder)
+    return newest
+
+
+def dated_folder(root: Path, now: datetime | None = None) -> Path:
+    """A new folder below ``root`` named by the time (UTC), e.g. 2026-12-01T023000Z."""
+    return root / (now or datetime.now(UTC)).strftime("%Y-%m-%dT%H%M%SZ")

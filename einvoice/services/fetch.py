@@ -137,6 +137,15 @@ def _poll(
     return PollResult(fetched, new, error, kind, cause, failures)
 
 
+def record_unusable_source(pipeline: Pipeline, name: str, error: str) -> PollResult:
+    """A source that cannot even be opened (unknown name, bad URL): recorded as a failed
+    poll with the cause ``konfiguration``, so status, operations page and the alert on
+    failing polls show it (instead of a traceback in the worker's log every interval)."""
+    text = f"Konfigurationsfehler: {error}"
+    failures = _record_poll(pipeline, name, 0, text, CONFIGURATION)
+    return PollResult(0, [], text, MAILBOX, CONFIGURATION, failures)
+
+
 def _db_reason(exc: DBAPIError) -> str:
     text = str(exc.orig).strip().splitlines()
     return f"{type(exc.orig).__name__}: {text[0] if text else ''}"[:500]

@@ -134,8 +134,7 @@ def _redelivered(
         pipeline.blobs.put(raw)
         _ensure_blob(session, sha, len(raw), pipeline)
     existing.deliveries = Message.deliveries + 1
-    # not updated_at: that is the sweeper's clock (the last processing attempt); a mail
-    # re-delivered more often than EINVOICE_SWEEP_AFTER must not keep its work from it
+    existing.updated_at = now
     session.add(
         DuplicateRecord(
             kind="message",

@@ -76,15 +76,35 @@ def state_registry(pipeline: Any, settings: Any = None) -> CollectorRegistry:
     registry = CollectorRegistry()
     registry.register(DatabaseCollector(pipeline))
     registry.register(OperationsCollector(pipeline))
+    if settings is not None:
+        from einvoice.workers.storage_metrics import StorageCollector
+
+        registry.register(StorageCollector(settings))
     return registry
 
 
-def worker_registry(folder: Path) -> CollectorRegistry:
-    """The registry of the worker endpoint (PORT): the sum over this supervisor's processes."""
+class ReplicaCollector(Collector):
+    """What this ``einvoice worker`` (one replica) was started with."""
+
+    def __init__(self, mailboxes: int) -> None:
+        self.mailboxes = mailboxes
+
+    def collect(self) -> Iterator[GaugeMetricFamily]:
+        polled = GaugeMetricFamily(
+            "einvoice_worker_mailboxes", "Mailboxes this worker polls (0: it polls none)"
+        )
+        polled.add_metric([], float(self.mailboxes))
+        yield polled
+
+
+def worker_registry(folder: Path, mailboxes: int = 0) -> CollectorRegistry:
+    """The registry of the worker endpoint (PORT): the sum over this supervisor's processes
+    and the number of mailboxes it polls."""
     from prometheus_client.multiprocess import MultiProcessCollector
 
     registry = CollectorRegistry()
     MultiProcessCollector(registry, path=str(folder))  # type: ignore[no-untyped-call]
+    registry.register(ReplicaCollector(mailboxes))
     return registry
 
 

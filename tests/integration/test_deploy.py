@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 import yaml
-from prometheus_client import CollectorRegistry, generate_latest
+from prometheus_client import generate_latest
 
 from einvoice.bootstrap import Container
 from tests.helpers import ROOT
@@ -70,12 +70,21 @@ def test_compose_services_for_production() -> None:
     )
     text = COMPOSE.read_text()
     # every secret comes from the environment, with no default
-    for secret in ("POSTGRES_PASSWORD", "EINVOICE_SECRET_KEY", "EINVOICE_IMAP_PASSWORD"):
+    for secret in ("POSTGRES_PASSWORD", "EINVOICE_SECRET_KEY"):
         assert re.search(r"\$\{" + secret + r":\?", text), secret
         assert not re.search(r"\$\{" + secret + r":-", text), secret
+    # the mailbox secrets are the operator's (.env, passed as env_file): nothing requires a
+    # password (meaningless for OAuth2), and no service gets one --source for all
+    assert "EINVOICE_IMAP_PASSWORD" not in yaml.dump(services)
+    assert "--source" not in services["worker"]["command"]
     env = services["worker"]["environment"]
     assert env["EINVOICE_BLOB_STORE"] == "database"  # workers share no folder
     assert "ports" not in services["web"] and "ports" not in services["postgres"]
+    for name in ("migrate", "worker", "web", "backup"):
+        assert services[name]["env_file"] == ".env", name
+        assert any(v.endswith(":/etc/einvoice:ro") for v in services[name]["volumes"]), name
+    assert services["worker"]["deploy"]["replicas"] >= 2
+    assert "backups:/var/backups/einvoice" in services["backup"]["volumes"]
 
 
 def test_systemd_units_are_complete() -> None:
@@ -86,25 +95,35 @@ def test_systemd_units_are_complete() -> None:
         "einvoice-migrate.service",
         "einvoice-backup.service",
     }
+    readme = (DEPLOY / "README.md").read_text(encoding="utf-8")
     for unit in units:
         text = unit.read_text()
         assert "[Service]" in text and "/opt/einvoice/venv/bin/einvoice " in text
         assert "EnvironmentFile=/etc/einvoice/einvoice.env" in text
         assert "User=einvoice" in text and "NoNewPrivileges=yes" in text
+        # issue 22: without it ./data became /data; StateDirectory makes the folder
+        assert "WorkingDirectory=/var/lib/einvoice" in text and "StateDirectory=einvoice" in text
         if "Type=simple" in text:
             assert "Restart=always" in text, unit.name
+        # every folder a unit may write must exist before it starts: README makes it
+        for folder in re.findall(r"^ReadWritePaths=(.+)$", text, re.MULTILINE):
+            for path in folder.split():
+                assert re.search(r"install -d [^\n]*" + re.escape(path), readme), path
+    assert re.search(r"install -d [^\n]*/etc/einvoice", readme)
+    assert "deploy/einvoice.env.example" in readme
 
 
-def _exported(container: Container) -> set[str]:
-    from einvoice.workers.metrics import DatabaseCollector
-    from einvoice.workers.ops_metrics import OperationsCollector
+def _exported(container: Container, tmp_path: Path) -> set[str]:
+    from dataclasses import replace
 
-    registry = CollectorRegistry()
-    registry.register(DatabaseCollector(container.pipeline))
-    registry.register(OperationsCollector(container.pipeline))
-    families = list(registry.collect())
     from einvoice.workers import metrics
 
+    backups = tmp_path / "backups"
+    backups.mkdir()
+    settings = replace(container.settings, backup_dir=backups)
+    registry = metrics.state_registry(container.pipeline, settings)  # the state endpoint
+    families = list(registry.collect())
+    families += list(metrics.ReplicaCollector(1).collect())  # the worker endpoint
     families += list(metrics.OUTCOMES.collect()) + list(metrics.PROCESSING_SECONDS.collect())
     names = {f.name for f in families} | {s.name for f in families for s in f.samples}
     names |= {f.name + "_total" for f in families if f.type == "counter"}
@@ -116,8 +135,10 @@ def _metric_names(text: str) -> set[str]:
     return set(re.findall(r"\b(einvoice_[a-z_]+?)(?:_bucket)?\b", text))
 
 
-def test_alert_rules_and_dashboard_use_exported_metrics(container: Container) -> None:
-    exported = _exported(container)
+def test_alert_rules_and_dashboard_use_exported_metrics(
+    container: Container, tmp_path: Path
+) -> None:
+    exported = _exported(container, tmp_path)
     rules = yaml.safe_load((DEPLOY / "prometheus" / "alerts.yml").read_text())
     exprs = [r["expr"] for group in rules["groups"] for r in group["rules"]]
     alerts = {r["alert"] for group in rules["groups"] for r in group["rules"]}
@@ -127,6 +148,11 @@ def test_alert_rules_and_dashboard_use_exported_metrics(container: Container) ->
         "EinvoiceMailboxNotPolled",
         "EinvoiceEmailsStuck",
         "EinvoiceAuditChainBroken",
+        # issue 22: no poll for N minutes, failed polls, dead documents, backup, disk
+        "EinvoiceMailboxPollFailing",
+        "EinvoiceNoMailboxPolled",
+        "EinvoiceBackupTooOld",
+        "EinvoiceDiskFilling",
     } <= alerts
     dashboard = json.loads((DEPLOY / "grafana" / "einvoice-dashboard.json").read_text())
     panel_exprs = [t["expr"] for p in dashboard["panels"] for t in p["targets"]]
@@ -189,3 +215,74 @@ def test_the_image_installs_the_wheel_with_its_rule_packages() -> None:
         assert f"--no-deps {package}" in commands, package
     assert not re.search(r"^COPY (samples|schemas)/", dockerfile, re.MULTILINE)
     assert "EINVOICE_ROUTING_CONFIG=" not in dockerfile  # set where the city's file is mounted
+
+
+def _promtool() -> str:
+    found = shutil.which("promtool")
+    if found is None:
+        from tests.integration.services import missing
+
+        missing("promtool", "Debian package prometheus not installed (.ci/run installs it)")
+    assert found
+    return found
+
+
+def test_alert_rules_and_scrape_config_pass_promtool() -> None:
+    """promtool checks the rules and the configuration and runs alerts.test.yml: each alert
+    of issue 22 fires once (not once per worker replica) and stays quiet when all is well."""
+    promtool = _promtool()
+    prometheus = DEPLOY / "prometheus"
+    for args in (
+        ["check", "rules", str(prometheus / "alerts.yml")],
+        ["check", "config", str(prometheus / "prometheus.yml")],
+        ["test", "rules", str(prometheus / "alerts.test.yml")],
+    ):
+        done = subprocess.run([promtool, *args], capture_output=True, text=True, timeout=300)
+        assert done.returncode == 0, done.stdout + done.stderr
+    tested = yaml.safe_load((prometheus / "alerts.test.yml").read_text(encoding="utf-8"))
+    fired = {
+        case["alertname"]
+        for test in tested["tests"]
+        for case in test["alert_rule_test"]
+        if case["exp_alerts"]
+    }
+    assert {
+        "EinvoiceMailboxNotPolled",
+        "EinvoiceMailboxPollFailing",
+        "EinvoiceNoMailboxPolled",
+        "EinvoiceDeadLetters",
+        "EinvoiceBackupTooOld",
+        "EinvoiceDiskFilling",
+    } <= fired
+
+
+def test_prometheus_scrapes_every_worker_replica() -> None:
+    """Not one host:port for two replicas: DNS service discovery of the compose service."""
+    config = yaml.safe_load((DEPLOY / "prometheus" / "prometheus.yml").read_text())
+    jobs = {job["job_name"]: job for job in config["scrape_configs"]}
+    replicas = yaml.safe_load(COMPOSE.read_text())["services"]["worker"]["deploy"]["replicas"]
+    assert replicas >= 2
+    for name, port in (("einvoice-workers", 9191), ("einvoice-state", 9192)):
+        job = jobs[name]
+        assert "static_configs" not in job, name
+        (sd,) = job["dns_sd_configs"]
+        assert sd["names"] == ["worker"] and sd["type"] == "A" and sd["port"] == port
+
+
+def test_the_image_leaves_local_files_out() -> None:
+    """.dockerignore: COPY . /src took .venv, data/ (the demo's secret key), a stale build/."""
+    ignored = {
+        line.strip()
+        for line in (ROOT / ".dockerignore").read_text(encoding="utf-8").splitlines()
+        if line.strip() and not line.startswith("#")
+    }
+    assert {".venv", "data", "build", "dist", "node_modules", ".git", ".env"} <= ignored
+    assert "einvoice" not in ignored and "einvoice/data" not in ignored
+
+
+def test_the_image_pg_dump_fits_the_compose_database() -> None:
+    """`einvoice backup` runs pg_dump from the image: it refuses a newer server."""
+    dockerfile = (ROOT / "Dockerfile").read_text(encoding="utf-8")
+    assert "FROM python:3.11-slim" in dockerfile  # Debian 12: postgresql-client is 15
+    image = yaml.safe_load(COMPOSE.read_text())["services"]["postgres"]["image"]
+    assert image == "postgres:15", image

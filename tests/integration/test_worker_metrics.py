@@ -97,3 +97,36 @@ def test_two_replicas_with_two_processes_each_serve_their_metrics(tmp_path: Path
             assert processed == INVOICES
         for replica, _port in replicas:
             assert "Traceback" not in replica.output(), replica.tail()
+
+
+def test_worker_without_a_mailbox_says_so_and_a_bad_one_is_recorded(tmp_path: Path) -> None:
+    """Issue 22, finding 3: an empty --source (an unset variable in the unit) made a
+    traceback every interval and no poll was recorded, so no alert could fire."""
+    port = _port_pair()
+    env = workerfarm.env_for(
+        f"sqlite:///{tmp_path / 'einvoice.db'}",
+        redis_url(),
+        tmp_path / "data",
+        EINVOICE_METRICS_PORT=str(port),
+        EINVOICE_POLL_INTERVAL="1",
+    )
+    for name in ("EINVOICE_MAILBOXES", "EINVOICE_MAILBOX"):
+        env.pop(name, None)
+    assert workerfarm.cli(env, "db", "upgrade").returncode == 0
+    nothing = [*einvoice_cmd(), "worker", "--source", ""]
+    with deployed.started("no mailbox", nothing, env, tmp_path / "none.log") as worker:
+        own = deployed.wait_for(worker, f"http://127.0.0.1:{port}/metrics")
+        assert deployed.total(own, "einvoice_worker_mailboxes") == 0
+        assert workerfarm.wait_until(lambda: "kein Postfach ab" in worker.output(), 30)
+        assert "leere --source-Angabe ignoriert" in worker.output()
+    bad = [*einvoice_cmd(), "worker", "--source", "gibt-es-nicht"]
+    with deployed.started("bad mailbox", bad, env, tmp_path / "bad.log") as worker:
+
+        def recorded() -> bool:
+            state = deployed.wait_for(worker, f"http://127.0.0.1:{port + 1}/metrics")
+            return deployed.total(state, "einvoice_mailbox_poll_error", source="gibt-es-nicht") == 1
+
+        assert workerfarm.wait_until(recorded, 60), worker.tail()
+        worker.assert_running()
+    assert "Traceback" not in worker.output(), worker.tail()
+    assert "Konfigurationsfehler: unbekannte Quelle 'gibt-es-nicht'" in worker.output()
