@@ -48,8 +48,18 @@ def build(settings: config.Settings | None = None) -> Container:
         extract=extract_semantic,
         limits=settings.limits,
         workflow=workflow_ports(settings.workflow),
+        broker=broker_queue(settings.broker_url),
     )
     return Container(settings, engine, sessions, pipeline)
+
+
+def broker_queue(url: str) -> Any:
+    """What the Redis broker holds for the pipeline's queue (None for the in-process stub)."""
+    if url == "stub":
+        return None
+    from einvoice.storage.broker_queue import RedisQueueView
+
+    return RedisQueueView(url, "einvoice")  # einvoice.workers.QUEUE
 
 
 def make_blob_store(settings: config.Settings, engine: Engine | None = None) -> ManagedBlobStore:

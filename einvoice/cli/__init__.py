@@ -35,17 +35,41 @@ def main() -> None:
     configure(
         os.environ.get("EINVOICE_LOG_LEVEL", "WARNING"), os.environ.get("EINVOICE_LOG_FORMAT")
     )
+    from einvoice.cli.common import EXIT_DATABASE, EXIT_STORAGE, EXIT_UNEXPECTED
+
     try:
         app()
     except Exception as exc:  # the last line of defence for the user
         if os.environ.get("EINVOICE_DEBUG"):
             raise
+        code, text = EXIT_UNEXPECTED, "Unerwarteter Fehler"
+        if _database_error(exc):
+            code, text = EXIT_DATABASE, "Datenbankfehler (Verbindung verloren?)"
+        elif _storage_error(exc):
+            code, text = EXIT_STORAGE, "Speicher voll oder nicht beschreibbar"
         print(
-            f"Unerwarteter Fehler: {type(exc).__name__}: {exc}\n"
-            "(Einzelheiten mit EINVOICE_DEBUG=1 anzeigen.)",
+            f"{text}: {type(exc).__name__}: {exc}\n(Einzelheiten mit EINVOICE_DEBUG=1 anzeigen.)",
             file=sys.stderr,
         )
-        sys.exit(3)
+        sys.exit(code)
+
+
+def _database_error(exc: BaseException) -> bool:
+    from sqlalchemy.exc import DBAPIError, OperationalError
+
+    return isinstance(exc, OperationalError) or (
+        isinstance(exc, DBAPIError) and exc.connection_invalidated
+    )
+
+
+def _storage_error(exc: BaseException) -> bool:
+    import errno
+
+    from einvoice.storage.blobs import StorageFull
+
+    return isinstance(exc, StorageFull) or (
+        isinstance(exc, OSError) and exc.errno in (errno.ENOSPC, errno.EACCES, errno.EROFS)
+    )
 
 
 __all__ = ["app", "main"]

@@ -11,10 +11,8 @@ from typing import Annotated
 import typer
 
 from einvoice.cli.app import app
-from einvoice.cli.common import container, fail, interactive, print_json
-
-EXIT_PROBLEMS = 1
-EXIT_DATABASE = 3
+from einvoice.cli.common import EXIT_DATABASE, container, fail, interactive, print_json
+from einvoice.cli.common import EXIT_FINDINGS as EXIT_PROBLEMS
 
 KIND_LABELS = {
     "missing": "fehlende Originale",
@@ -24,6 +22,7 @@ KIND_LABELS = {
     "leftover": "temporäre Dateien",
     "audit": "Protokoll-Auffälligkeiten",
     "stuck": "liegengebliebene Arbeit",
+    "dead_letter": "Dead Letters beim Broker",
 }
 
 
@@ -49,7 +48,8 @@ def fsck(
     stuck_after: Annotated[
         float | None,
         typer.Option(
-            help="Sekunden, ab denen Arbeit als liegengeblieben gilt (EINVOICE_SWEEP_AFTER)."
+            help="Sekunden ohne Verarbeitungsversuch, ab denen Arbeit als liegengeblieben "
+            "gilt (Standard 60)."
         ),
     ] = None,
     output: Annotated[str, typer.Option("--format", "-f", help="text oder json")] = "text",
@@ -58,7 +58,8 @@ def fsck(
 
     Prüft: jedes Original vorhanden und mit richtigem SHA-256, keine Datei ohne
     Datenbankeintrag, kein Blob ohne Verweis, die Hash-Kette des Protokolls, keine
-    Nachricht, kein Dokument, keine Rechnung und keine E-Mail, die hängen geblieben ist.
+    Nachricht, kein Dokument, keine Rechnung und keine E-Mail, die hängen geblieben ist
+    (seit 60 s kein Verarbeitungsversuch), keine Dead Letters beim Broker.
     Exit-Code 0: alles in Ordnung; 1: Auffälligkeiten (nach --repair: verbliebene);
     3: Datenbank nicht erreichbar.
     """
@@ -77,7 +78,9 @@ def fsck(
                 sys.stderr.write("\n")
             sys.stderr.flush()
 
-    after = stuck_after if stuck_after is not None else c.settings.sweep_after
+    from einvoice.services.status import STUCK_AFTER
+
+    after = stuck_after if stuck_after is not None else STUCK_AFTER.total_seconds()
     try:
         report = run_fsck(
             c.pipeline,
@@ -150,11 +153,15 @@ def _requeue(c: object, report: object) -> int:
     count = (
         len(report.requeue_messages) + len(report.requeue_documents) + len(report.requeue_invoices)
     )
-    if not count:
+    if not count and not report.dead_letters:
         return 0
     settings = c.settings  # type: ignore[attr-defined]
     broker = bootstrap.make_broker(settings.broker_url)
     register(broker)
+    if report.dead_letters:  # everything unfinished, from the database; dead letters removed
+        from einvoice.workers.actors import redrive
+
+        return redrive("fsck --repair").total
     for message_id in report.requeue_messages:
         actors().split.send(message_id)
     for document_id in report.requeue_documents:

@@ -14,7 +14,15 @@ from typing import Annotated, Any
 import typer
 
 from einvoice.cli.app import app
-from einvoice.cli.common import city_time, container, fail, print_json
+from einvoice.cli.common import (
+    EXIT_DATABASE,
+    EXIT_MAILBOX,
+    EXIT_STORAGE,
+    city_time,
+    container,
+    fail,
+    print_json,
+)
 from einvoice.errors import ConfigurationError
 
 db_app = typer.Typer(help="Datenbank verwalten.", no_args_is_help=True)
@@ -59,11 +67,6 @@ def run_inline(broker: Any, worker_threads: int = 2) -> None:
         worker.join()
     finally:
         worker.stop()
-
-
-EXIT_DATABASE = 3  # the database is unreachable
-EXIT_STORAGE = 4  # the blob store is full or not writable
-EXIT_MAILBOX = 5  # the mailbox / folder is unreachable
 
 
 @app.command()
@@ -191,6 +194,12 @@ def worker(
     env = os.environ.copy()
     sources = _worker_sources(c, source or [])
     metrics_dir = _serve_metrics(c, env, len(sources)) if c.settings.metrics_port else None
+    from einvoice.workers.actors import redrive
+    from einvoice.workers.recovery import Recovery
+    from einvoice.workers.scheduler import Scheduler
+
+    schedule: list[Scheduler] = []
+    recovery = Recovery(c, redrive, lambda: schedule[0].run_soon("poll ") if schedule else None)
     supervisor = Supervisor(
         command,
         processes,
@@ -200,11 +209,15 @@ def worker(
         metrics_dir=metrics_dir,
         # with JSON logs the supervisor's own messages are log records too
         echo=logging.getLogger("einvoice.worker").warning if json_wanted() else None,
+        on_restart=recovery.worker_restarted,
     )
     supervisor.install_signal_handlers()
     stop = threading.Event()
     scheduler = threading.Thread(
-        target=_schedule, args=(c, sources, stop), daemon=True, name="scheduler"
+        target=_schedule,
+        args=(c, sources, stop, recovery, schedule),
+        daemon=True,
+        name="scheduler",
     )
     scheduler.start()
     try:
@@ -270,9 +283,12 @@ def _serve_metrics(c: Any, env: dict[str, str], mailboxes: int) -> Path:
     return folder
 
 
-def _schedule(c: Any, sources: list[str], stop: threading.Event) -> None:
+def _schedule(
+    c: Any, sources: list[str], stop: threading.Event, recovery: Any, built: list[Any]
+) -> None:
     from einvoice import bootstrap
     from einvoice.workers.actors import actors, register, sweep
+    from einvoice.workers.recovery import CHECK_EVERY
     from einvoice.workers.scheduler import Scheduler, Task
 
     register(bootstrap.make_broker(c.settings.broker_url))
@@ -282,6 +298,8 @@ def _schedule(c: Any, sources: list[str], stop: threading.Event) -> None:
 
     tasks = [Task(f"poll {spec}", c.settings.poll_interval, poll(spec)) for spec in sources]
     tasks += [
+        # first: resume what a fault left behind as soon as it is over (and at start)
+        Task("recovery", CHECK_EVERY, recovery.check),
         # the sweep runs here, not as a message: it must work when the broker lost everything
         Task("sweep", min(60.0, c.settings.sweep_after), sweep),
         Task(
@@ -290,7 +308,9 @@ def _schedule(c: Any, sources: list[str], stop: threading.Event) -> None:
             lambda: actors().deadlines.send(),
         ),
     ]
-    Scheduler(tasks, max_backoff=min(60.0, c.settings.poll_interval)).run(stop)
+    scheduler = Scheduler(tasks, max_backoff=min(60.0, c.settings.poll_interval))
+    built.append(scheduler)
+    scheduler.run(stop)
 
 
 @app.command()

@@ -166,6 +166,12 @@ class BudgetPolicy:
         return today > self.closing_date(year)
 
 
+def open_default_year(inv: Invoice, today: date, policy: BudgetPolicy) -> int:
+    """:func:`default_year`, or - when that year is closed - the current year (booked late)."""
+    year = default_year(inv)
+    return today.year if policy.is_closed(year, today) else year
+
+
 def year_problem(year: int, today: date, policy: BudgetPolicy) -> str | None:
     if year < 1990 or year > today.year + 1:
         return f"Das Haushaltsjahr {year} ist nicht möglich."
@@ -465,6 +471,7 @@ __all__ = [
     "default_year",
     "euro",
     "line_gross",
+    "open_default_year",
     "order_problems",
     "rate_gross",
     "resolve",

@@ -337,8 +337,12 @@ def compute(
     office_names: dict[str, str] | None = None,
     not_offices: frozenset[str] = frozenset(),
     top: int = 10,
+    rule_label: Callable[[str], str] | None = None,
 ) -> PilotMetrics:
-    """All pilot figures of the records received within ``scope``."""
+    """All pilot figures of the records received within ``scope``.
+
+    ``rule_label``: the words a person reads for a rejection rule (the German title with the
+    rule's id); without it the id itself."""
     names = office_names or {}
     weeks = scope.weeks()
     recent_weeks = set(scope.complete_weeks()[-4:])
@@ -451,7 +455,7 @@ def compute(
         accepted=sum(accepted.values()),
         by_channel=_counts(channels, "channel", channel_label),
         by_format=_counts(formats, "format", lambda f: f),
-        top_rules=_counts(rules, "rule", lambda r: r)[:top],
+        top_rules=_counts(rules, "rule", rule_label or (lambda r: r))[:top],
         rejected_documents=sum(1 for _, r in kept if not r.accepted),
         ordered=len(durations),
         median_days=percentile(durations, 0.5),

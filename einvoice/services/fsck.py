@@ -7,9 +7,11 @@ Checks
     a message, document, duplicate delivery or export (``unreferenced``); temporary files
     of writes cut off by a crash or a full disk (``leftover``);
   * the audit chain of every invoice (``audit``, from :mod:`einvoice.services.audit_trail`);
-  * work left in an intermediate state longer than the sweep interval (``stuck``):
-    messages not split, documents not processed, invoices never routed, e-mails left
-    ``sending``.
+  * work left in an intermediate state without a processing attempt for ``stuck_after``
+    (default 60 s, :data:`status.STUCK_AFTER`; ``stuck``): messages not split, documents not
+    processed, invoices never routed, e-mails left ``sending``;
+  * dead letters at the broker (``dead_letter``): messages whose retries ran out; a broker
+    that cannot be read is a finding too (the check could not run).
 
 Repairs (``repair=True``) never delete an original: a file or row nothing refers to
 is moved into a quarantine folder; leftover temporary files (never a whole blob) are
@@ -46,7 +48,16 @@ from einvoice.storage.tables import (
 
 log = logging.getLogger(__name__)
 
-KINDS = ("missing", "corrupt", "unrecorded", "unreferenced", "leftover", "audit", "stuck")
+KINDS = (
+    "missing",
+    "corrupt",
+    "unrecorded",
+    "unreferenced",
+    "leftover",
+    "audit",
+    "stuck",
+    "dead_letter",
+)
 
 
 class InspectableBlobs(Protocol):
@@ -84,6 +95,7 @@ class FsckReport:
     requeue_messages: tuple[int, ...] = ()  # stuck work for the caller to enqueue (repair)
     requeue_documents: tuple[int, ...] = ()
     requeue_invoices: tuple[int, ...] = ()
+    dead_letters: int = 0  # at the broker (repair: re-driven from the database)
 
     @property
     def open_problems(self) -> tuple[Problem, ...]:
@@ -160,6 +172,7 @@ def fsck(
     for problem in audit.problems:
         run.add("audit", f"invoice {problem.invoice_id}", problem.message_de)
     requeue = _check_stuck(pipeline, stuck_after, repair, run)
+    dead = _check_dead_letters(pipeline, repair, run)
     return FsckReport(
         blobs_recorded=len(recorded),
         blobs_stored=len(stored),
@@ -170,6 +183,7 @@ def fsck(
         requeue_messages=requeue[0],
         requeue_documents=requeue[1],
         requeue_invoices=requeue[2],
+        dead_letters=dead,
     )
 
 
@@ -343,6 +357,24 @@ def _check_stuck(
     if not repair:
         return (), (), ()
     return tuple(messages), tuple(documents), tuple(invoices)
+
+
+def _check_dead_letters(pipeline: Pipeline, repair: bool, run: _Run) -> int:
+    broker = status.broker_counts(pipeline)
+    if broker["error"]:
+        run.add("dead_letter", "broker", f"{broker['error']}: Dead Letters nicht geprüft.")
+        return 0
+    dead = int(broker["dead_letters"] or 0)
+    if dead:
+        run.add(
+            "dead_letter",
+            "broker",
+            f"{dead} Nachricht(en) im Dead-Letter-Speicher des Brokers (dramatiq:einvoice.XQ): "
+            "Wiederholungen aufgebraucht. Der Worker führt die Arbeit aus der Datenbank neu "
+            "aus, sobald alles erreichbar ist; --repair sofort.",
+            repair,
+        )
+    return dead
 
 
 def _minutes(delta: timedelta) -> str:

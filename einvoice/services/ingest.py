@@ -134,7 +134,8 @@ def _redelivered(
         pipeline.blobs.put(raw)
         _ensure_blob(session, sha, len(raw), pipeline)
     existing.deliveries = Message.deliveries + 1
-    existing.updated_at = now
+    # not updated_at: that is the sweeper's clock (the last processing attempt); a mail
+    # re-delivered more often than EINVOICE_SWEEP_AFTER must not keep its work from it
     session.add(
         DuplicateRecord(
             kind="message",

@@ -149,7 +149,7 @@ def view(pipeline: Pipeline, invoice_id: int, *, with_suggestions: bool = True) 
         splits = stored_splits(session, invoice_id)
         required = chart_required(session)
         department = row.department or ""
-        default = k.default_year(model)
+        default = k.open_default_year(model, today, ports_of(pipeline).budget)
         year = kont.year if kont else default
         chart = chart_of(session, (sp.key for sp in splits))
         booked = k.booked(model, splits, chart) if splits else ()
@@ -248,7 +248,7 @@ def assign(
         row = workflow_row(session, invoice_id)
         _editor(pipeline, row, actor, at)
         model, _ = model_of(pipeline, session, invoice_id)
-        chosen = year if year is not None else k.default_year(model)
+        chosen = year if year is not None else k.open_default_year(model, at.date(), policy)
         problem = k.year_problem(chosen, at.date(), policy)
         if problem:
             raise Refused("year", problem)

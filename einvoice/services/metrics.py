@@ -42,6 +42,7 @@ from einvoice.domain.pilot_metrics import (
 from einvoice.domain.pilot_metrics import (
     select as select_records,
 )
+from einvoice.formats.rule_titles import rule_label_de
 from einvoice.presentation import charts
 from einvoice.services.metrics_charts import Charts, make_charts
 from einvoice.services.payment_metrics import payment_report
@@ -297,7 +298,11 @@ def dashboard(
     with gc_paused():
         found = records(source, scope)
         metrics = compute(
-            found, scope, office_names=dict(context.office_names), not_offices=context.not_offices
+            found,
+            scope,
+            office_names=dict(context.office_names),
+            not_offices=context.not_offices,
+            rule_label=rule_label_de,
         )
         del found
     status = evaluate(metrics, thresholds)
@@ -404,6 +409,55 @@ def trace(
         return trace_records(records(source, scope), key, scope)
 
 
+#: What a figure's trace key counts, in the Beirat's words (no internal key on a page).
+TRACE_KINDS_DE = {
+    "received": "Eingegangene Rechnungen",
+    "accepted": "Angenommene Rechnungen",
+    "rejected": "Abgelehnte Rechnungen",
+    "ordered": "Angeordnete Rechnungen",
+    "overdue": "Überfällige Rechnungen (Zahlungsfrist überschritten)",
+    "late": "Nach Fristende angeordnete Rechnungen",
+    "suppliers": "Rechnungen aller Lieferanten",
+    "skonto_taken": "Rechnungen mit genutztem Skonto",
+    "skonto_lost": "Rechnungen mit verlorenem Skonto",
+    "skonto_open": "Rechnungen mit noch offenem Skonto",
+}
+_TRACE_ARGS_DE = {
+    "channel": "Eingang über {}",
+    "format": "Rechnungen im Format {}",
+    "rule": "Abgelehnt wegen: {}",
+    "office": "Rechnungen an {}",
+    "supplier": "Rechnungen des Lieferanten {}",
+}
+_CHANNELS_DE = {"mail": "E-Mail", "upload": "Upload im Portal", "drop": "Ablageordner"}
+
+
+def trace_label_de(key: str, office_names: dict[str, str] | None = None) -> str:
+    """What the invoices behind the figure ``key`` are, in German (``skonto_lost@2026-W45``
+    -> ``Rechnungen mit verlorenem Skonto, KW 45/2026``)."""
+    from einvoice.services.metrics_charts import week_de
+
+    kind, arg, weeks = parse_trace_key(key)
+    if kind in TRACE_KINDS_DE:
+        text = TRACE_KINDS_DE[kind]
+    elif kind in _TRACE_ARGS_DE:
+        if kind == "channel":
+            shown = _CHANNELS_DE.get(arg, arg)
+        elif kind == "rule":
+            shown = rule_label_de(arg)
+        elif kind == "office":
+            shown = (office_names or {}).get(arg, arg)
+        else:
+            shown = arg
+        text = _TRACE_ARGS_DE[kind].format(shown)
+    else:
+        text = "Rechnungen hinter dieser Kennzahl"
+    if weeks is not None:
+        first, last = (week_de(w) for w in weeks)
+        text += f", {first}" if first == last else f", {first} bis {last}"
+    return text
+
+
 CSV_HEADER = (
     "Kalenderwoche",
     "Wochenbeginn",
@@ -424,15 +478,18 @@ def _csv_number(value: float | Decimal | None, digits: int = 1) -> str:
 
 
 def metrics_csv(board: Dashboard) -> list[list[str]]:
-    """Rows for a CSV export (German headers and decimal commas; header row first)."""
+    """Rows for a CSV export (German headers, weeks, dates and decimal commas, like the queue's
+    CSV; header row first)."""
+    from einvoice.services.metrics_charts import week_de
+
     formats = [c.key for c in board.metrics.by_format]
     rows = [[*CSV_HEADER[:5], *(f"davon {f}" for f in formats), *CSV_HEADER[5:]]]
     for w in board.metrics.weeks:
         share = w.share_accepted * 100 if w.share_accepted is not None else None
         rows.append(
             [
-                w.week,
-                w.start.isoformat(),
+                week_de(w.week),
+                w.start.strftime("%d.%m.%Y"),
                 str(w.received),
                 str(w.by_channel.get("mail", 0)),
                 str(w.by_channel.get("upload", 0)),
@@ -468,7 +525,9 @@ def metrics_json(board: Dashboard) -> dict[str, Any]:
         "annahmequote": _num(m.share_accepted, 4),
         "kanaele": {c.key: c.count for c in m.by_channel},
         "formate": {c.key: c.count for c in m.by_format},
-        "ablehnungsregeln": [{"regel": c.key, "anzahl": c.count} for c in m.top_rules],
+        "ablehnungsregeln": [
+            {"regel": c.key, "text": c.label, "anzahl": c.count} for c in m.top_rules
+        ],
         "anordnungen": m.ordered,
         "tage_bis_anordnung": {"median": _num(m.median_days), "p90": _num(m.p90_days)},
         "ueberfaellig": {"anzahl": m.overdue, "betrag_eur": _money(m.overdue_amount)},

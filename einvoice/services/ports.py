@@ -25,6 +25,18 @@ class BlobStore(Protocol):
     def get(self, sha256: str) -> bytes: ...
 
 
+class BrokerQueue(Protocol):
+    """The broker's queue of the pipeline: counts, dead letters (a storage adapter)."""
+
+    def ping(self) -> None: ...
+
+    def counts(self) -> dict[str, int]: ...
+
+    def dead_letters(self, limit: int = 100_000) -> Sequence[Any]: ...
+
+    def remove_dead(self, message_ids: list[str]) -> int: ...
+
+
 class Validator(Protocol):
     def __call__(self, data: bytes, name: str) -> Report: ...
 
@@ -95,3 +107,4 @@ class Pipeline:
     limits: Limits = field(default_factory=Limits)
     clock: Callable[[], datetime] = utcnow
     workflow: WorkflowPorts | None = None  # routing, approval, export, notifications
+    broker: BrokerQueue | None = None  # the Redis broker's queue (None: in-process stub)

@@ -15,7 +15,7 @@ from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import and_, case, func, select
+from sqlalchemy import case, func, select
 from sqlalchemy.orm import Session
 
 from einvoice.domain.approval import FINAL_STATES, Status
@@ -229,45 +229,6 @@ def queue(
         page=page,
         pages=pages,
     )
-
-
-@dataclass(frozen=True, slots=True)
-class StepCounts:
-    """What waits for one person, per step (the views of "Wartet auf mich"), and the open
-    invoices of the office held by a payment hold: each count says what it counts."""
-
-    steps: tuple[str, ...]  # the steps this person can take (worklist.STEPS)
-    mine: int  # everything the person can act on now
-    per_step: dict[str, int]  # step -> count
-    held: int  # open invoices of the office with an open payment hold
-
-
-def step_counts(
-    pipeline: Pipeline, department: str | None, person: str, today: date | None = None
-) -> StepCounts:
-    """The counts of the step views for ``person`` in ``department`` (one query)."""
-    config = ports_of(pipeline).routing()
-    today = today or now_local(pipeline).date()
-    steps = worklist.steps_of(config, person, today)
-
-    def counted(condition: Any) -> Any:
-        return func.coalesce(func.sum(case((condition, 1), else_=0)), 0)
-
-    columns = [counted(worklist.waiting_for(config, person, today))]
-    columns += [counted(worklist.waiting_for(config, person, today, s)) for s in steps]
-    open_held = and_(Workflow.holds != "", Workflow.status.notin_(_final_states()))
-    columns.append(counted(open_held))
-    query = select(*columns).select_from(Workflow)
-    if department is not None:
-        query = query.where(Workflow.department == department)
-    with pipeline.sessions() as session:
-        row = session.execute(query).one()
-    values = [int(v) for v in row]
-    return StepCounts(steps, values[0], dict(zip(steps, values[1:-1], strict=True)), values[-1])
-
-
-def _final_states() -> tuple[str, ...]:
-    return tuple(s.value for s in FINAL_STATES)
 
 
 def _pages(matched: int, page_size: int | None) -> int:

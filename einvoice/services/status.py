@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from datetime import timedelta
 from typing import Any
 
@@ -9,7 +10,21 @@ from sqlalchemy import func, select, update
 
 from einvoice.services import outbox, states
 from einvoice.services.ports import Pipeline
-from einvoice.storage.tables import Document, DuplicateRecord, Invoice, Message, SourcePoll
+from einvoice.storage.tables import (
+    Document,
+    DuplicateRecord,
+    Invoice,
+    Message,
+    SourcePoll,
+    Workflow,
+)
+
+log = logging.getLogger(__name__)
+
+#: Work without a processing attempt for this long is "stuck" (status, fsck, metrics):
+#: after a fault the recovery re-drives everything within seconds, so anything older
+#: has been lost by the broker or waits behind a backlog nobody works off.
+STUCK_AFTER = timedelta(seconds=60)
 
 
 def status(pipeline: Pipeline) -> dict[str, Any]:
@@ -27,6 +42,11 @@ def status(pipeline: Pipeline) -> dict[str, Any]:
             session.execute(select(Document.state, func.count()).group_by(Document.state)).all()
         )
         duplicates = count(select(func.count(DuplicateRecord.id)))
+        unrouted = count(
+            select(func.count(Invoice.id))
+            .outerjoin(Workflow, Workflow.invoice_id == Invoice.id)
+            .where(Workflow.invoice_id.is_(None))
+        )
         polls = [
             {
                 "source": p.source,
@@ -40,9 +60,15 @@ def status(pipeline: Pipeline) -> dict[str, Any]:
             for p in session.scalars(select(SourcePoll))
         ]
     mail = outbox.counts(pipeline)
-    pending = sum(message_states.get(s, 0) for s in states.PENDING_MESSAGE_STATES) + sum(
-        document_states.get(s, 0) for s in states.PENDING_DOCUMENT_STATES
+    # everything not yet in a department's queue (or finally rejected): not split, not
+    # processed, not routed
+    pending = (
+        sum(message_states.get(s, 0) for s in states.PENDING_MESSAGE_STATES)
+        + sum(document_states.get(s, 0) for s in states.PENDING_DOCUMENT_STATES)
+        + unrouted
     )
+    stuck_messages, stuck_documents = stuck(pipeline, STUCK_AFTER)
+    stuck_invoices = unrouted_before(pipeline, STUCK_AFTER)
     return {
         "invoices": invoices,
         "accepted": accepted,
@@ -54,6 +80,10 @@ def status(pipeline: Pipeline) -> dict[str, Any]:
         "unreadable": document_states.get(states.UNREADABLE, 0),
         "mail": mail,
         "pending": pending,
+        "unrouted": unrouted,
+        "stuck": len(stuck_messages) + len(stuck_documents) + len(stuck_invoices),
+        "stuck_after_seconds": int(STUCK_AFTER.total_seconds()),
+        "broker": broker_counts(pipeline),
         "messages": sum(message_states.values()),
         "documents": sum(document_states.values()),
         "message_states": message_states,
@@ -82,6 +112,39 @@ def stuck(pipeline: Pipeline, older_than: timedelta) -> tuple[list[int], list[in
             )
         )
     return messages, documents
+
+
+def unrouted_before(pipeline: Pipeline, older_than: timedelta) -> list[int]:
+    """Invoices stored longer than ``older_than`` ago that never entered the workflow."""
+    cutoff = pipeline.clock() - older_than
+    with pipeline.sessions() as session:
+        return list(
+            session.scalars(
+                select(Invoice.id)
+                .outerjoin(Workflow, Workflow.invoice_id == Invoice.id)
+                .where(Workflow.invoice_id.is_(None), Invoice.created_at < cutoff)
+                .order_by(Invoice.id)
+            )
+        )
+
+
+def broker_counts(pipeline: Pipeline) -> dict[str, Any]:
+    """The broker's queue: ``waiting`` and ``dead_letters``, or why it could not be read.
+
+    ``{"kind": "stub"}`` without a separate broker (in-process: nothing can wait there)."""
+    if pipeline.broker is None:
+        return {"kind": "stub", "waiting": 0, "dead_letters": 0, "error": None}
+    try:
+        counts = pipeline.broker.counts()
+    except Exception as exc:  # the broker is down: say so, never "0"
+        log.warning("broker queue not readable: %s", exc)
+        return {
+            "kind": "redis",
+            "waiting": None,
+            "dead_letters": None,
+            "error": f"Broker nicht erreichbar: {type(exc).__name__}: {exc}"[:300],
+        }
+    return {"kind": "redis", **counts, "error": None}
 
 
 def touch(pipeline: Pipeline, messages: list[int], documents: list[int]) -> None:

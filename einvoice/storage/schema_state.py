@@ -21,6 +21,10 @@ class DatabaseNotReady(ConfigurationError):
     """The database is unreachable, empty or behind the code's schema."""
 
 
+class DatabaseUnreachable(DatabaseNotReady):
+    """No connection to the database (server down, wrong host, SQLite file not openable)."""
+
+
 @dataclass(frozen=True, slots=True)
 class SchemaState:
     current: str | None  # revision in the database; None: never upgraded
@@ -55,7 +59,7 @@ def schema_state(engine: Engine) -> SchemaState:
         with engine.connect() as connection:
             current = MigrationContext.configure(connection).get_current_revision()
     except SQLAlchemyError as exc:
-        raise DatabaseNotReady(
+        raise DatabaseUnreachable(
             f"Die Datenbank {safe_url(str(engine.url))} ist nicht erreichbar: "
             f"{reason_de(exc)}.\n"
             "Läuft der Datenbankserver, stimmen Rechner, Benutzer und Passwort in "

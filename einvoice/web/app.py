@@ -24,6 +24,7 @@ from einvoice.web import (
     pages_auth,
     pages_creditors,
     pages_info,
+    pages_kontierung,
     pages_oidc,
     pages_ops,
     pages_payments,
@@ -97,6 +98,7 @@ def create_app(
     app.include_router(favicon.router)
     app.include_router(pages_creditors.router)
     app.include_router(pages_payments.router)
+    app.include_router(pages_kontierung.router)
     app.include_router(pages_stabsstelle.router)
     app.include_router(api.router)
 

@@ -55,7 +55,7 @@ def trace_page(request: Request, key: str) -> Response:
     """The invoices behind one figure of the dashboard (every figure is traceable)."""
     from sqlalchemy import select
 
-    from einvoice.services.metrics import trace
+    from einvoice.services.metrics import trace, trace_label_de
     from einvoice.storage.tables import Invoice
 
     user = page_user(request)
@@ -81,9 +81,18 @@ def trace_page(request: Request, key: str) -> Response:
             .where(Invoice.id.in_(ids))
             .order_by(Invoice.id)
         ).all()
+    label = trace_label_de(key, _office_names(request))
     return render(
-        request, "stabsstelle_beleg.html", key=key, trace=found, rows=rows, limit=MAX_TRACED
+        request, "stabsstelle_beleg.html", label=label, trace=found, rows=rows, limit=MAX_TRACED
     )
+
+
+def _office_names(request: Request) -> dict[str, str]:
+    try:
+        config = request.app.state.container.pipeline.workflow.routing()
+    except Exception:  # no routing configuration: the keys are better than no page
+        return {}
+    return {d.key: d.name for d in config.departments}
 
 
 @router.get("/stabsstelle/kennzahlen.csv")

@@ -13,6 +13,7 @@ from fastapi import APIRouter, Form, HTTPException, Query, Request
 from fastapi.responses import RedirectResponse, Response
 
 from einvoice.domain.holds import blocked_reason_de
+from einvoice.services.accounts import Role
 from einvoice.services.labels import workflow_state_de
 from einvoice.services.notifications import OPEN_STATUSES
 from einvoice.web.deps import check_invoice_access, page_user, render
@@ -171,7 +172,7 @@ def queue_page(
     held: str = "",
     seite: Annotated[int, Query(ge=1, le=100_000)] = 1,
 ) -> Response:
-    from einvoice.services import queues
+    from einvoice.services import queue_steps, queues
 
     user = page_user(request)
     require_role(user, STAFF)
@@ -202,7 +203,7 @@ def queue_page(
         "queue.html",
         view=view,
         closed_matches=_closed_matches(request, user.department, filters, view, listing),
-        steps=queues.step_counts(
+        steps=queue_steps.step_counts(
             request.app.state.container.pipeline, user.department, user.username
         ),
         views=MINE_FILTERS_DE,
@@ -331,12 +332,16 @@ def _invoice_response(
     from einvoice.services.payments import payments_of_invoice
 
     paid, invoice_payments = payments_of_invoice(pipeline, invoice_id)
+    kont, order = _kontierung(pipeline, invoice_id, detail.status)
     return render(
         request,
         "invoice.html",
         detail=detail,
         paid=paid,
         invoice_payments=invoice_payments,
+        kont=kont,
+        order=order,
+        may_kontieren=user.role in (Role.CLERK, Role.APPROVER),
         actions=actions,
         hints=hints,
         may_clear=may_clear,
@@ -369,6 +374,8 @@ NOTICES = {
     "(Vier-Augen-Prinzip).",
     "kreditor-zugeordnet": "Der Kreditor ist zugeordnet; die Sperre „Lieferant unbekannt“ "
     "ist aufgehoben.",
+    "kontiert": "Die Kontierung wurde gespeichert.",
+    "vorschlag-uebernommen": "Der Vorschlag wurde als Kontierung übernommen.",
 }
 _DONE = {
     "confirm_sachlich": "sachlich-gezeichnet",
@@ -393,6 +400,17 @@ class Facts:
     deadlines: list[DeadlineFact]
     names: dict[str, str]  # person id -> name
     warnings: list[Any]  # findings (warnings and errors) shown above the actions
+
+
+def _kontierung(pipeline: Any, invoice_id: int, status: str | None) -> tuple[Any, Any]:
+    """The invoice's Kontierung and payment order (issue 24), when it is in the workflow."""
+    from einvoice.services import kontierung
+    from einvoice.services.auszahlungsanordnung import payment_order
+
+    if status is None or status in ("rejected", "returned_to_supplier", "replaced"):
+        return None, None
+    order = payment_order(pipeline, invoice_id)
+    return (None if order else kontierung.view(pipeline, invoice_id)), order
 
 
 def _facts(request: Request, detail: Any) -> Facts:

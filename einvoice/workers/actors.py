@@ -236,6 +236,55 @@ def sweep() -> tuple[int, int]:
     return len(messages), len(documents)
 
 
+@dataclass(frozen=True)
+class Redriven:
+    messages: int
+    documents: int
+    invoices: int
+    dead_letters: int  # dead letters read from the broker (and removed)
+
+    @property
+    def total(self) -> int:
+        return self.messages + self.documents + self.invoices
+
+
+def redrive(reason: str) -> Redriven:
+    """Re-enqueue every piece of unfinished work the database knows, now, whatever its age.
+
+    Run when a fault is over (broker or database back, disk writable again, a worker
+    restarted, the worker started): what the fault cost is then resumed in seconds, not
+    after EINVOICE_SWEEP_AFTER. The broker's dead letters are only pointers: the work they
+    stood for is re-driven from the database's truth (still pending: enqueued again;
+    finished meanwhile: dropped), then they are removed. Work still in the queue may run
+    twice; every actor is idempotent.
+    """
+    pipeline = bootstrap.container().pipeline
+    dead = list(pipeline.broker.dead_letters()) if pipeline.broker is not None else []
+    messages, documents = status.stuck(pipeline, timedelta(0))
+    invoices = workflow.unrouted(pipeline, timedelta(0))
+    for message_id in messages:
+        actors().split.send(message_id)
+    for document_id in documents:
+        actors().process.send(document_id)
+    for invoice_id in invoices:
+        actors().route.send(invoice_id)
+    status.touch(pipeline, messages, documents)
+    if dead and pipeline.broker is not None:
+        pipeline.broker.remove_dead([letter.message_id for letter in dead])
+    result = Redriven(len(messages), len(documents), len(invoices), len(dead))
+    if result.total or dead:
+        log.warning(
+            "recovery (%s): re-enqueued %d message(s), %d document(s), %d invoice(s) to "
+            "route; %d dead letter(s) at the broker re-driven from the database",
+            reason,
+            result.messages,
+            result.documents,
+            result.invoices,
+            result.dead_letters,
+        )
+    return result
+
+
 def deliver_mail(notification_ids: list[int]) -> None:
     """Send the given pending e-mails (the outbox; each is claimed before it is sent)."""
     notifications.deliver(bootstrap.container().pipeline, ids=notification_ids)

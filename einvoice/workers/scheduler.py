@@ -70,6 +70,12 @@ class Scheduler:
             task.last_error = None
             task.next_at = self.clock() + task.every
 
+    def run_soon(self, prefix: str) -> None:
+        """Run the tasks whose name starts with ``prefix`` at the next tick."""
+        for task in self.tasks:
+            if task.name.startswith(prefix):
+                task.next_at = 0.0
+
     def run(self, stop: threading.Event, interval: float = 1.0) -> None:
         while not stop.is_set():
             self.tick()

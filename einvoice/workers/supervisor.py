@@ -13,8 +13,9 @@ Each of the N worker slots runs ``python -m einvoice.workers.launch einvoice.wor
 * asks the kernel to send SIGTERM to each slot should the supervisor itself
   die without a chance to clean up (Linux ``PR_SET_PDEATHSIG``).
 
-Work is never lost by a restart: state lives in the database and the sweeper
-re-enqueues whatever a killed process held.
+Work is never lost by a restart: state lives in the database, and after a restart
+``on_restart`` (the recovery, :mod:`einvoice.workers.recovery`) re-enqueues at once
+whatever the killed process held.
 """
 
 from __future__ import annotations
@@ -67,6 +68,7 @@ class Supervisor:
         env: dict[str, str] | None = None,
         echo: Callable[[str], None] | None = None,
         metrics_dir: Path | None = None,
+        on_restart: Callable[[], None] | None = None,
     ) -> None:
         self.command = list(command)
         self.slots = [Slot(i + 1) for i in range(processes)]
@@ -75,6 +77,7 @@ class Supervisor:
         self.window = window
         self.env = env
         self.echo = echo or (lambda text: print(text, file=sys.stderr, flush=True))
+        self.on_restart = on_restart  # e.g. re-drive what the crashed process held
         self.stopping = threading.Event()
         self.exit_code = 0
         self.metrics_dir = metrics_dir  # prometheus_client multiprocess files of the slots
@@ -120,6 +123,8 @@ class Supervisor:
         if slot.process is None:
             if slot.restart_at is not None and now >= slot.restart_at:
                 self.start_slot(slot)
+                if self.on_restart is not None:
+                    self.on_restart()
             return
         code = slot.process.poll()
         if code is None:

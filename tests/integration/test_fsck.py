@@ -64,6 +64,7 @@ def test_clean_after_work_then_every_fault_is_found(container: Container) -> Non
         "leftover": 1,
         "audit": 0,
         "stuck": 0,
+        "dead_letter": 0,
     }
     repaired = _check(container, repair=True)
     assert {p.kind for p in repaired.problems if p.repaired} == {"unrecorded", "leftover"}

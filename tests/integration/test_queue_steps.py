@@ -7,7 +7,7 @@ from __future__ import annotations
 import re
 
 from einvoice.bootstrap import Container
-from einvoice.services import queues, workflow
+from einvoice.services import queue_steps, workflow
 from einvoice.services.queues import QueueFilters
 from einvoice.storage.tables import Workflow
 from tests.integration.workflow_setup import receive, sample, setup
@@ -40,11 +40,11 @@ def test_each_step_has_its_view_and_held_invoices_are_never_ready(container: Con
     # who signed may not order: nothing is ready for the clerk, who has no approver role
     assert view("a10.becker", "anordnung") == set()
 
-    counts = queues.step_counts(s.pipeline, "amt-10", "a10.schmitt")
+    counts = queue_steps.step_counts(s.pipeline, "amt-10", "a10.schmitt")
     assert counts.steps == ("sachlich", "rechnerisch", "anordnung")
     assert counts.per_step == {"sachlich": 1, "rechnerisch": 1, "anordnung": 1}
     assert (counts.mine, counts.held) == (3, 1)
-    clerk = queues.step_counts(s.pipeline, "amt-10", "a10.becker")
+    clerk = queue_steps.step_counts(s.pipeline, "amt-10", "a10.becker")
     assert clerk.steps == ("sachlich", "rechnerisch")
 
 

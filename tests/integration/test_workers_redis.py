@@ -37,7 +37,7 @@ def test_actors_process_a_maildir_through_redis(
     broker = bootstrap.make_broker(redis_container.settings.broker_url)
     register(broker)
     maildir = tmp_path / "Maildir"
-    source = MaildirSource(maildir)
+    source = MaildirSource(maildir, create=True)
     for seed in range(10):
         source.box.add(email_with([(f"r{seed}.xml", invoice_xml(100 + seed))]))
     source.box.add(email_with([], body="Keine Rechnung."))
