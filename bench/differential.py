@@ -6,9 +6,11 @@
     .venv/bin/python bench/differential.py --json
 
 Mutates the valid invoices of ../shared/conformance (tests/differential/mutator.py),
+balanced across the scenarios standard, extension, CVD, CII and UBL CreditNote,
 validates each mutant with the project and with the oracle (Saxon over the
 official XSLTs, the official schemas and scenario policy; tests/differential/oracle.py)
-and prints the agreement of verdicts and of error-rule sets, the mutants the
+and prints the agreement of verdicts and of error-rule sets (overall and per scenario), the
+mutants the
 official artefacts abort on (excluded, counted), and every disagreement.
 Needs the test material in ../shared (the oracle is never used at run time).
 """
@@ -40,10 +42,12 @@ def _batch(args: tuple[int, int, int]) -> dict[str, object]:
     seed, start, count = args
     tally = run(CONFORMANCE, seed, count, start)
     return {
+        "by_scenario": {name: vars(t) for name, t in tally.by_scenario.items()},
         "compared": tally.compared,
         "verdict_agree": tally.verdict_agree,
         "rules_agree": tally.rules_agree,
         "oracle_invalid": tally.oracle_invalid,
+        "aborted_explained": tally.aborted_explained,
         "aborted": [(m.id, m.source, list(m.operations), why[:300]) for m, why in tally.aborted],
         "aborted_but_accepted": [m.id for m in tally.aborted_accepted],
         "disagreements": [d.describe() for d in tally.disagreements],
@@ -69,18 +73,31 @@ def main() -> int:
         for start in range(0, options.count, options.batch)
     ]
     started = time.perf_counter()
-    counts = {"compared": 0, "verdict_agree": 0, "rules_agree": 0, "oracle_invalid": 0}
+    counts = {
+        "compared": 0,
+        "verdict_agree": 0,
+        "rules_agree": 0,
+        "oracle_invalid": 0,
+        "aborted_explained": 0,
+    }
     lists: dict[str, list[object]] = {
         "aborted": [],
         "aborted_but_accepted": [],
         "disagreements": [],
         "verdict_disagreements": [],
     }
+    from tests.differential.compare import ScenarioTally
+    from tests.differential.mutator import SCENARIOS
+
+    scenarios = {name: ScenarioTally() for name in SCENARIOS}
     progress = sys.stderr.isatty() and not options.json
     with ProcessPoolExecutor(max_workers=options.jobs) as pool:
         for done, result in enumerate(pool.map(_batch, batches), 1):
             for key, value in result.items():
-                if isinstance(value, list):
+                if key == "by_scenario" and isinstance(value, dict):
+                    for name, figures in value.items():
+                        scenarios.setdefault(name, ScenarioTally()).add(ScenarioTally(**figures))
+                elif isinstance(value, list):
                     lists[key].extend(value)
                 elif isinstance(value, int):
                     counts[key] += value
@@ -96,9 +113,18 @@ def main() -> int:
         "aborted_by_official_artefacts": len(lists["aborted"]),
         "aborted_but_accepted_by_project": lists["aborted_but_accepted"],
         "officially_invalid": counts["oracle_invalid"],
+        "aborted_with_element_named": counts["aborted_explained"],
         "verdict_agreement": counts["verdict_agree"] / compared if compared else 0.0,
         "error_rule_set_agreement": counts["rules_agree"] / compared if compared else 0.0,
         "seconds": round(time.perf_counter() - started, 1),
+        "by_scenario": {
+            name: {
+                **vars(t),
+                "verdict_agreement": t.verdict_rate,
+                "error_rule_set_agreement": t.rules_rate,
+            }
+            for name, t in scenarios.items()
+        },
         "disagreements": lists["disagreements"],
         "aborted": lists["aborted"],
     }
@@ -109,10 +135,13 @@ def main() -> int:
             f"{options.count} mutants (seed {options.seed}): {compared} compared, "
             f"{len(lists['aborted'])} aborted by the official artefacts (excluded; accepted "
             f"by the project anyway: {len(lists['aborted_but_accepted'])}), "
-            f"{counts['oracle_invalid']} officially invalid\n"
+            f"{counts['oracle_invalid']} officially invalid; the report names the element "
+            f"behind {counts['aborted_explained']} of the {len(lists['aborted'])} aborts\n"
             f"verdict agreement {summary['verdict_agreement']:.3%}, error-rule-set agreement "
             f"{summary['error_rule_set_agreement']:.3%}, {summary['seconds']} s"
         )
+        for name, t in scenarios.items():
+            print("  " + t.line(name))
         for line in lists["disagreements"]:
             print("  disagreement:", line)
     agree = compared and counts["verdict_agree"] == compared

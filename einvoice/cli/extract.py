@@ -38,10 +38,16 @@ def extract(
 
     csv: eine Zeile je Rechnungsposition, mit den Kopfdaten für die Rechnungsprüfung.
 
-    Exit-Code 0: alle gelesen; 1: eine Datei ist keine lesbare Rechnung; 2: Aufruffehler.
+    Fehlen Pflichtangaben (z. B. BT-1, BT-2) oder ist ein Wert nicht lesbar, wird alles
+    Vorhandene trotzdem ausgegeben; "reading" nennt die fehlenden und unlesbaren Angaben,
+    ein Hinweis steht zusätzlich auf stderr.
+
+    Exit-Code 0: alle gelesen (auch unvollständige); 1: eine Datei ist keine lesbare
+    Rechnung; 2: Aufruffehler.
     """
+    from einvoice.domain.completeness import describe_missing
     from einvoice.errors import PermanentError
-    from einvoice.formats.extract import extract as read_invoice
+    from einvoice.formats.extract import read_invoice
     from einvoice.formats.semantic import CSV_COLUMNS, csv_rows, to_semantic
 
     try:
@@ -77,6 +83,11 @@ def extract(
             failed = True
             objects.append(None)
             continue
+        missing = invoice.missing_mandatory_terms
+        if missing or invoice.unreadable_values:
+            problems = [f"Pflichtangaben fehlen: {describe_missing(missing)}."] if missing else []
+            problems += [u.text_de for u in invoice.unreadable_values]
+            typer.echo(f"Unvollständige Rechnung {file}: {' '.join(problems)}", err=True)
         if output is ExtractFormat.json:
             objects.append(to_semantic(invoice))
         else:

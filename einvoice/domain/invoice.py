@@ -22,6 +22,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 
+from einvoice.domain.completeness import UnreadableValue, missing_mandatory_terms
 from einvoice.domain.findings import Syntax
 from einvoice.domain.lines import (
     AllowanceCharge,
@@ -202,6 +203,15 @@ class Invoice:
     lines: tuple[InvoiceLine, ...] = ()  # BG-25 (top-level lines; sub-lines nested)
     third_party_payments: tuple[ThirdPartyPayment, ...] = ()  # BG-DEX-09
 
+    # --- how the document was read (not business terms; see domain.completeness) ---
+    # Mandatory header terms (BT-1, BT-2, BT-3, BT-5) absent, empty or unreadable: their
+    # fields above hold placeholders (NOT_STATED_TEXT, NOT_STATED_DATE), never data.
+    missing_terms: tuple[str, ...] = ()
+    # Values not of their term's data type, as written (the field holds None).
+    unreadable_values: tuple[UnreadableValue, ...] = ()
+    # Terms the document does not state and the reader derived (BT-3 = 381 of a CreditNote).
+    derived_terms: tuple[str, ...] = ()
+
     # --- what routing, rendering and the workflow ask for ---------------------
 
     @property
@@ -224,13 +234,26 @@ class Invoice:
         due = self.totals.amount_due
         return None if due is None else self.sign * due
 
+    @property
+    def missing_mandatory_terms(self) -> tuple[str, ...]:
+        """Mandatory EN 16931 terms the document lacks (header, parties, totals, lines)."""
+        return missing_mandatory_terms(self)
+
+    @property
+    def is_complete(self) -> bool:
+        """Every header term was read from the document: no placeholder, no unreadable value."""
+        return not self.missing_terms and not self.unreadable_values
+
     def all_lines(self) -> Iterator[InvoiceLine]:
         """Every line including sub-lines, depth first in document order."""
         for line in self.lines:
             yield from line.walk()
 
     def skonto_offers(self) -> tuple[SkontoOffer, ...]:
-        """Skonto terms resolved against this invoice: deadlines and amounts."""
+        """Skonto terms resolved against this invoice: deadlines and amounts (none without
+        an issue date, BT-2, to count the days from)."""
+        if "BT-2" in self.missing_terms:
+            return ()
         return tuple(
             offer(term, self.issue_date, self.totals.amount_due) for term in self.skonto_terms
         )
@@ -268,5 +291,6 @@ __all__ = [
     "SupportingDocument",
     "TaxRepresentative",
     "ThirdPartyPayment",
+    "UnreadableValue",
     "VatBreakdown",
 ]

@@ -27,6 +27,7 @@ class InvalidValueError(PermanentError):
     def __init__(self, term: str, value: str, expected: str) -> None:
         self.term = term
         self.value = value
+        self.expected = expected
         super().__init__(
             f"Der Wert '{value[:60]}' in {term} ist {expected}.",
         )

@@ -14,6 +14,7 @@ from collections.abc import Iterator
 from datetime import date
 from decimal import Decimal
 
+from einvoice.domain.completeness import NOT_STATED_DATE, NOT_STATED_TEXT
 from einvoice.domain.findings import Syntax
 from einvoice.domain.invoice import (
     Address,
@@ -46,7 +47,7 @@ from einvoice.domain.invoice import (
     VatBreakdown,
 )
 from einvoice.domain.skonto import skonto_terms
-from einvoice.domain.values import parse_compact_date
+from einvoice.domain.values import InvalidValueError, parse_compact_date
 from einvoice.formats.namespaces import CII_RAM, CII_RSM, CII_UDT
 from einvoice.formats.ubl import (
     Element,
@@ -60,6 +61,7 @@ from einvoice.formats.ubl import (
     path,
     required,
     text_of,
+    unreadable,
     value,
 )
 from einvoice.formats.xmldoc import XmlDocument
@@ -91,10 +93,12 @@ def parse_cii(doc: XmlDocument) -> Invoice:
     issue_date = date_of(child(document, R + "IssueDateTime"), "BT-2")
     allowances, charges = _allowance_charges(settlement, document=True)
     return Invoice(
-        number=required(text_of(document, R + "ID"), "BT-1", "Rechnungsnummer"),
-        issue_date=required(issue_date, "BT-2", "Rechnungsdatum"),
-        type_code=required(text_of(document, R + "TypeCode"), "BT-3", "Rechnungsart"),
-        currency_code=required(currency, "BT-5", "Rechnungswährung"),
+        number=required(text_of(document, R + "ID"), "BT-1", "Rechnungsnummer", NOT_STATED_TEXT),
+        issue_date=required(issue_date, "BT-2", "Rechnungsdatum", NOT_STATED_DATE),
+        type_code=required(
+            text_of(document, R + "TypeCode"), "BT-3", "Rechnungsart", NOT_STATED_TEXT
+        ),
+        currency_code=required(currency, "BT-5", "Rechnungswährung", NOT_STATED_TEXT),
         syntax=Syntax.CII,
         seller=_seller(child(agreement, R + "SellerTradeParty")),
         buyer=_buyer(child(agreement, R + "BuyerTradeParty")),
@@ -158,7 +162,11 @@ def date_of(el: Element | None, term: str) -> date | None:
             text = value(inner)
             if text is None:
                 return None
-            return parse_compact_date(text, inner.get("format"), term)
+            try:
+                return parse_compact_date(text, inner.get("format"), term)
+            except InvalidValueError as exc:
+                unreadable(exc)
+                return None
     return None
 
 
@@ -626,13 +634,19 @@ def _price(agreement: dict[str, Element]) -> PriceDetails | None:
     gross, net = kids(gross_el), kids(net_el)
     discount = None
     if R + "AppliedTradeAllowanceCharge" in gross:
-        # BT-147 is the sum of the price allowances (CII EXTENDED allows several;
-        # price charges are not discounts).
+        # BT-147: the official XRechnung visualization (cii-xr.xsl, BG-29) shows every
+        # GrossPriceProductTradePrice/AppliedTradeAllowanceCharge/ActualAmount as BT-147,
+        # whatever its ChargeIndicator. The project sums the allowances (CII EXTENDED
+        # allows several) and, deliberately differing for a price *charge* (not allowed
+        # in EN 16931, PEPPOL-EN16931-R044), counts it as a negative discount, so that
+        # gross price (BT-148) - BT-147 = net price (BT-146) still holds; the validation
+        # report says so in an information finding (formats.price_charges).
         for ac in children(gross_el, R + "AppliedTradeAllowanceCharge"):
-            if not _indicator(ac):
-                amount = decimal_of(child(ac, R + "ActualAmount"), "BT-147")
-                if amount is not None:
-                    discount = amount if discount is None else discount + amount
+            amount = decimal_of(child(ac, R + "ActualAmount"), "BT-147")
+            if amount is None:
+                continue
+            signed = -amount if _indicator(ac) else amount
+            discount = signed if discount is None else discount + signed
     base_quantity = net.get(R + "BasisQuantity")
     if base_quantity is None:
         base_quantity = gross.get(R + "BasisQuantity")

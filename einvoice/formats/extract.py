@@ -1,10 +1,20 @@
 """Bytes (XML or ZUGFeRD/Factur-X PDF) -> the canonical :class:`Invoice`.
 
-Reading only: no validation runs here. What cannot be read as an invoice
-raises :class:`UnreadableInvoiceError` with a German message that says why.
+Reading only: no validation runs here. Two ways to read:
+
+* :func:`extract` (strict, for the pipeline): a document whose mandatory
+  header terms are missing or whose values are malformed raises
+  :class:`UnreadableInvoiceError` with a German message that says why.
+* :func:`read_invoice` (tolerant, for ``einvoice extract``, the clerk's view
+  and the supplier's report): reads every term that is present and records in
+  the model what is missing (``missing_terms``, ``missing_mandatory_terms``) or
+  malformed (``unreadable_values``). It refuses only bytes that hold no
+  invoice document at all.
 """
 
 from __future__ import annotations
+
+import dataclasses
 
 from einvoice.domain.findings import Finding, Severity, Syntax
 from einvoice.domain.invoice import Invoice
@@ -12,7 +22,7 @@ from einvoice.domain.values import InvalidValueError
 from einvoice.errors import PermanentError
 from einvoice.formats.cii import parse_cii
 from einvoice.formats.detect import Container, container_of, detect_xml
-from einvoice.formats.ubl import parse_ubl
+from einvoice.formats.ubl import Reading, parse_ubl, reading
 from einvoice.formats.xmldoc import XmlDocument
 
 
@@ -22,6 +32,44 @@ class UnreadableInvoiceError(PermanentError):
 
 def extract(data: bytes, name: str = "") -> Invoice:
     """Read an invoice from XML or PDF bytes (a PDF's embedded invoice XML)."""
+    doc = _document(data, name)
+    prefix = f"{name}: " if name else ""
+    try:
+        return invoice_from_document(doc)
+    except InvalidValueError as exc:
+        raise UnreadableInvoiceError(
+            f"{prefix}Die Rechnung kann nicht gelesen werden: {exc}"
+        ) from exc
+
+
+def read_invoice(data: bytes, name: str = "") -> Invoice:
+    """Read every term that is present; the model says what is missing or malformed.
+
+    Raises :class:`UnreadableInvoiceError` only when the bytes hold no invoice
+    document (empty, not XML/PDF, no invoice XML in the PDF, another format).
+    """
+    return tolerant_model(_document(data, name))
+
+
+def tolerant_model(doc: XmlDocument) -> Invoice:
+    """The model of a detected document, read as far as it goes (never InvalidValueError)."""
+    state = Reading()
+    token = reading().set(state)
+    try:
+        invoice = invoice_from_document(doc)
+    finally:
+        reading().reset(token)
+    if not state.missing and not state.unreadable:
+        return invoice
+    return dataclasses.replace(
+        invoice,
+        missing_terms=tuple(sorted(set(state.missing), key=lambda t: int(t.split("-")[1]))),
+        unreadable_values=tuple(state.unreadable),
+    )
+
+
+def _document(data: bytes, name: str) -> XmlDocument:
+    """The detected invoice XML of ``data`` (a PDF's embedded one) or UnreadableInvoiceError."""
     prefix = f"{name}: " if name else ""
     if not data.strip():
         raise UnreadableInvoiceError(prefix + "Die Datei ist leer.")
@@ -40,12 +88,7 @@ def extract(data: bytes, name: str = "") -> Invoice:
     detection = detect_xml(data)
     if detection.doc is None:
         raise UnreadableInvoiceError(prefix + _reasons(detection.findings, "XML-Datei"))
-    try:
-        return invoice_from_document(detection.doc)
-    except InvalidValueError as exc:
-        raise UnreadableInvoiceError(
-            f"{prefix}Die Rechnung kann nicht gelesen werden: {exc}"
-        ) from exc
+    return detection.doc
 
 
 def invoice_from_document(doc: XmlDocument) -> Invoice:

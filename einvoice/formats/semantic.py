@@ -13,7 +13,12 @@
   classifications BT-158 are arrays of objects keyed the same way;
 * an attached document BT-125 is an object with its MIME code ``BT-125-1``,
   file name ``BT-125-2``, ``size`` (bytes) and ``sha256`` - not the content;
-* absent terms are omitted, never ``null`` or ``""``.
+* absent terms are omitted, never ``null`` or ``""``;
+* ``reading`` (only when there is something to say) tells what the document
+  lacks: ``missing`` (mandatory terms, e.g. ``["BT-1", "BT-2"]``),
+  ``unreadable`` (``{"term", "value", "reason"}`` of malformed values) and
+  ``derived`` (terms the reader derived, e.g. BT-3 of a CreditNote without
+  it); it is not a business term.
 
 ``CSV_COLUMNS`` / :func:`csv_rows` give the flat accounts-payable view: one
 row per invoice line (sub-lines included, marked by their level) with the
@@ -142,7 +147,7 @@ def to_semantic(inv: Invoice) -> Json:
     out: Json = {}
     for key, value in (
         ("BT-1", inv.number),
-        ("BT-2", inv.issue_date),
+        ("BT-2", None if "BT-2" in inv.missing_terms else inv.issue_date),
         ("BT-3", inv.type_code),
         ("BT-5", inv.currency_code),
         ("BT-6", inv.vat_accounting_currency_code),
@@ -200,6 +205,20 @@ def to_semantic(inv: Invoice) -> Json:
         _put(entry, "BT-DEX-003", payment.description)
         third_party.append(entry)
     _put(out, "BG-DEX-09", third_party)
+    _put(out, "reading", _reading(inv))
+    return out
+
+
+def _reading(inv: Invoice) -> Json:
+    """What the document lacks (see the module docstring); empty for a complete invoice."""
+    out: Json = {}
+    _put(out, "missing", list(inv.missing_mandatory_terms))
+    _put(
+        out,
+        "unreadable",
+        [{"term": u.term, "value": u.value, "reason": u.reason_de} for u in inv.unreadable_values],
+    )
+    _put(out, "derived", list(inv.derived_terms))
     return out
 
 
@@ -470,7 +489,7 @@ def csv_rows(inv: Invoice, name: str = "") -> list[list[str]]:
     header = [
         name,
         inv.number,
-        _text(inv.issue_date),
+        "" if "BT-2" in inv.missing_terms else _text(inv.issue_date),
         inv.type_code,
         "ja" if inv.is_credit_note else "nein",
         inv.currency_code,

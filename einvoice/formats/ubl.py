@@ -9,12 +9,15 @@ with Clark-notation tags: no XPath is compiled or evaluated per document.
 from __future__ import annotations
 
 from collections.abc import Iterator
+from contextvars import ContextVar
+from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 from typing import TypeAlias, TypeVar
 
 from lxml import etree
 
+from einvoice.domain.completeness import NOT_STATED_DATE, NOT_STATED_TEXT, UnreadableValue
 from einvoice.domain.findings import Syntax
 from einvoice.domain.invoice import (
     Address,
@@ -118,14 +121,51 @@ def path(el: Element | None, *tags: str) -> Element | None:
     return el
 
 
+@dataclass
+class Reading:
+    """What a tolerant read could not take from the document (see ``reading``)."""
+
+    missing: list[str] = field(default_factory=list)
+    unreadable: list[UnreadableValue] = field(default_factory=list)
+
+
+#: The tolerant read in progress (None: strict, the first bad value raises).
+_READING: ContextVar[Reading | None] = ContextVar("einvoice_reading", default=None)
+
+
+def reading() -> ContextVar[Reading | None]:
+    """The context variable a tolerant reader sets (formats.extract.read_invoice)."""
+    return _READING
+
+
+def unreadable(exc: InvalidValueError) -> None:
+    """Record ``exc`` in a tolerant read, or raise it in a strict one."""
+    current = _READING.get()
+    if current is None:
+        raise exc
+    current.unreadable.append(UnreadableValue(exc.term, exc.value[:60], exc.expected))
+
+
 def decimal_of(el: Element | None, term: str) -> Decimal | None:
     text = value(el)
-    return None if text is None else parse_decimal(text, term)
+    if text is None:
+        return None
+    try:
+        return parse_decimal(text, term)
+    except InvalidValueError as exc:
+        unreadable(exc)
+        return None
 
 
 def date_of(el: Element | None, term: str) -> date | None:
     text = value(el)
-    return None if text is None else parse_iso_date(text, term)
+    if text is None:
+        return None
+    try:
+        return parse_iso_date(text, term)
+    except InvalidValueError as exc:
+        unreadable(exc)
+        return None
 
 
 def identifier_of(el: Element | None) -> Identifier | None:
@@ -189,10 +229,10 @@ class _UblReader:
         issue_date = date_of(self.one(B + "IssueDate"), "BT-2")
         allowances, charges = self.allowance_charges(self.all(A + "AllowanceCharge"), document=True)
         return Invoice(
-            number=required(self.text(B + "ID"), "BT-1", "Rechnungsnummer"),
-            issue_date=required(issue_date, "BT-2", "Rechnungsdatum"),
+            number=required(self.text(B + "ID"), "BT-1", "Rechnungsnummer", NOT_STATED_TEXT),
+            issue_date=required(issue_date, "BT-2", "Rechnungsdatum", NOT_STATED_DATE),
             type_code=self.type_code(type_tag),
-            currency_code=required(currency, "BT-5", "Rechnungswährung"),
+            currency_code=required(currency, "BT-5", "Rechnungswährung", NOT_STATED_TEXT),
             syntax=syntax,
             vat_accounting_currency_code=tax_currency,
             tax_point_date=date_of(self.one(B + "TaxPointDate"), "BT-7"),
@@ -234,6 +274,7 @@ class _UblReader:
                 )
                 for p in self.all(A + "PrepaidPayment")
             ),
+            derived_terms=self.derived_terms(type_tag),
         )
 
     def due_date(self, means: list[Element]) -> date | None:
@@ -433,11 +474,15 @@ class _UblReader:
 
     def type_code(self, tag: str) -> str:
         """BT-3. A UBL CreditNote without it is still a credit note (381); the
-        validation reports the missing code (BR-04), the invoice stays readable."""
+        validation reports the missing code (BR-04), the invoice stays readable and
+        the model marks BT-3 as derived (``derived_terms``): the document does not say it."""
         code = self.text(tag)
         if code is None and self.credit_note:
             return CREDIT_NOTE_TYPE_CODE
-        return required(code, "BT-3", "Rechnungsart")
+        return required(code, "BT-3", "Rechnungsart", NOT_STATED_TEXT)
+
+    def derived_terms(self, tag: str) -> tuple[str, ...]:
+        return ("BT-3",) if self.credit_note and self.text(tag) is None else ()
 
     def totals(
         self, currency: str | None, tax_currency: str | None
@@ -537,7 +582,7 @@ class _UblReader:
             allowances=allowances,
             charges=charges,
             price=_price(k.get(A + "Price")),
-            vat=_line_vat(item_kids.get(A + "ClassifiedTaxCategory")),
+            vat=_line_vat(item, item_kids),
             item=_item(item, item_kids),
             sub_lines=(
                 tuple(self.line(sub) for sub in el.iterchildren(self.sub_line_tag))
@@ -555,10 +600,16 @@ class _UblReader:
 CREDIT_NOTE_TYPE_CODE = "381"
 
 
-def required(value: T | None, term: str, label: str) -> T:
-    if value is None:
+def required(value: T | None, term: str, label: str, placeholder: T) -> T:
+    """A mandatory header term: raises when missing in a strict read; a tolerant read
+    records the term as missing and returns ``placeholder`` (never used as data)."""
+    if value is not None:
+        return value
+    current = _READING.get()
+    if current is None:
         raise InvalidValueError(term, "", f"leer: die Pflichtangabe {label} fehlt")
-    return value
+    current.missing.append(term)
+    return placeholder
 
 
 def clean(value: str | None) -> str | None:
@@ -653,13 +704,22 @@ def _price(el: Element | None) -> PriceDetails | None:
     k = kids(el)
     base_quantity = k.get(B + "BaseQuantity")
     discount = gross = None
-    allowance = k.get(A + "AllowanceCharge")
-    if allowance is not None:
-        ak = kids(allowance)
-        # Only a price allowance is the item price discount (BT-147), not a charge.
-        if (value(ak.get(B + "ChargeIndicator")) or "").lower() != "true":
-            discount = decimal_of(ak.get(B + "Amount"), "BT-147")
-        gross = decimal_of(ak.get(B + "BaseAmount"), "BT-148")
+    if A + "AllowanceCharge" in k:
+        # As the official XRechnung visualization (ubl-invoice-xr.xsl, BG-29): BT-147 is
+        # cac:AllowanceCharge/cbc:Amount[preceding-sibling::cbc:ChargeIndicator = 'false'],
+        # BT-148 the BaseAmount of the same allowances; a price *charge* yields neither
+        # (UBL allows none, PEPPOL-EN16931-R044). Several allowances (schema-valid, not
+        # EN 16931) are summed into the one BT-147, as the CII reader does; BT-148 is the
+        # first allowance's base amount.
+        for allowance in el.iterchildren(A + "AllowanceCharge"):
+            ak = kids(allowance)
+            if value(ak.get(B + "ChargeIndicator")) != "false":
+                continue
+            amount = decimal_of(ak.get(B + "Amount"), "BT-147")
+            if amount is not None:
+                discount = amount if discount is None else discount + amount
+            if gross is None:
+                gross = decimal_of(ak.get(B + "BaseAmount"), "BT-148")
     return PriceDetails(
         net_price=decimal_of(k.get(B + "PriceAmount"), "BT-146"),
         discount=discount,
@@ -671,9 +731,19 @@ def _price(el: Element | None) -> PriceDetails | None:
     )
 
 
-def _line_vat(el: Element | None) -> LineVat | None:
-    if el is None:
+def _line_vat(item: Element | None, k: dict[str, Element]) -> LineVat | None:
+    """BG-30 from the item's VAT category: as the official visualization (BT-151 is
+    ``cac:ClassifiedTaxCategory/cbc:ID[following-sibling::cac:TaxScheme/cbc:ID = 'VAT']``),
+    a category of another tax scheme is not the line's VAT category."""
+    el = k.get(A + "ClassifiedTaxCategory")
+    if el is None or item is None:
         return None
+    for category in item.iterchildren(A + "ClassifiedTaxCategory"):
+        if text_of(child(category, A + "TaxScheme"), B + "ID") == "VAT":
+            el = category
+            break
+    else:
+        return LineVat(None, decimal_of(child(el, B + "Percent"), "BT-152"))
     return LineVat(text_of(el, B + "ID"), decimal_of(child(el, B + "Percent"), "BT-152"))
 
 

@@ -17,7 +17,17 @@ from lxml import etree
 
 from einvoice.domain.findings import Finding, Layer, Report, Scenario, Severity, Syntax
 from einvoice.errors import RuleArtefactError
-from einvoice.formats import artefacts, cii_schema, figures, overrides, pdf, schematron, xsd
+from einvoice.formats import (
+    abort_cause,
+    artefacts,
+    cii_schema,
+    figures,
+    overrides,
+    pdf,
+    price_charges,
+    schematron,
+    xsd,
+)
 from einvoice.formats.detect import Container, container_of, detect_xml
 from einvoice.formats.extract import invoice_from_document
 from einvoice.formats.safexml import DEFAULT_MAX_BYTES, syntax_error
@@ -97,11 +107,15 @@ def _rule_layers(doc: XmlDocument, choice: ScenarioChoice) -> list[Finding]:
             Layer.PROFILE,
             f"Factur-X {scenario.value}",
             lambda: schematron.run(artefacts.profile_rules(scenario), text()),
+            doc.root,
         )
     else:
         name = artefacts.CEN_UBL if doc.syntax.is_ubl else artefacts.CEN_CII
         findings += _guarded(
-            Layer.EN16931, name, lambda: schematron.run(artefacts.cen_rules(doc.syntax), text())
+            Layer.EN16931,
+            name,
+            lambda: schematron.run(artefacts.cen_rules(doc.syntax), text()),
+            doc.root,
         )
     national = choice.national_scenario
     if national is not None:
@@ -110,6 +124,7 @@ def _rule_layers(doc: XmlDocument, choice: ScenarioChoice) -> list[Finding]:
         findings += _guarded(
             Layer.NATIONAL, "XRechnung", lambda: national_rules.check(doc, national)
         )
+    findings += price_charges.findings(doc)
     return figures.with_figures(findings, lambda: invoice_from_document(doc))
 
 
@@ -120,8 +135,18 @@ def check_schema(doc: XmlDocument, scenario: Scenario) -> list[Finding]:
     return xsd.validate(doc.root, artefacts.xsd_path(doc.syntax, scenario))
 
 
-def _guarded(layer: Layer, name: str, run: Callable[[], list[Finding]]) -> list[Finding]:
-    """Run one layer; if it cannot run, that is an error finding - never a pass."""
+def _guarded(
+    layer: Layer,
+    name: str,
+    run: Callable[[], list[Finding]],
+    root: etree._Element | None = None,
+) -> list[Finding]:
+    """Run one layer; if it cannot run, that is an error finding - never a pass.
+
+    When an official artefact aborts on the document (a duplicated, empty or malformed
+    element), the technical ``LAYER-FAILED`` finding is followed by findings that name
+    the element in German (:mod:`einvoice.formats.abort_cause`).
+    """
     try:
         return run()
     except Exception as exc:
@@ -129,6 +154,7 @@ def _guarded(layer: Layer, name: str, run: Callable[[], list[Finding]]) -> list[
             log.error("validation layer %s failed: %s", name, exc)
         else:
             log.exception("validation layer %s failed", name)
+        causes = _abort_causes(root, layer, name, exc)
         return [
             Finding(
                 "LAYER-FAILED",
@@ -138,8 +164,22 @@ def _guarded(layer: Layer, name: str, run: Callable[[], list[Finding]]) -> list[
                 "Rechnung gilt deshalb als nicht geprüft und wird abgelehnt.",
                 f"The validation layer '{name}' could not run ({exc}). The invoice is "
                 "therefore unchecked and rejected.",
-            )
+            ),
+            *causes,
         ]
+
+
+def _abort_causes(
+    root: etree._Element | None, layer: Layer, name: str, exc: Exception
+) -> list[Finding]:
+    """What in the document made the official artefact abort (never raises)."""
+    if root is None:
+        return []
+    try:
+        return abort_cause.explain(root, layer, name, str(exc))
+    except Exception:  # the explanation is an extra; LAYER-FAILED already rejects
+        log.exception("no explanation for the failed layer %s", name)
+        return []
 
 
 def too_large(size: int, limit: int) -> Finding:

@@ -31,7 +31,9 @@ def test_bt147_is_the_sum_of_several_cii_price_allowances() -> None:
     )
     price = extract(xml.encode()).lines[0].price
     assert price is not None
-    assert price.discount == Decimal("12.50")  # 10 + 2.50; the charge of 7 is no discount
+    # 10 + 2.50 - 7: the price charge (shown by the official visualization as a BT-147 of
+    # 7) is read as a negative discount, so that BT-148 - BT-147 = BT-146 (issue 27).
+    assert price.discount == Decimal("5.50")
 
 
 def test_a_ubl_price_charge_is_not_a_discount() -> None:
@@ -50,9 +52,12 @@ def test_a_ubl_price_charge_is_not_a_discount() -> None:
     charge = extract(xml.replace(old, priced.format("true")).encode()).lines[0].price
     allowance = extract(xml.replace(old, priced.format("false")).encode()).lines[0].price
     assert charge is not None and allowance is not None
+    # The official visualization shows neither BT-147 nor BT-148 for a UBL price charge
+    # (both select [preceding-sibling::cbc:ChargeIndicator = 'false']; issue 27).
     assert charge.discount is None
-    assert charge.gross_price == Decimal("290.00")
+    assert charge.gross_price is None
     assert allowance.discount == Decimal("1.21")
+    assert allowance.gross_price == Decimal("290.00")
 
 
 def test_bt111_when_the_tax_currency_is_the_invoice_currency() -> None:
@@ -83,7 +88,12 @@ def test_a_ubl_credit_note_without_bt3_is_read_and_reported() -> None:
     start = xml.index("<cbc:CreditNoteTypeCode")
     end = xml.index("</cbc:CreditNoteTypeCode>") + len("</cbc:CreditNoteTypeCode>")
     data = (xml[:start] + xml[end:]).encode()
-    assert extract(data).type_code == "381"
+    invoice = extract(data)
+    assert invoice.type_code == "381"
+    # The document does not say 381: the model marks the term as derived (issue 27).
+    assert invoice.derived_terms == ("BT-3",)
+    assert "BT-3" in invoice.missing_mandatory_terms
+    assert extract(xml.encode()).derived_terms == ()
     report = einvoice.validate(data)
     assert not report.valid
     assert "BR-04" in {f.rule for f in report.findings}

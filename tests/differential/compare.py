@@ -30,7 +30,41 @@ class Disagreement:
 
 
 @dataclass
+class ScenarioTally:
+    """The agreement on the mutants of one scenario (see mutator.SCENARIOS)."""
+
+    mutants: int = 0
+    compared: int = 0
+    verdict_agree: int = 0
+    rules_agree: int = 0
+    aborted: int = 0
+
+    @property
+    def verdict_rate(self) -> float:
+        return self.verdict_agree / self.compared if self.compared else 0.0
+
+    @property
+    def rules_rate(self) -> float:
+        return self.rules_agree / self.compared if self.compared else 0.0
+
+    def add(self, other: ScenarioTally) -> None:
+        self.mutants += other.mutants
+        self.compared += other.compared
+        self.verdict_agree += other.verdict_agree
+        self.rules_agree += other.rules_agree
+        self.aborted += other.aborted
+
+    def line(self, name: str) -> str:
+        return (
+            f"{name:<11} {self.mutants:>6} mutants, {self.compared:>6} compared, "
+            f"{self.aborted:>5} aborted; verdicts {self.verdict_rate:.2%}, "
+            f"error-rule sets {self.rules_rate:.2%}"
+        )
+
+
+@dataclass
 class Tally:
+    by_scenario: dict[str, ScenarioTally] = field(default_factory=dict)
     compared: int = 0
     verdict_agree: int = 0
     rules_agree: int = 0
@@ -38,6 +72,9 @@ class Tally:
     # Aborted official runs that the project nevertheless accepts (should be none:
     # the official validator cannot accept a document its rules abort on).
     aborted_accepted: list[Mutant] = field(default_factory=list)
+    # Aborted official runs where the project's report names the duplicated, empty or
+    # malformed element (INPUT-* findings beside LAYER-FAILED; issue 27).
+    aborted_explained: int = 0
     disagreements: list[Disagreement] = field(default_factory=list)
     oracle_invalid: int = 0
 
@@ -67,19 +104,27 @@ def project_errors(data: bytes) -> tuple[bool, frozenset[str]]:
 
 
 def compare(mutant: Mutant, oracle: Oracle, tally: Tally) -> None:
+    scenario = tally.by_scenario.setdefault(mutant.scenario, ScenarioTally())
+    scenario.mutants += 1
     official = oracle.check(mutant.data)
     if official.aborted:
+        scenario.aborted += 1
         tally.aborted.append((mutant, official.aborted))
-        if validate(mutant.data).valid:
+        report = validate(mutant.data)
+        if report.valid:
             tally.aborted_accepted.append(mutant)
+        tally.aborted_explained += any(f.rule.startswith("INPUT-") for f in report.findings)
         return
     valid, errors = project_errors(mutant.data)
     tally.compared += 1
+    scenario.compared += 1
     tally.oracle_invalid += not official.valid
     same_verdict = valid == official.valid
     same_rules = errors == official.errors
     tally.verdict_agree += same_verdict
     tally.rules_agree += same_rules
+    scenario.verdict_agree += same_verdict
+    scenario.rules_agree += same_rules
     if not (same_verdict and same_rules):
         tally.disagreements.append(
             Disagreement(

@@ -4,7 +4,13 @@ Each mutant is a valid invoice of ``../shared/conformance`` (per EXPECTED.tsv)
 changed by one or two operators of the kinds real documents go wrong in: an
 element deleted, duplicated, emptied, moved or swapped, a number nudged, a code
 or an attribute changed or removed, a date rewritten, whitespace added, a text
-replaced. The mutant stays well-formed XML.
+replaced, a scheme/list attribute emptied or set to another scheme (issue 27:
+the corners where the official code lists have quirks). The mutant stays
+well-formed XML.
+
+Mutants are balanced across the scenarios (:data:`SCENARIOS`): mutant ``i``
+mutates a source of scenario ``SCENARIOS[i % 5]``, so that the few extension
+and CVD invoices get as many mutants as the many standard ones.
 """
 
 from __future__ import annotations
@@ -113,22 +119,96 @@ ATTRIBUTE_POOL = (
 )
 
 
+# Scheme and list identifiers a supplier's software might write (issue 27): the
+# extension's DiGA codes, SEPA, ICD and EAS codes, UNTDID 7143 and the CVD list, codes
+# that exist in no list, lower case, blanks.
+SCHEME_POOL = (
+    "XR01",
+    "XR02",
+    "XR03",
+    "XR04",
+    "SEPA",
+    "0088",
+    "0204",
+    "9930",
+    "0002",
+    "0060",
+    "0160",
+    "9999",
+    "EM",
+    "em",
+    "AN",
+    "CVD",
+    "cvd",
+    "IB",
+    "AA",
+    "ZZZ",
+    "STI",
+    "VA",
+    "XX",
+    "",
+    " ",
+    " EM ",
+)
+SCHEME_ATTRIBUTES = ("schemeID", "listID")
+# Identifier elements that may carry a scheme/list attribute in one of the syntaxes.
+SCHEMED_NAMES = frozenset(
+    {
+        "EndpointID",
+        "ID",
+        "CompanyID",
+        "ItemClassificationCode",
+        "GlobalID",
+        "URIID",
+        "ClassCode",
+    }
+)
+
+_PARSER = etree.XMLParser(resolve_entities=False, no_network=True)
+
+#: The scenarios the mutants are balanced across.
+SCENARIOS = ("standard", "extension", "cvd", "cii", "creditnote")
+
+
 @dataclass(frozen=True)
 class Mutant:
     id: str  # "<seed>:<index>"
     source: str  # path relative to the conformance folder
     operations: tuple[str, ...]
     data: bytes
+    scenario: str = ""  # one of SCENARIOS
 
 
 def valid_sources(conformance: Path) -> list[str]:
     """The XML invoices that EXPECTED.tsv lists as valid."""
+    return sorted(scenario_sources(conformance)[0])
+
+
+def scenario_sources(conformance: Path) -> tuple[dict[str, str], dict[str, list[str]]]:
+    """(file -> EXPECTED scenario, mutation scenario -> files) of the valid XML invoices.
+
+    extension and cvd: by the official scenario; creditnote: UBL CreditNote roots; cii:
+    the other CII invoices; standard: the other UBL invoices (XRechnung and EN 16931).
+    """
     with (conformance / "EXPECTED.tsv").open(encoding="utf-8") as handle:
-        return sorted(
-            row["file"]
+        rows = {
+            row["file"]: row["scenario"]
             for row in csv.DictReader(handle, delimiter="\t")
             if row["verdict"] == "valid" and row["file"].endswith(".xml")
-        )
+        }
+    groups: dict[str, list[str]] = {name: [] for name in SCENARIOS}
+    for name, official in sorted(rows.items()):
+        root = etree.parse(str(conformance / name), _PARSER).getroot()
+        namespace = etree.QName(root).namespace or ""
+        if official in ("extension", "cvd"):
+            groups[official].append(name)
+        elif namespace.endswith(":CreditNote-2"):
+            groups["creditnote"].append(name)
+        elif namespace.endswith(":CrossIndustryInvoice:100"):
+            groups["cii"].append(name)
+        else:
+            groups["standard"].append(name)
+    return rows, groups
 
 
 def _elements(root: etree._Element) -> list[etree._Element]:
@@ -260,6 +340,47 @@ def add_attribute(rng: random.Random, root: etree._Element) -> str | None:
     return f"attribute {_path(element)}/@{name}={element.get(name)!r} added"
 
 
+def _schemed(root: etree._Element) -> list[tuple[etree._Element, str]]:
+    return [(e, name) for e in _elements(root) for name in SCHEME_ATTRIBUTES if name in e.attrib]
+
+
+def empty_attribute(rng: random.Random, root: etree._Element) -> str | None:
+    """An attribute emptied or blanked (``schemeID=""``): the joined-code-list corner."""
+    schemed = _schemed(root)
+    if schemed and rng.random() < 0.7:
+        element, name = rng.choice(schemed)
+    else:
+        element = _pick(rng, [e for e in _elements(root) if e.attrib])
+        if element is None:
+            return None
+        name = rng.choice(sorted(element.attrib.keys()))
+    element.set(name, rng.choice(("", " ", "  ")))
+    return f"empty_attribute {_path(element)}/@{name}={element.get(name)!r}"
+
+
+def scheme(rng: random.Random, root: etree._Element) -> str | None:
+    """A scheme/list identifier changed, or added to an identifier that has none."""
+    schemed = _schemed(root)
+    if schemed and rng.random() < 0.6:
+        element, name = rng.choice(schemed)
+        element.set(name, rng.choice(SCHEME_POOL))
+        return f"scheme {_path(element)}/@{name}={element.get(name)!r}"
+    bare = [
+        e
+        for e in _elements(root)
+        if len(e) == 0
+        and etree.QName(e).localname in SCHEMED_NAMES
+        and not any(n in e.attrib for n in SCHEME_ATTRIBUTES)
+    ]
+    element = _pick(rng, bare)
+    if element is None:
+        return None
+    local = etree.QName(element).localname
+    name = "listID" if local in ("ItemClassificationCode", "ClassCode") else "schemeID"
+    element.set(name, rng.choice(SCHEME_POOL))
+    return f"scheme {_path(element)}/@{name}={element.get(name)!r} added"
+
+
 def date(rng: random.Random, root: etree._Element) -> str | None:
     element = _pick(
         rng, [e for e in _elements(root) if len(e) == 0 and _DATE.match((e.text or "").strip())]
@@ -315,19 +436,42 @@ OPERATORS: dict[str, Operator] = {
     "date": date,
     "whitespace": whitespace,
     "text": text,
+    "empty_attribute": empty_attribute,
+    "scheme": scheme,
 }
+# The operators and weights of the first mutator (version 1, before issue 27): the
+# mutants test_found.py replays by their ids were made with these.
+V1_OPERATORS = sorted(set(OPERATORS) - {"empty_attribute", "scheme"})
+V1_WEIGHTS = {"nudge": 4, "code": 3, "delete": 3, "attribute": 2, "date": 2, "duplicate": 2}
 # Heavier weight on the kinds that reach the business rules rather than the schema.
-WEIGHTS = {"nudge": 4, "code": 3, "delete": 3, "attribute": 2, "date": 2, "duplicate": 2}
+WEIGHTS = {
+    "nudge": 4,
+    "code": 3,
+    "delete": 3,
+    "attribute": 2,
+    "date": 2,
+    "duplicate": 2,
+    "empty_attribute": 2,
+    "scheme": 3,
+}
 
 
 class Mutator:
-    def __init__(self, conformance: Path, seed: int) -> None:
+    """``version=2`` (default): balanced across SCENARIOS, with the scheme operators;
+    ``version=1``: the first mutator (any valid source, no scheme operators), so that the
+    ids of earlier runs still name the same mutants."""
+
+    def __init__(self, conformance: Path, seed: int, version: int = 2) -> None:
         self.conformance = conformance
         self.seed = seed
-        self.sources = valid_sources(conformance)
+        self.version = version
+        _, self.groups = scenario_sources(conformance)
+        self.sources = sorted(f for files in self.groups.values() for f in files)
         self._trees: dict[str, bytes] = {}
-        names = sorted(OPERATORS)
-        self._operators = [name for name in names for _ in range(WEIGHTS.get(name, 1))]
+        names, weights = (
+            (sorted(OPERATORS), WEIGHTS) if version >= 2 else (V1_OPERATORS, V1_WEIGHTS)
+        )
+        self._operators = [name for name in names for _ in range(weights.get(name, 1))]
 
     def _original(self, source: str) -> bytes:
         if source not in self._trees:
@@ -336,7 +480,12 @@ class Mutator:
 
     def mutant(self, index: int) -> Mutant:
         rng = random.Random(f"{self.seed}:{index}")
-        source = rng.choice(self.sources)
+        if self.version >= 2:
+            scenario = SCENARIOS[index % len(SCENARIOS)]
+            source = rng.choice(self.groups[scenario])
+        else:
+            source = rng.choice(self.sources)
+            scenario = next(name for name, files in self.groups.items() if source in files)
         parser = etree.XMLParser(resolve_entities=False, no_network=True, remove_blank_text=False)
         root = etree.fromstring(self._original(source), parser)
         operations: list[str] = []
@@ -348,7 +497,7 @@ class Mutator:
             if done:
                 operations.append(done)
         data = etree.tostring(root.getroottree(), xml_declaration=True, encoding="UTF-8")
-        return Mutant(f"{self.seed}:{index}", source, tuple(operations), data)
+        return Mutant(f"{self.seed}:{index}", source, tuple(operations), data, scenario)
 
     def mutants(self, count: int, start: int = 0) -> Iterator[Mutant]:
         for index in range(start, start + count):
