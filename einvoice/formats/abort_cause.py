@@ -27,8 +27,10 @@ _SEQUENCE = re.compile(r"sequence of more than one item \{ \((.*?)\) \}", re.S)
 _QUOTED = re.compile(r'u?"((?:[^"\\]|\\.)*)"')
 _CONVERT = re.compile(r'Cannot convert string "((?:[^"\\]|\\.)*)" to (?:xs:)?(\w+)')
 _INVALID_DATE = re.compile(r'Invalid (date|dateTime) "((?:[^"\\]|\\.)*)"')
+_CAST = re.compile(r'The string "((?:[^"\\]|\\.)*)" cannot be cast to an? (\w+)')
 _NUMERIC_NAME = re.compile(r"Amount|Quantity|Percent|Numeric|Rate|Measure|Price")
 _DATE_NAME = re.compile(r"Date")
+_BOOLEAN_NAME = re.compile(r"Indicator")
 _LINES = {"InvoiceLine", "CreditNoteLine", "IncludedSupplyChainTradeLineItem"}
 _MAX_NAMED = 3
 
@@ -134,6 +136,10 @@ def parse(error: str) -> Cause | None:
     if converted is not None:
         value = _unescape(converted.group(1))
         return Cause("empty" if not value.strip() else "malformed", (value,), converted.group(2))
+    cast = _CAST.search(error)
+    if cast is not None:
+        value = _unescape(cast.group(1))
+        return Cause("empty" if not value.strip() else "malformed", (value,), cast.group(2))
     invalid = _INVALID_DATE.search(error)
     if invalid is not None:
         value = _unescape(invalid.group(2))
@@ -206,9 +212,14 @@ def _repeated_anywhere(root: etree._Element, values: tuple[str, ...]) -> list[et
     for element in root.iter():
         if isinstance(element.tag, str) and len(element) == 0:
             by_tag[element.tag].append(element)
+    wanted = list(values)
     for same in by_tag.values():
-        if len(same) >= len(values) >= 2 and _texts(same)[: len(values)] == list(values):
-            return same[: len(values)]
+        if len(same) < len(wanted) or len(wanted) < 2:
+            continue
+        texts = _texts(same)
+        for start in range(len(same) - len(wanted) + 1):
+            if texts[start : start + len(wanted)] == wanted:
+                return same[start : start + len(wanted)]
     return []
 
 
@@ -236,7 +247,13 @@ def _texts(elements: list[etree._Element]) -> list[str]:
 
 def _bad_values(root: etree._Element, layer: Layer, name: str, cause: Cause) -> list[Finding]:
     value = cause.values[0]
-    wanted = _DATE_NAME if cause.target.startswith("date") else _NUMERIC_NAME
+    wanted = (
+        _DATE_NAME
+        if cause.target.startswith("date")
+        else _BOOLEAN_NAME
+        if cause.target == "boolean"
+        else _NUMERIC_NAME
+    )
     matches = _matcher(value)
     candidates = [
         e for e in _leaves(root) if matches(e) and wanted.search(etree.QName(e).localname)
@@ -282,6 +299,8 @@ def _leaves(root: etree._Element) -> Iterator[etree._Element]:
 
 
 def _expected(target: str) -> str:
+    if target == "boolean":
+        return "true oder false"
     if target.startswith("date"):
         return "ein gültiges Kalenderdatum (z. B. 2024-03-31 bzw. 20240331)"
     if target in ("decimal", "double", "float", "integer"):

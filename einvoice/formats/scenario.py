@@ -86,7 +86,11 @@ def choose(doc: XmlDocument) -> ScenarioChoice:
     raw = _raw_specification_identifier(doc)
     if bt24 and raw != bt24:
         # The official configuration compares the text exactly: blanks or line
-        # breaks around the identifier match no scenario.
+        # breaks around the identifier match no scenario. The policy for the other
+        # CIUS of EN 16931 (Peppol BIS ...) is a prefix match on the same text
+        # (starts-with 'urn:cen.eu:en16931:2017#'): trailing blanks do not change it.
+        if raw is not None and raw.startswith(EN16931 + "#") and "xrechnung" not in bt24.lower():
+            return ScenarioChoice(Scenario.EN16931, bt24, "EN 16931")
         return ScenarioChoice(
             Scenario.NONE,
             bt24,

@@ -90,6 +90,21 @@ def test_an_empty_line_amount_is_named_with_its_line() -> None:
     assert "erwartet wird eine Zahl" in message
 
 
+def test_a_malformed_line_period_date_is_named() -> None:
+    xml = re.sub(
+        r"(<cbc:StartDate>)[^<]*",
+        r"\g<1>2016-01-32",
+        _read(STANDARD + "01.01a-INVOICE_ubl.xml"),
+        count=1,
+    )
+    errors, causes = _explained(xml)
+    assert "LAYER-FAILED" in errors
+    [(rule, message, terms)] = causes
+    assert rule == "INPUT-MALFORMED-VALUE" and terms == ("BT-134",)
+    assert "cbc:StartDate (BT-134" in message and "'2016-01-32'" in message
+    assert "Kalenderdatum" in message
+
+
 def test_saxon_messages_are_parsed() -> None:
     duplicate = abort_cause.parse(
         'XPTY0004 A sequence of more than one item { (u"1", u"336.9") } is not allowed'
@@ -99,4 +114,8 @@ def test_saxon_messages_are_parsed() -> None:
     assert empty == abort_cause.Cause("empty", ("",), "decimal")
     date = abort_cause.parse('FORG0001 Invalid date "2016-01-32" (Day must be 1-31)')
     assert date == abort_cause.Cause("malformed", ("2016-01-32",), "date")
+    boolean = abort_cause.parse('XPTY0004 The string "VAT" cannot be cast to a boolean')
+    assert boolean == abort_cause.Cause("malformed", ("VAT",), "boolean")
+    shortened = abort_cause.parse('FORG0001 Cannot convert string "aaaa..." to double')
+    assert shortened == abort_cause.Cause("malformed", ("aaaa...",), "double")
     assert abort_cause.parse("something else") is None

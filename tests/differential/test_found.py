@@ -25,6 +25,10 @@ FOUND = {
     "2:216": "PEPPOL-EN16931-R110 compares date strings as strings (whitespace)",
     "2:1250": "PEPPOL-EN16931-R111 compares date strings as strings ('2016-12-31')",
     "2026:814": "BR-DE-22: only file names of preceding sibling references count",
+    "v2:16:599": "a CIUS BT-24 with a trailing tab still starts with 'urn:cen.eu:en16931:2017#'",
+    "v2:27:6": "BR-DEX-07: a blank @schemeID passes the joined code list (double space)",
+    "v2:27:552": "BR-TMP-CVD-01: a blank @listID passes the joined code list (double space)",
+    "v2:27:261": "BR-DEX-04 (CII): a blank @schemeID passes the joined code list",
 }
 
 
