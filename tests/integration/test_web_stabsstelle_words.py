@@ -10,10 +10,10 @@ from datetime import date
 from pathlib import Path
 
 from einvoice.formats.rule_titles import rule_label_de
+from einvoice.samplegen.ubl import to_ubl
 from einvoice.services.accounts import Role
 from einvoice.services.demo_history import seed_pilot_history
 from einvoice.services.metrics import trace_label_de
-from einvoice.samplegen.ubl import to_ubl
 from tests.integration.web import account, csrf_of, login, make_app
 from tests.integration.workflow_setup import sample
 
