@@ -104,7 +104,9 @@ def _profiles(env: Mapping[str, str], name: str) -> tuple[str, ...]:
     unknown = [p for p in chosen if p not in NOT_INVOICE_PROFILES]
     if unknown:
         raise ConfigurationError(
-            f"{name}: unbekannte(s) Profil(e) {unknown}; möglich: {', '.join(NOT_INVOICE_PROFILES)}"
+            f"{name}: {'unbekanntes Profil' if len(unknown) == 1 else 'unbekannte Profile'} "
+            f"{unknown}; "
+            f"möglich: {', '.join(NOT_INVOICE_PROFILES)}"
         )
     return chosen
 

@@ -20,6 +20,7 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from einvoice.cli.app import app
+from einvoice.presentation.plurals import count_de
 
 if TYPE_CHECKING:
     from einvoice.services.ports import Pipeline
@@ -424,7 +425,8 @@ def _print_outcomes(container: object) -> None:
     typer.echo(
         f"\nErgebnis: {counts['invoices']} Rechnungen gespeichert ({counts['accepted']} "
         f"angenommen, {counts['rejected']} abgelehnt), {counts['duplicates']} Duplikate, "
-        f"{counts['no_invoice']} E-Mail(s) ohne Rechnung, {counts['failed']} fehlgeschlagen, "
+        f"{count_de(counts['no_invoice'], 'E-Mail')} ohne Rechnung, "
+        f"{counts['failed']} fehlgeschlagen, "
         f"{counts['pending']} offen."
     )
 

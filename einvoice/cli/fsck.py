@@ -13,6 +13,7 @@ import typer
 from einvoice.cli.app import app
 from einvoice.cli.common import EXIT_DATABASE, container, fail, interactive, print_json
 from einvoice.cli.common import EXIT_FINDINGS as EXIT_PROBLEMS
+from einvoice.presentation.plurals import count_de
 
 KIND_LABELS = {
     "missing": "fehlende Originale",
@@ -125,7 +126,8 @@ def _print_text(report: object, requeued: int, quick: bool) -> None:
         + ("Hashes nicht geprüft (--quick)." if quick else f"{report.blobs_hashed} Hashes geprüft.")
     )
     typer.echo(
-        f"Protokoll: {report.audit_invoices} Rechnung(en), {report.audit_events} Ereignisse."
+        f"Protokoll: {count_de(report.audit_invoices, 'Rechnung')}, "
+        f"{count_de(report.audit_events, 'Ereignis')}."
     )
     for problem in report.problems[:200]:
         mark = "repariert" if problem.repaired else "FEHLER"
@@ -139,7 +141,7 @@ def _print_text(report: object, requeued: int, quick: bool) -> None:
         typer.echo("fsck: in Ordnung.")
     else:
         counts = ", ".join(f"{KIND_LABELS[k]} {n}" for k, n in report.counts().items() if n)
-        typer.echo(f"fsck: {len(report.open_problems)} Auffälligkeit(en): {counts}.")
+        typer.echo(f"fsck: {count_de(len(report.open_problems), 'Auffälligkeit')}: {counts}.")
 
 
 def _requeue(c: object, report: object) -> int:

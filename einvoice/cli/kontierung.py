@@ -15,6 +15,7 @@ from einvoice.cli.common import city_time, fail, print_json
 from einvoice.cli.suppliers import AsOption, _keeper
 from einvoice.cli.workflow import _call, _pipeline, money
 from einvoice.domain.kontierung import Basis, SplitRequest
+from einvoice.presentation.plurals import count_de
 
 chart_app = typer.Typer(
     help="Kontenplan (Buchungsstellen) aus dem Finanzverfahren einlesen und ansehen.",
@@ -130,7 +131,7 @@ def set_kontierung(
 
     requests = [_request(text) for text in split]
     v = _call(lambda: assign(_pipeline(), invoice_id, actor, requests, year))
-    typer.echo(f"Kontierung gespeichert ({len(v.splits)} Aufteilung(en), Jahr {v.year}).")
+    typer.echo(f"Kontierung gespeichert ({count_de(len(v.splits), 'Aufteilung')}, Jahr {v.year}).")
     for problem in v.check.problems:
         typer.echo(f"Für die Anordnung fehlt noch: {problem}")
 

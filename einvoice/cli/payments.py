@@ -15,6 +15,7 @@ import typer
 from einvoice.cli.app import app
 from einvoice.cli.common import container, fail, print_json
 from einvoice.cli.workflow import OutputFormat, _call
+from einvoice.presentation.plurals import count_de
 
 payments_app = typer.Typer(
     help="Zahlungsrückmeldungen der Kasse (CSV) und der Bank (camt.053/camt.054) einlesen, "
@@ -116,7 +117,7 @@ def payments_open(
     if not found:
         typer.echo("Keine offenen Zahlungen.")
         return
-    typer.echo(f"{len(found)} offene Zahlung(en):")
+    typer.echo(f"{count_de(len(found), 'offene Zahlung')}:")
     for v in found:
         typer.echo(_row(v))
     typer.echo(

@@ -24,6 +24,7 @@ from einvoice.cli.common import (
     print_json,
 )
 from einvoice.errors import ConfigurationError
+from einvoice.presentation.plurals import count_de
 
 db_app = typer.Typer(help="Datenbank verwalten.", no_args_is_help=True)
 failures_app = typer.Typer(
@@ -131,7 +132,7 @@ def ingest(
                 )
                 continue
             if not result.error or result.fetched:
-                typer.echo(f"{result.fetched} Nachricht(en) aus {spec} übernommen.")
+                typer.echo(f"{count_de(result.fetched, 'Nachricht')} aus {spec} übernommen.")
             if not result.error:
                 continue
             typer.echo(
@@ -428,7 +429,7 @@ def failures_retry(
         actors().process.send(document_id)
     if c.settings.broker_url == "stub":
         run_inline(broker)
-    typer.echo(f"{len(retried)} Dokument(e) erneut eingereiht.")
+    typer.echo(f"{count_de(len(retried), 'Dokument')} erneut eingereiht.")
 
 
 @app.command()
@@ -444,4 +445,6 @@ def sweep() -> None:
     messages, documents = run_sweep()
     if c.settings.broker_url == "stub":
         run_inline(broker)
-    typer.echo(f"{messages} Nachricht(en) und {documents} Dokument(e) neu eingereiht.")
+    typer.echo(
+        f"{count_de(messages, 'Nachricht')} und {count_de(documents, 'Dokument')} neu eingereiht."
+    )

@@ -19,6 +19,7 @@ import typer
 
 from einvoice.cli.app import app
 from einvoice.cli.common import container, fail, print_json
+from einvoice.presentation.plurals import count_de
 
 portfolio_app = typer.Typer(
     help="Digitalisierungsportfolio der Stabsstelle: Projekte, Priorisierung, "
@@ -204,7 +205,7 @@ def metrics_command(
                 }
             )
         else:
-            typer.echo(f"{trace}: {found.count} Dokument(e)")
+            typer.echo(f"{trace}: {count_de(found.count, 'Dokument')}")
             typer.echo("Rechnungen: " + (", ".join(map(str, found.invoice_ids)) or "–"))
             if found.document_ids:
                 typer.echo("Nicht lesbare Dokumente: " + ", ".join(map(str, found.document_ids)))

@@ -9,6 +9,7 @@ import typer
 
 from einvoice.cli.app import app
 from einvoice.cli.common import container, fail, print_json
+from einvoice.presentation.plurals import count_de
 
 retention_app = typer.Typer(
     help="Aufbewahrungsfristen: fällige Löschungen ansehen und ausführen, Sperren setzen.",
@@ -161,4 +162,4 @@ def release(
 
     _checked(actor, HOLD_ROLES)
     count = release_hold(container().pipeline, invoice_id, actor)
-    typer.echo(f"{count} Sperre(n) der Rechnung {invoice_id} aufgehoben.")
+    typer.echo(f"{count_de(count, 'Sperre')} der Rechnung {invoice_id} aufgehoben.")

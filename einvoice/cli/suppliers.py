@@ -19,6 +19,7 @@ from einvoice.cli.app import app
 from einvoice.cli.common import city_time, container, fail, interactive, print_json
 from einvoice.cli.workflow import OutputFormat, _call
 from einvoice.domain.creditors import grouped_iban
+from einvoice.presentation.plurals import count_de, noun_de
 
 suppliers_app = typer.Typer(
     help="Kreditorenstammdaten: Lieferanten, Bankverbindungen, Portalkonten.",
@@ -102,7 +103,7 @@ def suppliers_list(
             {"total": listing.total, "creditors": [_creditor_json(c) for c in listing.creditors]}
         )
         return
-    typer.echo(f"{listing.total} Kreditor(en)" + (f" zu „{search}“" if search else ""))
+    typer.echo(count_de(listing.total, "Kreditor") + (f" zu „{search}“" if search else ""))
     for c in listing.creditors:
         verified = sum(1 for a in c.accounts if a.verification)
         typer.echo(
@@ -293,7 +294,10 @@ def suppliers_add_account(
 
 def _released(released: Any) -> None:
     if released.released:
-        typer.echo("Sperre aufgehoben bei Rechnung(en): " + ", ".join(map(str, released.released)))
+        typer.echo(
+            f"Sperre aufgehoben bei {noun_de(len(released.released), 'Rechnung')}: "
+            + ", ".join(map(str, released.released))
+        )
     for invoice_id, reason in released.kept:
         typer.echo(f"Rechnung {invoice_id} bleibt gesperrt: {reason}")
 

@@ -20,6 +20,7 @@ import typer
 
 from einvoice.cli.app import app
 from einvoice.cli.common import city_time, container, fail, print_json
+from einvoice.presentation.plurals import count_de
 
 queue_app = typer.Typer(help="Arbeitskörbe der Ämter.", no_args_is_help=True)
 invoice_app = typer.Typer(help="Eine Rechnung im Freigabeverfahren.", no_args_is_help=True)
@@ -162,7 +163,8 @@ def queue_list(
         _json(data)
         return
     typer.echo(
-        f"{view.department_name}: {len(view.items)} Rechnung(en), {view.soon} bald fällig, "
+        f"{view.department_name}: {count_de(len(view.items), 'Rechnung')}, "
+        f"{view.soon} bald fällig, "
         f"{view.overdue} überfällig (Stand {day(view.today)})"
     )
     if view.counts:
@@ -415,7 +417,7 @@ def export(
     else:
         out.write_bytes(result.content)
     typer.echo(
-        f"{result.label_de}: {result.count} Rechnung(en), "
+        f"{result.label_de}: {count_de(result.count, 'Rechnung')}, "
         f"Summe {money(result.total)}" + (f", Datei {out}" if out else "") + ".",
         err=True,
     )
@@ -433,13 +435,14 @@ def audit_verify(
         _json(dataclasses.asdict(report) | {"ok": report.ok})
     elif report.ok:
         typer.echo(
-            f"Protokoll unversehrt: {report.invoices} Rechnung(en), {report.events} Ereignisse; "
+            f"Protokoll unversehrt: {count_de(report.invoices, 'Rechnung')}, "
+            f"{count_de(report.events, 'Ereignis')}; "
             f"Stammdaten: {report.master_data_events} Ereignisse."
         )
     else:
         typer.echo(
-            f"Protokoll NICHT unversehrt: {len(report.problems)} Auffälligkeit(en) bei "
-            f"{report.invoices} Rechnung(en), {report.events} Ereignissen:"
+            f"Protokoll NICHT unversehrt: {count_de(len(report.problems), 'Auffälligkeit')} bei "
+            f"{count_de(report.invoices, 'Rechnung')}, {report.events} Ereignissen:"
         )
         for problem in report.problems:
             typer.echo(f"  - {problem.message_de}")
@@ -464,13 +467,13 @@ def deadlines_scan(
     if output is OutputFormat.json:
         _json(scan)
         return
-    typer.echo(f"Fristen am {day(scan.today)}: {len(scan.warnings)} Hinweis(e)")
+    typer.echo(f"Fristen am {day(scan.today)}: {count_de(len(scan.warnings), 'Hinweis')}")
     for w in scan.warnings:
         what = "Skonto" if w.kind == "skonto" else "Zahlung"
         when = (
-            f"seit {-w.days_left} Tag(en) überfällig"
+            f"seit {count_de(-w.days_left, 'Tag')} überfällig"
             if w.days_left < 0
-            else f"noch {w.days_left} Tag(e)"
+            else f"noch {count_de(w.days_left, 'Tag')}"
         )
         typer.echo(
             f"  {w.invoice_id:>6}  {w.number} ({w.supplier}), {w.department}: {what} bis "

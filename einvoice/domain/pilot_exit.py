@@ -160,7 +160,8 @@ def _accepted_share(
     weekly = ", ".join(f"KW {w.week[-2:]}: {percent(w.share_accepted)}" for w in window)
     if len(window) < t.weeks:
         light = Light.ROT
-        reason = f"erst {len(window)} vollständige Woche(n) mit Daten, {t.weeks} nötig"
+        full = "vollständige Woche" if len(window) == 1 else "vollständige Wochen"
+        reason = f"erst {len(window)} {full} mit Daten, {t.weeks} nötig"
     elif pooled is None:
         light = Light.ROT
         reason = f"keine Rechnungen in den letzten {t.weeks} Wochen"

@@ -315,7 +315,7 @@ def prioritise(
             verdict = Verdict.PLANNED
             reasons.append(
                 f"passt in die freie Kapazität ({_pd(sum(wanted.values(), Decimal(0)))} "
-                f"in {len({q for _, q in wanted})} Quartal(en))"
+                f"in {_quarters(len({q for _, q in wanted}))})"
             )
         shift = None
         if verdict is Verdict.NOT_PLANNED:
@@ -323,7 +323,7 @@ def prioritise(
             if shift is not None:
                 start = min(d.quarter for d in project.demands if d.quarter in horizon)
                 begin = start.shifted(shift).label
-                reasons.append(f"passt bei Verschiebung um {shift} Quartal(e) (Beginn {begin})")
+                reasons.append(f"passt bei Verschiebung um {_quarters(shift)} (Beginn {begin})")
             else:
                 reasons.append("auch mit späterem Beginn nicht im Planungszeitraum unterzubringen")
         if outside:
@@ -345,3 +345,7 @@ def prioritise(
     )
     closed = tuple(p for p in portfolio.projects if p.phase in CLOSED_PHASES)
     return Proposal(horizon, weights, scale, tuple(ranked), uses, closed)
+
+
+def _quarters(count: int) -> str:
+    return f"{count} Quartal" if count == 1 else f"{count} Quartale"

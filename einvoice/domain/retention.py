@@ -95,7 +95,11 @@ def decide(
     if any(day is None for day in closed):
         open_count = sum(day is None for day in closed)
         return RetentionDecision(
-            False, False, date.max, f"{open_count} Rechnung(en) noch offen: keine Frist"
+            False,
+            False,
+            date.max,
+            f"{open_count} {'Rechnung' if open_count == 1 else 'Rechnungen'} "
+            "noch offen: keine Frist",
         )
     start = max([received_on, *(d for d in closed if d is not None)])
     until = retained_until(start, years)

@@ -103,7 +103,9 @@ def read_csv(data: bytes, filename: str, layout: CsvLayout) -> list[PaymentEntry
                 FileProblem(
                     1,
                     "",
-                    f"Spalte(n) {', '.join(f'„{m}“' for m in missing)} fehlen in der Kopfzeile "
+                    f"{'Spalte' if len(missing) == 1 else 'Spalten'} "
+                    f"{', '.join(f'„{m}“' for m in missing)} "
+                    f"{'fehlt' if len(missing) == 1 else 'fehlen'} in der Kopfzeile "
                     f"(gefunden: {', '.join(header) or '–'}; Spaltennamen einstellbar in "
                     "[csv.spalten]).",
                 )

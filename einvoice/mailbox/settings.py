@@ -30,6 +30,7 @@ from typing import Any
 from urllib.parse import parse_qsl, unquote, urlparse
 
 from einvoice.errors import ConfigurationError
+from einvoice.presentation.plurals import noun_de
 
 SCHEMES = ("imaps", "imap", "imap+plain")
 AUTH_METHODS = ("password", "xoauth2", "oauthbearer")
@@ -157,7 +158,8 @@ def parse(
     unknown = sorted(set(options) - set(OPTIONS))
     if unknown:
         raise ConfigurationError(
-            f"{where}: unbekannte Einstellung(en) {unknown}; möglich: {', '.join(OPTIONS)}"
+            f"{where}: {noun_de(len(unknown), 'unbekannte Einstellung')} {unknown}; "
+            f"möglich: {', '.join(OPTIONS)}"
         )
     parsed = urlparse(url)
     if parsed.scheme not in SCHEMES:
@@ -182,7 +184,8 @@ def parse(
     unknown = sorted(set(merged) - set(OPTIONS))
     if unknown:
         raise ConfigurationError(
-            f"{where}: unbekannte Einstellung(en) {unknown}; möglich: {', '.join(OPTIONS)}"
+            f"{where}: {noun_de(len(unknown), 'unbekannte Einstellung')} {unknown}; "
+            f"möglich: {', '.join(OPTIONS)}"
         )
     try:
         port = parsed.port or (993 if parsed.scheme == "imaps" else 143)

@@ -28,6 +28,7 @@ from einvoice.domain.deadlines import DeadlineStatus, deadline_status
 from einvoice.domain.routing import RoutingConfig
 from einvoice.domain.terms import term_label
 from einvoice.errors import ConfigurationError, PermanentError, TransientError
+from einvoice.presentation.plurals import count_de
 from einvoice.services.ports import Mailer, OutgoingMail, Pipeline
 from einvoice.services.workflow_base import now_local, ports_of
 from einvoice.storage.tables import DeadlineRow, Invoice, Notification, Workflow
@@ -286,19 +287,19 @@ def _reminder(
         subject = f"Skonto-Frist läuft ab: {what} (bis {w.deadline:%d.%m.%Y})"
         first = (
             f"für die {what} über {amount} kann bis zum {w.deadline:%d.%m.%Y} {saving} Skonto "
-            f"gezogen werden (noch {w.days_left} Tag(e))."
+            f"gezogen werden (noch {count_de(w.days_left, 'Tag')})."
         )
     elif w.stage == DeadlineStatus.OVERDUE.value:
         subject = f"Zahlungsfrist überschritten: {what} (fällig am {w.deadline:%d.%m.%Y})"
         first = (
             f"die {what} über {amount} war am {w.deadline:%d.%m.%Y} fällig und ist seit "
-            f"{-w.days_left} Tag(en) überfällig."
+            f"{count_de(-w.days_left, 'Tag')} überfällig."
         )
     else:
         subject = f"Zahlungsfrist: {what} fällig am {w.deadline:%d.%m.%Y}"
         first = (
             f"die {what} über {amount} ist am {w.deadline:%d.%m.%Y} fällig "
-            f"(noch {w.days_left} Tag(e))."
+            f"(noch {count_de(w.days_left, 'Tag')})."
         )
     status = STATUS_LABELS_DE.get(Status(flow.status), flow.status)
     body = "\n".join(

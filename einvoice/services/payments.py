@@ -47,6 +47,7 @@ from einvoice.domain.payment_order_number import order_number
 from einvoice.formats.camt import is_camt, read_camt
 from einvoice.formats.payment_csv import read_csv
 from einvoice.formats.payment_files import FileProblem, PaymentFileError, PaymentSettings
+from einvoice.presentation.plurals import count_de
 from einvoice.services import master_data
 from einvoice.services.accounts import Role
 from einvoice.services.payment_orders import candidates, ordered_invoices
@@ -112,8 +113,8 @@ class ImportResult:
                 f"{self.imported_by} eingelesen – nichts geändert."
             )
         parts = [
-            f"{self.entries} Zahlung(en)",
-            f"{self.paid} Rechnung(en) als bezahlt erfasst",
+            count_de(self.entries, "Zahlung"),
+            f"{count_de(self.paid, 'Rechnung')} als bezahlt erfasst",
             f"{self.open} zur Entscheidung offen",
         ]
         if self.known:

@@ -10,6 +10,7 @@ from urllib.parse import urlencode
 from fastapi import APIRouter, Form, HTTPException, Request
 from fastapi.responses import RedirectResponse, Response
 
+from einvoice.presentation.plurals import count_de
 from einvoice.services.accounts import Role
 from einvoice.web.deps import check_invoice_access, page_user, render
 from einvoice.web.security import STAFF, RecordId, check_csrf, require_role
@@ -79,7 +80,7 @@ def _released_de_query(request: Request) -> str:
     done, kept = request.query_params.get("frei", ""), request.query_params.get("bleibt", "")
     if not done.isdigit():
         return ""
-    text = f"Sperre aufgehoben bei {int(done)} Rechnung(en)"
+    text = f"Sperre aufgehoben bei {count_de(int(done), 'Rechnung')}"
     if kept.isdigit() and int(kept):
         text += f"; {int(kept)} bleiben gesperrt (Vier-Augen-Prinzip: wer zeichnete, hebt "
         text += "nicht auf)"

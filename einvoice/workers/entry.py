@@ -11,6 +11,7 @@ import os
 
 from einvoice import bootstrap
 from einvoice.logs import configure_from_env
+from einvoice.presentation.plurals import count_de
 from einvoice.storage.blobs import LocalBlobStore
 from einvoice.workers.actors import register
 from einvoice.workers.metrics import MULTIPROC_ENV
@@ -27,7 +28,7 @@ if isinstance(_container.pipeline.blobs, LocalBlobStore):
     else:
         if _swept:
             logging.getLogger(__name__).warning(
-                "%d temporäre Datei(en) abgebrochener Schreibvorgänge entfernt", _swept
+                "%s abgebrochener Schreibvorgänge entfernt", count_de(_swept, "temporäre Datei")
             )
 # metrics only under `einvoice worker`, which gives its processes a multiprocess folder
 broker = bootstrap.make_broker(

@@ -87,7 +87,7 @@ def test_xoauth2_ingest_delivers_and_moves(
         EINVOICE_IMAP_OAUTH2_SECRET__STADT=SECRET,
     )
     assert result.returncode == 0, result.stderr
-    assert "1 Nachricht(en) aus stadt übernommen." in result.stdout
+    assert "1 Nachricht aus stadt übernommen." in result.stdout
     assert _count(server, "INBOX") == 0 and _count(server, "processed") >= 1
     # a wrong client secret: the token endpoint refuses, exit 5 with a German cause
     wrong = _cli(

@@ -184,8 +184,8 @@ min_tls = "1.2"
         EINVOICE_IMAP_PASSWORD__TIEFBAU=server.users["tiefbau"],
     )
     assert result.returncode == 0, result.stderr
-    assert "2 Nachricht(en) aus stadt übernommen." in result.stdout
-    assert "1 Nachricht(en) aus tiefbau übernommen." in result.stdout
+    assert "2 Nachrichten aus stadt übernommen." in result.stdout
+    assert "1 Nachricht aus tiefbau übernommen." in result.stdout
     assert _count(server, inbox) == 0
     assert _count(server, "Eingangsrechnungen/Übernommen") == 2
     assert _count(server, "Eingangsrechnungen/Fehlerhaft") == 0  # created when missing

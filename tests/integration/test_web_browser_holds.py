@@ -141,7 +141,7 @@ def test_forged_bank_details_are_held_until_creditor_accounting_verifies(
         )
         verify.locator("button:has-text('Als geprüft festhalten')").click()
         page.wait_for_url("**hinweis=geprueft*")
-        assert page.locator("text=Sperre aufgehoben bei 1 Rechnung(en)").is_visible()
+        assert page.locator("text=Sperre aufgehoben bei 1 Rechnung").is_visible()
         shot(page, "holds-05-konto-geprueft")
         # ... and decides the portal binding (Kommunal-IT confirmed the account is theirs)
         page.goto(base + "/kreditoren/bindungen")
@@ -151,7 +151,7 @@ def test_forged_bank_details_are_held_until_creditor_accounting_verifies(
         )
         pending.locator("button:has-text('Bindung bestätigen')").click()
         page.wait_for_url("**/kreditoren/bindungen?*")
-        assert page.locator("text=Sperre aufgehoben bei 1 Rechnung(en)").is_visible()
+        assert page.locator("text=Sperre aufgehoben bei 1 Rechnung").is_visible()
         shot(page, "holds-06-bindung-bestaetigt")
         page.goto(invoice_url)
         assert page.locator("#sperren li.hold.open").count() == 0

@@ -223,7 +223,7 @@ def test_creditor_accounting_decides_bindings_on_its_page(tmp_path: Path) -> Non
     )
     assert confirmed.status_code == 303
     after = kb.get(confirmed.headers["location"])
-    assert "Sperre aufgehoben bei 1 Rechnung(en)" in after.text
+    assert "Sperre aufgehoben bei 1 Rechnung" in after.text
     refused = kb.post(
         f"/kreditoren/bindungen/{new}",
         data={"decision": "refuse", "how": "Firma unbekannt", "csrf_token": token},

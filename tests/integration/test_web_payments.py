@@ -82,7 +82,7 @@ def test_camt054_on_the_page_marks_paid_everywhere(tmp_path: Path) -> None:
         "/zahlungen/einlesen", data={"csrf_token": token}, files={"file": ("avis.xml", good)}
     )
     assert done.status_code == 200, done.text
-    assert "1 Rechnung(en) als bezahlt erfasst, 1 zur Entscheidung offen" in done.text
+    assert "1 Rechnung als bezahlt erfasst, 1 zur Entscheidung offen" in done.text
     assert "Miete Dezember" in done.text and "ohne Anordnungsnummer" in done.text
     skonto = f"{discount:.2f}".replace(".", ",")
     clerk_page = login(application, "a10.becker").get(f"/rechnungen/{invoice_id}").text

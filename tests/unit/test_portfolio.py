@@ -240,7 +240,7 @@ def test_a_project_that_fits_later_gets_a_suggestion() -> None:
     assert waiting.verdict is Verdict.NOT_PLANNED
     assert waiting.shift_fits == 1
     assert any(
-        "Verschiebung um 1 Quartal(e) (Beginn 2. Quartal 2027)" in r for r in waiting.reasons
+        "Verschiebung um 1 Quartal (Beginn 2. Quartal 2027)" in r for r in waiting.reasons
     )
 
 
