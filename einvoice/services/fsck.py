@@ -33,6 +33,7 @@ from sqlalchemy import delete, select, union
 from sqlalchemy.orm import Session
 
 from einvoice.errors import PermanentError
+from einvoice.presentation.plurals import count_de
 from einvoice.services import audit_trail, outbox, states, status
 from einvoice.services.ports import Pipeline
 from einvoice.storage.ops_tables import DeletedBlob, erased_digests_query
@@ -369,7 +370,8 @@ def _check_dead_letters(pipeline: Pipeline, repair: bool, run: _Run) -> int:
         run.add(
             "dead_letter",
             "broker",
-            f"{dead} Nachricht(en) im Dead-Letter-Speicher des Brokers (dramatiq:einvoice.XQ): "
+            f"{count_de(dead, 'Nachricht')} im Dead-Letter-Speicher des Brokers "
+            "(dramatiq:einvoice.XQ): "
             "Wiederholungen aufgebraucht. Der Worker führt die Arbeit aus der Datenbank neu "
             "aus, sobald alles erreichbar ist; --repair sofort.",
             repair,

@@ -132,5 +132,5 @@ class Recovery:
             except Exception:
                 return None
             if dead:
-                return f"{dead} Dead Letter(s) beim Broker"
+                return f"{dead} Dead Letter{'' if dead == 1 else 's'} beim Broker"
         return None
