@@ -50,7 +50,10 @@ def configure(level: str = "WARNING", fmt: str | None = None) -> None:
         handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
     root = logging.getLogger()
     root.handlers[:] = [handler]
-    root.setLevel(level.upper() if level.upper() in logging.getLevelNamesMapping() else "WARNING")
+    chosen = level.upper() if level.upper() in logging.getLevelNamesMapping() else "WARNING"
+    root.setLevel(chosen)
+    # Alembic's plug-in and context lines at every start of a service are noise at INFO
+    logging.getLogger("alembic").setLevel("DEBUG" if chosen == "DEBUG" else "WARNING")
 
 
 def configure_from_env(
