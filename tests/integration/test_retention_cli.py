@@ -57,6 +57,8 @@ def test_retention_apply_asks_in_german_and_checks_the_account(tmp_path: Path) -
     hold = _cli(data, "retention", "hold", str(invoice_id), "--reason", "Prüfung", "--as", "x")
     assert hold.returncode == 2 and "Kreditorenbuchhaltung" in hold.stderr, hold
 
+    before = _cli(data, "invoice", "show", str(invoice_id))
+    assert "rechnung@lieferant.example" in before.stdout, before  # the sender, until it is due
     for answer in ("nein\n", "y\n", ""):  # no, an English yes, no answer at all (EOF)
         asked = _cli(data, "retention", "apply", "--as", "betrieb.schulz", stdin=answer)
         assert asked.returncode == 1, asked
@@ -69,3 +71,10 @@ def test_retention_apply_asks_in_german_and_checks_the_account(tmp_path: Path) -
     assert "Gelöscht: 1 Eingänge" in done.stdout
     again = _cli(data, "retention", "apply", "--as", "betrieb.schulz")
     assert again.returncode == 0 and "Nichts fällig." in again.stdout
+    shown = _cli(data, "invoice", "show", str(invoice_id))
+    assert shown.returncode == 0, shown
+    assert "lieferant.example" not in shown.stdout and "Eingang:" in shown.stdout
+    verified = _cli(data, "audit", "verify")
+    assert verified.returncode == 0 and "Protokoll unversehrt" in verified.stdout, verified
+    checked = _cli(data, "fsck")
+    assert checked.returncode == 0, checked
