@@ -6,6 +6,12 @@ busiest office open their queue page (sorted, paged, "wartet auf mich"), search 
 number, supplier, VAT id, amount) and open invoice pages for a bounded time. Prints p50/p95
 per page. Target (issue 14): queue and search p95 under 150 ms with 1 s think time.
 
+Half of the open invoices have a ZUGFeRD PDF as their original: their invoice page shows
+the PDF as page pictures drawn on the server (drawn when the invoice arrived, as the
+worker does), the other half an XRechnung (no pictures). Both are measured in the same
+run ("Rechnungsseite" vs "Rechnungsseite mit PDF-Seitenbildern"), and the picture itself
+("Seitenbild", one PNG per request) as the browser then asks for it (issue 21).
+
     python bench/web.py [--invoices 100000] [--users 20] [--seconds 30] [--think 1] [--json]
 """
 
@@ -33,6 +39,7 @@ from tests.integration import cityyear  # noqa: E402
 from tests.integration.services import free_port, port_open, postgres_database  # noqa: E402
 
 PASSWORD = "Lastmessung-Passwort-71"
+KINDS = ("queue", "search", "invoice", "invoice_pdf", "page_image")
 
 
 SEARCHES: list[str] = []  # filled by prepare(): what clerks type into the search field
@@ -46,9 +53,10 @@ QUEUE_VIEWS = (
 )
 
 
-def prepare(database: str, data_dir: Path, invoices: int) -> tuple[str, list[int]]:
+def prepare(database: str, data_dir: Path, invoices: int) -> tuple[str, list[int], list[int]]:
     from sqlalchemy import create_engine, select, text, update
 
+    from einvoice.presentation.page_images import PageImages
     from einvoice.routing_config import load_routing_config
     from einvoice.services.accounts import Role, create_account
     from einvoice.storage import db
@@ -127,14 +135,33 @@ def prepare(database: str, data_dir: Path, invoices: int) -> tuple[str, list[int
             conn.execute(text("CHECKPOINT"))
         except Exception as exc:
             print(f"  (kein CHECKPOINT vor der Messung: {exc})", file=sys.stderr)
+    # half of the open invoices: a ZUGFeRD PDF original, its pictures drawn at arrival
+    pdf = (ROOT / "samples" / "zugferd-en16931.pdf").read_bytes()
+    pdf_sha = LocalBlobStore(data_dir / "blobs").put(pdf)
+    pdf_ids = open_ids[::2]
+    with engine.begin() as conn:
+        conn.execute(
+            Blob.__table__.insert().values(  # type: ignore[attr-defined]
+                sha256=pdf_sha, size=len(pdf), stored_at=year.rows["blobs"][0]["stored_at"]
+            )
+        )
+        documents = select(Invoice.document_id).where(Invoice.id.in_(pdf_ids))
+        conn.execute(
+            update(Document)
+            .where(Document.id.in_(documents))
+            .values(sha256=pdf_sha, filename="zugferd-en16931.pdf")
+        )
+    PageImages(data_dir / "page-images").prepare(pdf_sha, pdf)
     engine.dispose()
-    return clerk, open_ids
+    pdf_set = set(pdf_ids)
+    return clerk, [i for i in open_ids if i not in pdf_set], pdf_ids
 
 
 async def user(
     base: str,
     clerk: str,
     ids: list[int],
+    pdf_ids: list[int],
     until: float,
     timings: dict[str, list[float]],
     statuses: Counter[int],
@@ -158,8 +185,12 @@ async def user(
                 kind, path = "queue", rng.choice(QUEUE_VIEWS)
             elif draw < 0.5 and SEARCHES:
                 kind, path = "search", "/eingang?" + urlencode({"q": rng.choice(SEARCHES)})
-            else:
+            elif draw < 0.7 or not pdf_ids:
                 kind, path = "invoice", f"/rechnungen/{rng.choice(ids)}"
+            elif draw < 0.9:
+                kind, path = "invoice_pdf", f"/rechnungen/{rng.choice(pdf_ids)}"
+            else:
+                kind, path = "page_image", f"/rechnungen/{rng.choice(pdf_ids)}/seiten/1"
             started = time.perf_counter()
             response = await client.get(path)
             timings[kind].append((time.perf_counter() - started) * 1000)
@@ -194,7 +225,7 @@ def main() -> int:
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as tmp, postgres_database() as database:
         data_dir = Path(tmp) / "data"
-        clerk, ids = prepare(database, data_dir, args.invoices)
+        clerk, ids, pdf_ids = prepare(database, data_dir, args.invoices)
         port = free_port()
         env = {
             **os.environ,
@@ -225,9 +256,9 @@ def main() -> int:
                 assert time.monotonic() < deadline and server.poll() is None, "server did not start"
                 time.sleep(0.1)
             base = f"http://127.0.0.1:{port}"
-            timings: dict[str, list[float]] = {"queue": [], "search": [], "invoice": []}
+            timings: dict[str, list[float]] = {k: [] for k in KINDS}
             statuses: Counter[int] = Counter()
-            saturated: dict[str, list[float]] = {"queue": [], "search": [], "invoice": []}
+            saturated: dict[str, list[float]] = {k: [] for k in KINDS}
 
             async def run() -> None:
                 # warm-up: every server process compiles its templates once
@@ -237,8 +268,9 @@ def main() -> int:
                             base,
                             clerk,
                             ids,
+                            pdf_ids,
                             time.monotonic() + 3,
-                            {"queue": [], "search": [], "invoice": []},
+                            {k: [] for k in KINDS},
                             Counter(),
                         )
                         for _ in range(args.workers * 2)
@@ -247,7 +279,7 @@ def main() -> int:
                 until = time.monotonic() + args.seconds
                 await asyncio.gather(
                     *(
-                        user(base, clerk, ids, until, timings, statuses, args.think)
+                        user(base, clerk, ids, pdf_ids, until, timings, statuses, args.think)
                         for _ in range(args.users)
                     )
                 )
@@ -255,7 +287,7 @@ def main() -> int:
                     until = time.monotonic() + args.seconds
                     await asyncio.gather(
                         *(
-                            user(base, clerk, ids, until, saturated, statuses, 0.0)
+                            user(base, clerk, ids, pdf_ids, until, saturated, statuses, 0.0)
                             for _ in range(args.users)
                         )
                     )
@@ -277,17 +309,24 @@ def main() -> int:
                 "p95_ms": percentile(v, 0.95),
             }
     result["statuses"] = dict(statuses)  # type: ignore[assignment]
-    result["open_invoices_in_queue"] = len(ids)  # type: ignore[assignment]
+    result["open_invoices_in_queue"] = len(ids) + len(pdf_ids)  # type: ignore[assignment]
     if args.json:
         print(json.dumps(result, indent=2))
         return 0
     print(
         f"{args.invoices} Rechnungen, {args.users} gleichzeitige Nutzer (Denkpause "
         f"{args.think:.1f} s), {args.seconds:.0f} s, "
-        f"{args.workers} Server-Prozesse; offene Rechnungen im Eingang: {len(ids)}"
+        f"{args.workers} Server-Prozesse; offene Rechnungen im Eingang: {len(ids) + len(pdf_ids)} "
+        f"(davon {len(pdf_ids)} mit PDF-Original)"
     )
-    names = {"queue": "Eingangsliste", "search": "Suche", "invoice": "Rechnungsseite"}
-    for page in ("queue", "search", "invoice", *(f"{p}_saturated" for p in names)):
+    names = {
+        "queue": "Eingangsliste",
+        "search": "Suche",
+        "invoice": "Rechnungsseite (XRechnung)",
+        "invoice_pdf": "Rechnungsseite mit PDF-Seitenbildern",
+        "page_image": "Seitenbild (PNG)",
+    }
+    for page in (*KINDS, *(f"{p}_saturated" for p in names)):
         if page in result:
             r = result[page]
             label = names[page.removesuffix("_saturated")]

@@ -322,13 +322,8 @@ def _invoice_response(
     )
     model = shown.model
     files = invoice_files.attachments(model) if model is not None else []
-    pdf_url = None
-    if shown.is_pdf:
-        pdf_url = f"/rechnungen/{invoice_id}/pdf"
-    else:
-        first = next((f for f in files if f.is_pdf), None)
-        if first is not None:
-            pdf_url = f"/rechnungen/{invoice_id}/anlagen/{first.position}?anzeigen=1"
+    # the supplier's PDF as pictures drawn on the server, never in the browser's viewer
+    pdf = invoice_files.shown_pdf(request, invoice_id, sha, shown.is_pdf, model, files)
     from einvoice.services.payments import payments_of_invoice
 
     paid, invoice_payments = payments_of_invoice(pipeline, invoice_id)
@@ -349,7 +344,7 @@ def _invoice_response(
         keeps_creditors=user.role.keeps_creditors,
         blocked=blocked_reason_de(h.code for h in detail.open_holds) if detail.open_holds else None,
         rendering=shown.rendering,
-        pdf_url=pdf_url,
+        pdf=pdf,
         attachments=files,
         facts=_facts(request, detail),
         departments=_departments(request),

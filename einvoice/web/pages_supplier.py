@@ -9,8 +9,10 @@ from typing import Annotated
 from fastapi import APIRouter, File, Form, HTTPException, Query, Request, UploadFile
 from fastapi.responses import RedirectResponse, Response
 
+from einvoice.presentation.page_images import PageSet
 from einvoice.services import submissions, supplier_portal, upload
 from einvoice.services.accounts import Role, User
+from einvoice.web import invoice_files
 from einvoice.web.deps import do_submit, page_user, read_limited, render, workflow_status
 from einvoice.web.downloads import attachment
 from einvoice.web.security import RecordId, check_csrf, require_role
@@ -105,7 +107,20 @@ def submission_page(request: Request, message_id: RecordId, erneut: int = 0) -> 
     if not upload.owns_message(pipeline, message_id, user.id):
         raise HTTPException(404, "Diese Einreichung gibt es nicht (oder sie gehört nicht Ihnen).")
     view = submissions.submission(pipeline, message_id, workflow_status(request))
-    return render(request, "submission.html", submission=view, again=bool(erneut))
+    pictures = {}  # a PDF as pictures drawn on the server: nothing of it runs in the browser
+    for d in view.documents if view is not None else ():
+        own = supplier_portal.own_document(pipeline, user.id, d.document_id)
+        if own is None:
+            continue
+        pages = _pictures(request, own.sha256)
+        if pages is not None:
+            base = f"/meine-rechnungen/{d.document_id}"
+            pictures[d.document_id] = invoice_files.ShownPdf(
+                pages, base + "/seiten", base + "/original", "Ihre PDF-Datei"
+            )
+    return render(
+        request, "submission.html", submission=view, again=bool(erneut), pictures=pictures
+    )
 
 
 @router.get("/meine-rechnungen")
@@ -142,6 +157,24 @@ def own_original(request: Request, document_id: RecordId) -> Response:
     own = _own(request, document_id)
     data = request.app.state.container.pipeline.blobs.get(own.sha256)
     return attachment(data, own.filename)
+
+
+@router.get("/meine-rechnungen/{document_id}/seiten/{page}")
+def own_page(request: Request, document_id: RecordId, page: RecordId) -> Response:
+    """Page ``page`` of one's own PDF as a picture (PNG) drawn on the server."""
+    own = _own(request, document_id)
+    if _pictures(request, own.sha256) is None:
+        raise HTTPException(404, "Diese Datei ist kein PDF (mehr).")
+    return invoice_files.picture_response(
+        invoice_files.page_store(request).picture(own.sha256, page)
+    )
+
+
+def _pictures(request: Request, sha: str) -> PageSet | None:
+    blobs = request.app.state.container.pipeline.blobs
+    return invoice_files.page_store(request).ensure(
+        sha, lambda: blobs.get(sha), lambda: blobs.exists(sha)
+    )
 
 
 @router.get("/meine-rechnungen/{document_id}/pruefbericht.pdf")

@@ -170,6 +170,41 @@ def process_document(document_id: int) -> None:
         actors().route.send(outcome.invoice_id)
     elif outcome.state == states.UNREADABLE and pipeline.workflow is not None:
         notifications.deliver(pipeline, document_id=document_id)  # the answer to the sender
+    prepare_page_images(document_id=document_id)
+
+
+def prepare_page_images(*, document_id: int | None = None, invoice_id: int | None = None) -> None:
+    """Draw a PDF's pages as pictures when it arrives (also an upload's, routed here), so
+    the invoice page and the supplier portal show them at once; they are drawn on demand
+    should this fail (never an error here). Pictures already drawn are kept."""
+    from sqlalchemy import select
+
+    from einvoice.presentation.page_images import PageImages, is_pdf
+    from einvoice.storage.tables import Invoice
+
+    container = bootstrap.container()
+    try:
+        with container.pipeline.sessions() as session:
+            query = select(Document.sha256)
+            if invoice_id is not None:
+                query = query.join(Invoice, Invoice.document_id == Document.id).where(
+                    Invoice.id == invoice_id
+                )
+            else:
+                query = query.where(Document.id == document_id)
+            sha = session.scalar(query)
+        if sha is None:
+            return
+        data = container.pipeline.blobs.get(sha)
+        if is_pdf(data):
+            PageImages(container.settings.data_dir / "page-images").prepare(sha, data)
+    except Exception:
+        log.warning(
+            "page pictures of document %s / invoice %s not drawn now",
+            document_id,
+            invoice_id,
+            exc_info=True,
+        )
 
 
 def _note_error(document_id: int, error: str) -> None:
@@ -193,6 +228,7 @@ def route_invoice(invoice_id: int) -> None:
         log.error("invoice %s could not be routed: %s", invoice_id, exc)
         return
     log.info("invoice %s: %s %s", invoice_id, result.status, result.department or "")
+    prepare_page_images(invoice_id=invoice_id)
 
 
 def scan_deadlines() -> int:

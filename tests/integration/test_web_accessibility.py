@@ -27,7 +27,7 @@ PER_ROUTE = 2  # pages checked per route pattern and role (e.g. two invoice page
 #: routes that answer files, JSON or redirects, not pages: the health checks, and the
 #: sign-on's hops to and from the city's OpenID provider (walked in test_web_browser_accounts)
 NOT_PAGES = re.compile(
-    r"^/(api/|static/|healthz|readyz|openapi|docs|redoc)|/original$|/pdf$|\.pdf$|/anlagen/|\.csv$|"
+    r"^/(api/|static/|healthz|readyz|openapi|docs|redoc)|/original$|/pdf$|\.pdf$|/anlagen/|/seiten/|\.csv$|"
     r"\.\{kind\}$|/darstellung/|^/logout$|^/login/sso|^/favicon\.ico$"
 )
 
