@@ -10,13 +10,14 @@ from __future__ import annotations
 
 import logging
 import re
-from dataclasses import dataclass
+import secrets
+from dataclasses import dataclass, field
 
-from sqlalchemy import select
+from sqlalchemy import select, update
 from sqlalchemy.orm import Session, sessionmaker
 
 from einvoice.domain.creditors import normal_id, vat_id_problem
-from einvoice.services import passwords, tokens, web_sessions
+from einvoice.services import notifications, passwords, tokens, web_sessions
 from einvoice.services import security_log as sec
 from einvoice.services.accounts import (
     AccountError,
@@ -28,25 +29,55 @@ from einvoice.services.accounts import (
     verify_password,
 )
 from einvoice.services.creditors import request_binding
-from einvoice.services.ports import Mailer, OutgoingMail, utcnow
+from einvoice.services.ports import Mailer, OutgoingMail, Pipeline, utcnow
 from einvoice.storage.accounts import Account
+from einvoice.storage.tables import Notification
 
 log = logging.getLogger(__name__)
 
 # An address a mail server accepts: one @, a dot in the domain, no spaces or controls.
+ACCOUNT_MAIL = "account"  # outbox kind of registration, verification and reset e-mails
+SENT_BODY = "(gesendet; der Text mit dem Link wird nicht aufbewahrt)"
 EMAIL = re.compile(r"^[^@\s\x00-\x1f\x7f]{1,64}@[a-z0-9](?:[a-z0-9-]{0,62}\.)+[a-z]{2,63}$")
 
 
 @dataclass(frozen=True, slots=True)
 class MailLinks:
-    """What the e-mails need: the mailer, the signer and the app's public address."""
+    """What the e-mails need: the mailer, the signer and the app's public address.
+
+    With ``sessions`` an e-mail is only recorded in the outbox (``notifications``, kind
+    ``account``) and its id kept in ``queued``: the web app sends it after the response
+    (:func:`deliver_queued`), so the time of a request does not tell whether an address
+    is registered (issue 21, finding 6), and an SMTP server that is down loses nothing.
+    """
 
     mailer: Mailer | None
     signer: tokens.Signer
     base_url: str  # e.g. https://rechnung.stadt.example (no trailing slash)
+    sessions: sessionmaker[Session] | None = None  # the outbox (None: send at once)
+    queued: list[int] = field(default_factory=list)  # outbox ids, to send after the response
 
     def send(self, mail: OutgoingMail) -> None:
-        self.require_mailer().send(mail)
+        mailer = self.require_mailer()
+        if self.sessions is None:
+            mailer.send(mail)
+            return
+        with self.sessions() as session:
+            row = Notification(
+                invoice_id=None,
+                document_id=None,
+                kind=ACCOUNT_MAIL,
+                key=f"{ACCOUNT_MAIL}:{secrets.token_hex(12)}",
+                recipient=mail.to,
+                subject=mail.subject[:1000],
+                body=mail.body,
+                status=notifications.PENDING,
+                attempts=0,
+                created_at=utcnow(),
+            )
+            session.add(row)
+            session.commit()
+            self.queued.append(row.id)
 
     def require_mailer(self) -> Mailer:
         """The mailer; refused (before anything is stored) when no SMTP is set up."""
@@ -57,6 +88,26 @@ class MailLinks:
                 "Rechnungseingang der Stadt."
             )
         return self.mailer
+
+
+def deliver_queued(pipeline: Pipeline, mailer: Mailer | None, ids: list[int]) -> None:
+    """Send the recorded account e-mails (after the response); a link in a sent e-mail is
+    not kept in the outbox. What cannot go out now stays pending for the next delivery."""
+    try:
+        notifications.deliver(pipeline, ids=ids, mailer=mailer)
+    except Exception:  # after the response nobody can be told: the outbox keeps it
+        log.exception("account e-mails %s not sent now (they stay in the outbox)", ids)
+    with pipeline.sessions() as session:
+        session.execute(
+            update(Notification)
+            .where(
+                Notification.id.in_(ids),
+                Notification.kind == ACCOUNT_MAIL,
+                Notification.status == notifications.SENT,
+            )
+            .values(body=SENT_BODY)
+        )
+        session.commit()
 
 
 def normalise_email(text: str) -> str:

@@ -363,9 +363,11 @@ def deliver(
     invoice_id: int | None = None,
     document_id: int | None = None,
     ids: Sequence[int] | None = None,
+    mailer: Mailer | None = None,
 ) -> Delivery:
-    """Send the pending e-mails (of one invoice or document, or all); each claimed first."""
-    mailer = ports_of(pipeline).mailer
+    """Send the pending e-mails (of one invoice or document, or all); each claimed first.
+    ``mailer``: another than the workflow's (the web app's for account e-mails)."""
+    mailer = mailer if mailer is not None else ports_of(pipeline).mailer
     with pipeline.sessions() as session:
         query = select(Notification.id).where(Notification.status == PENDING)
         if ids is not None:
@@ -422,11 +424,12 @@ def _claim(pipeline: Pipeline, notification_id: int) -> OutgoingMail | None:
         row = session.get(Notification, notification_id)
         assert row is not None and row.recipient is not None
         # a stable key: a retry after a crash in `sending` carries the same Message-ID
-        key = (
-            f"{row.invoice_id}.{row.id}"
-            if row.invoice_id is not None
-            else f"d{row.document_id}.{row.id}"
-        )
+        if row.invoice_id is not None:
+            key = f"{row.invoice_id}.{row.id}"
+        elif row.document_id is not None:
+            key = f"d{row.document_id}.{row.id}"
+        else:  # an account e-mail (registration, verification, password reset)
+            key = f"a{row.id}"
         return OutgoingMail(row.recipient, row.subject, row.body, key=key)
 
 

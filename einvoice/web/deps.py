@@ -205,5 +205,24 @@ def mail_links(request: Request) -> account_lifecycle.MailLinks:
     workflow = getattr(container.pipeline, "workflow", None)
     mailer = getattr(request.app.state, "mailer", None) or (workflow.mailer if workflow else None)
     return account_lifecycle.MailLinks(
-        mailer, tokens.Signer(settings.secret_key), settings.base_url.rstrip("/")
+        mailer,
+        tokens.Signer(settings.secret_key),
+        settings.base_url.rstrip("/"),
+        sessions=container.sessions,  # recorded in the outbox, sent after the response
     )
+
+
+def send_after_response(request: Request, response: Response, links: Any) -> Response:
+    """The e-mails ``links`` recorded go out after ``response`` is sent (a background
+    task): how long a request takes never depends on the SMTP server, nor on whether an
+    address is registered."""
+    if links.queued:
+        from starlette.background import BackgroundTask
+
+        response.background = BackgroundTask(
+            account_lifecycle.deliver_queued,
+            request.app.state.container.pipeline,
+            links.mailer,
+            list(links.queued),
+        )
+    return response

@@ -14,7 +14,7 @@ from einvoice.errors import ConfigurationError
 from einvoice.services import account_admin, account_lifecycle, login_throttle
 from einvoice.services import security_log as sec
 from einvoice.services.accounts import AccountError, Role, create_account
-from einvoice.web.deps import mail_links, page_user, render
+from einvoice.web.deps import mail_links, page_user, render, send_after_response
 from einvoice.web.security import check_csrf, require_role
 
 logger = logging.getLogger(__name__)
@@ -161,7 +161,8 @@ def account_create(
             "eingerichteten E-Mail-Versand) gibt es keine Einladung: Erstes Passwort (bitte "
             f"sicher weitergeben, es wird nicht wieder angezeigt): {password}"
         )
-    return render(request, "message.html", title="Zugang angelegt", text=text)
+    page = render(request, "message.html", title="Zugang angelegt", text=text)
+    return send_after_response(request, page, links)
 
 
 @router.get("/verwaltung/sicherheit")

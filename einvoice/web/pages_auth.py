@@ -17,6 +17,7 @@ from einvoice.web.deps import (
     mail_links,
     optional_user,
     render,
+    send_after_response,
     start_session,
 )
 from einvoice.web.security import check_csrf, csrf_token
@@ -177,10 +178,11 @@ def register(
         "email": email,
         "vat_id": vat_id,
     }
+    links = mail_links(request)
     try:
         account_lifecycle.register_supplier(
             request.app.state.container.sessions,
-            mail_links(request),
+            links,
             email=email,
             password=password,
             organisation=organisation,
@@ -190,7 +192,7 @@ def register(
         )
     except AccountError as exc:
         return render(request, "register.html", status_code=400, error=str(exc), values=values)
-    return render(
+    page = render(
         request,
         "message.html",
         title="Fast geschafft",
@@ -200,6 +202,7 @@ def register(
             "dieser Adresse und Ihrem Passwort an."
         ),
     )
+    return send_after_response(request, page, links)
 
 
 @router.get("/email-bestaetigen")
@@ -229,10 +232,11 @@ def forgot(
 ) -> Response:
     check_csrf(request, csrf_token_field)
     spend_budget(request)
+    links = mail_links(request)
     account_lifecycle.request_reset(
-        request.app.state.container.sessions, mail_links(request), email, client_address(request)
+        request.app.state.container.sessions, links, email, client_address(request)
     )
-    return render(
+    page = render(
         request,
         "message.html",
         title="E-Mail unterwegs",
@@ -241,6 +245,7 @@ def forgot(
             "des Passworts geschickt (gültig 1 Stunde)."
         ),
     )
+    return send_after_response(request, page, links)
 
 
 @router.get("/passwort-neu")
