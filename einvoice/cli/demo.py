@@ -165,6 +165,7 @@ def demo(
     _seed_history(container)
     _seed_portfolio(container)
     _demo_accounts(container)
+    _seed_payments(container)
     bind_demo_supplier(container.pipeline)
     _print_hints(container, settings.data_dir, samples, database_url)
 
@@ -255,6 +256,18 @@ def _seed_history(container: object) -> None:
         f"({done.corrected} korrigiert erneut eingereicht), {done.open} offen; "
         f"{done.exports} Übergaben an die Stadtkasse."
     )
+
+
+def _seed_payments(container: object) -> None:
+    from datetime import date
+
+    from einvoice.formats.payment_files import load_settings
+    from einvoice.services.demo_payments import seed_payments
+
+    settings = load_settings(container.settings.payments_config)  # type: ignore[attr-defined]
+    done = seed_payments(container.pipeline, date.today(), "kb.krause", settings)  # type: ignore[attr-defined]
+    if done is not None:
+        typer.echo(f"Zahlungsrückmeldung der Bank eingelesen: {done.summary_de}")
 
 
 def _seed_portfolio(container: object) -> None:

@@ -32,6 +32,7 @@ import re
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal, InvalidOperation
+from functools import lru_cache
 
 from lxml import etree
 
@@ -68,18 +69,34 @@ def _local(element: etree._Element) -> str:
     return str(etree.QName(element).localname)
 
 
+@lru_cache(maxsize=512)
+def _steps(namespace: str, path: str) -> tuple[str, ...]:
+    return tuple(f"{{{namespace}}}{p}" if namespace else p for p in path.split("/"))
+
+
+@lru_cache(maxsize=512)
+def _string_at(namespace: str, path: str) -> etree.XPath:
+    """``string(c:A/c:B)``: the text of the first element at ``path`` ('' when there is none)."""
+    steps = "/".join(f"c:{p}" for p in path.split("/"))
+    return etree.XPath(f"string({steps})", namespaces={"c": namespace} if namespace else None)
+
+
+@lru_cache(maxsize=256)
+def _path(path: str) -> str:
+    """``Acct/Id/IBAN`` in any namespace (the camt versions differ in theirs)."""
+    return "/".join(f"{{*}}{p}" for p in path.split("/"))
+
+
 def _find(element: etree._Element, path: str) -> etree._Element | None:
-    found = element.find("/".join(f"{{*}}{p}" for p in path.split("/")))
-    return found
+    return element.find(_path(path))
 
 
 def _text(element: etree._Element, path: str) -> str:
-    found = _find(element, path)
-    return (found.text or "").strip() if found is not None else ""
+    return (element.findtext(_path(path)) or "").strip()
 
 
 def _all(element: etree._Element, path: str) -> list[etree._Element]:
-    return list(element.iterfind("/".join(f"{{*}}{p}" for p in path.split("/"))))
+    return list(element.iterfind(_path(path)))
 
 
 class _Reader:
@@ -89,6 +106,33 @@ class _Reader:
         self.problems: list[FileProblem] = []
         self.entries: list[PaymentEntry] = []
         self.left_aside = 0
+        self.namespace = ""  # the message's namespace (set by read_camt)
+
+    def _steps(self, path: str) -> tuple[str, ...]:
+        return _steps(self.namespace, path)
+
+    def find(self, element: etree._Element, path: str) -> etree._Element | None:
+        """The first element at ``path`` below ``element`` (lxml's C child iteration per
+        step: a camt.054 of 10,000 bookings asks each booking a dozen questions)."""
+        node = element
+        for step in self._steps(path):
+            found = next(node.iterchildren(step), None)
+            if found is None:
+                return None
+            node = found
+        return node
+
+    def text(self, element: etree._Element, path: str) -> str:
+        if "/" in path:  # one compiled XPath costs what one step of find costs
+            return str(_string_at(self.namespace, path)(element)).strip()
+        hit = self.find(element, path)
+        return (hit.text or "").strip() if hit is not None else ""
+
+    def all(self, element: etree._Element, path: str) -> list[etree._Element]:
+        nodes = [element]
+        for step in self._steps(path):
+            nodes = [child for node in nodes for child in node.iterchildren(step)]
+        return nodes
 
     def problem(self, element: etree._Element | None, where: str, message: str) -> None:
         line = element.sourceline if element is not None and element.sourceline else 0
@@ -108,8 +152,8 @@ class _Reader:
             return None
 
     def day(self, parent: etree._Element, where: str) -> date | None:
-        holder = _find(parent, where)
-        text = _text(parent, f"{where}/Dt") or _text(parent, f"{where}/DtTm")[:10]
+        holder = self.find(parent, where)
+        text = self.text(parent, f"{where}/Dt") or self.text(parent, f"{where}/DtTm")[:10]
         try:
             return date.fromisoformat(text)
         except ValueError:
@@ -167,17 +211,17 @@ class _Reader:
 
     def entry(self, entry: etree._Element, account: str, position: int) -> Decimal:
         """Read one Ntry; returns its amount when it is a booked debit (for the control sum)."""
-        status = _text(entry, "Sts/Cd") or _text(entry, "Sts")
-        amount_element = _find(entry, "Amt")
+        status = self.text(entry, "Sts/Cd") or self.text(entry, "Sts")
+        amount_element = self.find(entry, "Amt")
         amount = self.amount(amount_element, "Ntry/Amt")
         if amount_element is None:
             self.problem(entry, "Ntry/Amt", "Betrag fehlt.")
-        indicator = _text(entry, "CdtDbtInd")
+        indicator = self.text(entry, "CdtDbtInd")
         if indicator not in ("DBIT", "CRDT"):
             self.problem(entry, "Ntry/CdtDbtInd", f"„{indicator}“: erwartet DBIT oder CRDT.")
             return Decimal(0)
         debit_total = amount if indicator == "DBIT" and amount is not None else Decimal(0)
-        reversal = _text(entry, "RvslInd").lower() == "true"
+        reversal = self.text(entry, "RvslInd").lower() == "true"
         if status != "BOOK" or (indicator == "CRDT" and not reversal):
             self.left_aside += 1
             return debit_total
@@ -188,7 +232,7 @@ class _Reader:
         currency = amount_element.get("Ccy", "") if amount_element is not None else ""
         if amount is None or booked is None:
             return debit_total
-        transactions = _all(entry, "NtryDtls/TxDtls") or [None]
+        transactions = self.all(entry, "NtryDtls/TxDtls") or [None]
         amounts = [self.transaction_amount(tx, amount, len(transactions)) for tx in transactions]
         known = [a for a in amounts if a is not None]
         if len(transactions) > 1 and len(known) == len(amounts) and sum(known) != amount:
@@ -199,7 +243,7 @@ class _Reader:
                 f"{sum(known)}: die Beträge passen nicht zusammen.",
             )
             return debit_total
-        batch = _find(entry, "NtryDtls/Btch/TtlAmt")
+        batch = self.find(entry, "NtryDtls/Btch/TtlAmt")
         batch_total = self.amount(batch, "Ntry/NtryDtls/Btch/TtlAmt")
         if batch_total is not None and batch_total != amount:
             self.problem(
@@ -230,9 +274,9 @@ class _Reader:
     ) -> Decimal | None:
         if tx is None:
             return entry_amount
-        element = _find(tx, "Amt")
+        element = self.find(tx, "Amt")
         if element is None:
-            element = _find(tx, "AmtDtls/TxAmt/Amt")
+            element = self.find(tx, "AmtDtls/TxAmt/Amt")
         if element is None:
             if count == 1:
                 return entry_amount
@@ -254,22 +298,22 @@ class _Reader:
         returned: bool,
     ) -> PaymentEntry:
         source = tx if tx is not None else entry
-        parts = [_text(source, "RmtInf/Strd/CdtrRefInf/Ref")]
-        parts += [(u.text or "").strip() for u in _all(source, "RmtInf/Ustrd")]
-        parts += [(u.text or "").strip() for u in _all(source, "RmtInf/Strd/AddtlRmtInf")]
+        parts = [self.text(source, "RmtInf/Strd/CdtrRefInf/Ref")]
+        parts += [(u.text or "").strip() for u in self.all(source, "RmtInf/Ustrd")]
+        parts += [(u.text or "").strip() for u in self.all(source, "RmtInf/Strd/AddtlRmtInf")]
         remittance = " ".join(p for p in parts if p)
         if not remittance:
-            remittance = _text(entry, "AddtlNtryInf")
+            remittance = self.text(entry, "AddtlNtryInf")
         party = "Dbtr" if returned else "Cdtr"  # a returned payment comes from the payee
         name = (
-            _text(source, f"RltdPties/{party}/Pty/Nm")
-            or _text(source, f"RltdPties/{party}/Nm")
+            self.text(source, f"RltdPties/{party}/Pty/Nm")
+            or self.text(source, f"RltdPties/{party}/Nm")
             or None
         )
-        iban = normal_iban(_text(source, f"RltdPties/{party}Acct/Id/IBAN")) or None
-        tx_ref = _text(tx, "Refs/AcctSvcrRef") if tx is not None else ""
-        entry_ref = _text(entry, "AcctSvcrRef")
-        end_to_end = _text(tx, "Refs/EndToEndId") if tx is not None else ""
+        iban = normal_iban(self.text(source, f"RltdPties/{party}Acct/Id/IBAN")) or None
+        tx_ref = self.text(tx, "Refs/AcctSvcrRef") if tx is not None else ""
+        entry_ref = self.text(entry, "AcctSvcrRef")
+        end_to_end = self.text(tx, "Refs/EndToEndId") if tx is not None else ""
         if tx_ref:
             key = f"camt:{account}:{tx_ref}"
         elif entry_ref:
@@ -329,6 +373,7 @@ def read_camt(data: bytes, filename: str, accounts: frozenset[str]) -> CamtFile:
             filename, [FileProblem(root.sourceline or 1, message, f"{message} fehlt ({kind}).")]
         )
     reader = _Reader(filename, accounts)
+    reader.namespace = namespace
     reports = _all(body, container)
     if not reports:
         reader.problem(body, container, f"keine Kontoinformation ({container}) in der Datei.")

@@ -16,6 +16,7 @@ import re
 from collections import Counter
 from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
+from functools import lru_cache
 
 from einvoice.domain.creditors import iban_valid, normal_iban
 from einvoice.domain.payment_matching import PaymentEntry
@@ -175,7 +176,7 @@ def _entry(
     if not _CURRENCY.fullmatch(currency):
         problem("waehrung", f"„{currency}“ ist keine Währung (ISO 4217, z. B. EUR).")
     iban = normal_iban(cell("iban")) or None
-    if iban is not None and not iban_valid(iban):
+    if iban is not None and not _iban_ok(iban):
         problem("iban", f"„{cell('iban')}“ ist keine gültige IBAN (Prüfziffer oder Form).")
     if cell("anordnungsnummer") and not find_order_numbers(cell("anordnungsnummer")):
         problem(
@@ -210,8 +211,21 @@ def _entry(
     )
 
 
+_GERMAN_DATE = re.compile(r"(\d{2})\.(\d{2})\.(\d{4})")
+
+
 def _date(text: str, layout_format: str) -> date | None:
     try:
+        if layout_format == "TT.MM.JJJJ":  # the usual case, without strptime's cost
+            found = _GERMAN_DATE.fullmatch(text)
+            if found is None:
+                return None
+            return date(int(found.group(3)), int(found.group(2)), int(found.group(1)))
         return datetime.strptime(text, DATE_FORMATS[layout_format]).date()
     except ValueError:
         return None
+
+
+@lru_cache(maxsize=4096)
+def _iban_ok(iban: str) -> bool:
+    return iban_valid(iban)

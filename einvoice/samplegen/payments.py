@@ -92,7 +92,7 @@ def camt(
         "</Ntry>\n"
         for p in payments
     )
-    total = sum((p.amount for p in payments), Decimal(0))
+    total = sum((p.amount.quantize(Decimal("0.01")) for p in payments), Decimal(0))
     summary = (
         f"<TxsSummry><TtlNtries><NbOfNtries>{len(payments)}</NbOfNtries></TtlNtries>"
         f"<TtlDbtNtries><NbOfNtries>{len(payments)}</NbOfNtries><Sum>{total:.2f}</Sum>"

@@ -26,8 +26,9 @@ from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime
 from decimal import Decimal
 from enum import StrEnum
+from typing import cast
 
-from sqlalchemy import and_, select
+from sqlalchemy import Table, and_, insert, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -35,7 +36,6 @@ from einvoice.domain.audit import AuditEntry, AuditEvent
 from einvoice.domain.payment_matching import (
     OUTCOME_LABELS_DE,
     Match,
-    OrderedInvoice,
     Outcome,
     PaymentEntry,
     Settlement,
@@ -50,6 +50,7 @@ from einvoice.formats.payment_files import FileProblem, PaymentFileError, Paymen
 from einvoice.presentation.plurals import count_de
 from einvoice.services import master_data
 from einvoice.services.accounts import Role
+from einvoice.services.payment_booking import PAID_ACTION, ConcurrentChange, PaidBook
 from einvoice.services.payment_orders import candidates, ordered_invoices
 from einvoice.services.payment_status import Paid, paid_in
 from einvoice.services.ports import Pipeline
@@ -74,7 +75,6 @@ from einvoice.storage.tables import AuditEventRow, Blob, Workflow
 log = logging.getLogger(__name__)
 
 SYSTEM = "system"
-PAID_ACTION = "paid"  # an invoice's audit event: it was paid
 PAYMENT_ACTION = "payment"  # an invoice's audit event: a partial payment assigned
 _CHUNK = 900
 
@@ -182,8 +182,9 @@ def import_file(
         return _import(
             pipeline, data, sha, filename, kind, accounts, entries, left_aside, actor, at
         )
-    except IntegrityError:
-        # the same file or payment recorded at the same moment by another import
+    except (IntegrityError, ConcurrentChange):
+        # the same file or payment recorded at the same moment by another import, or an
+        # invoice changed meanwhile: everything was rolled back; read the state again
         with pipeline.sessions() as session:
             before = _earlier(session, sha)
         if before is not None:
@@ -255,14 +256,26 @@ def _import(
         known = _known_keys(session, [e.key for e in entries])
         fresh = [e for e in entries if e.key not in known]
         orders = ordered_invoices(session, {i for e in fresh for i in e.orders})
-        matches = [(e, match(e, orders)) for e in fresh]
+        recorded: list[tuple[PaymentEntry, Match]] = []
+        paid_now: dict[int, date] = {}
+        for entry in fresh:  # in file order: an earlier line may have paid the invoice
+            for invoice_id in paid_now.keys() & set(entry.orders):
+                orders[invoice_id] = replace(orders[invoice_id], paid_on=paid_now[invoice_id])
+            found = match(entry, orders)
+            recorded.append((entry, found))
+            for settlement in found.settles:
+                paid_now[settlement.invoice_id] = entry.booked_on
         unknown = [
             FileProblem(e.line, e.order_column, m.reason_de)
-            for e, m in matches
+            for e, m in recorded
             if m.outcome is Outcome.UNKNOWN_ORDER
         ]
         if unknown:
             raise PaymentFileError(filename, unknown)
+        recorded = [
+            (e, _with_proposal(session, e, m) if m.outcome is Outcome.NO_ORDER else m)
+            for e, m in recorded
+        ]
         if session.get(Blob, sha) is None:
             session.add(Blob(sha256=sha, size=len(data), stored_at=at.astimezone(UTC)))
             session.flush()  # the blob row before the file row that refers to it
@@ -281,33 +294,35 @@ def _import(
         )
         session.add(file_row)
         session.flush()
-        chains = _Chains(session, {s.invoice_id for _, m in matches for s in m.settles})
+        if recorded:  # one multi-row statement, no row read back one by one
+            session.connection().execute(
+                insert(cast(Table, PaymentRow.__table__)),
+                [_payment_values(file_row.id, e, m) for e, m in recorded],
+            )
+        ids = {
+            key: payment_id
+            for key, payment_id in session.execute(
+                select(PaymentRow.entry_key, PaymentRow.id).where(PaymentRow.file_id == file_row.id)
+            )
+        }
+        book = PaidBook(session, {s.invoice_id for _, m in recorded for s in m.settles})
         paid = opened = 0
-        for entry, found in matches:
-            if found.paid:
-                # an earlier line of this file may have paid the invoice already
-                found = match(entry, orders)
-            if found.outcome is Outcome.NO_ORDER:
-                found = _with_proposal(session, entry, found)
-            payment = _payment_row(file_row.id, entry, found)
-            session.add(payment)
-            session.flush()
-            if found.paid:
-                for settlement in found.settles:
-                    _pay(
-                        session,
-                        chains,
-                        payment,
-                        settlement,
-                        entry.booked_on,
-                        SYSTEM,
-                        at,
-                        details={"imported_by": actor, "file": filename[:200]},
-                    )
-                    orders[settlement.invoice_id] = _now_paid(orders[settlement.invoice_id], entry)
-                    paid += 1
-            else:
+        for entry, found in recorded:
+            if not found.paid:
                 opened += 1
+                continue
+            for settlement in found.settles:
+                book.pay(
+                    ids[entry.key[:255]],
+                    settlement,
+                    entry.booked_on,
+                    SYSTEM,
+                    at,
+                    before=orders[settlement.invoice_id].paid_so_far,
+                    details={"imported_by": actor, "file": filename[:200]},
+                )
+                paid += 1
+        book.write(at)
         file_row.paid, file_row.open = paid, opened
         session.commit()
     log.info(
@@ -323,10 +338,6 @@ def _import(
     )
 
 
-def _now_paid(order: OrderedInvoice, entry: PaymentEntry) -> OrderedInvoice:
-    return replace(order, paid_on=entry.booked_on)
-
-
 def _with_proposal(session: Session, entry: PaymentEntry, found: Match) -> Match:
     proposed = proposal(entry, candidates(session, entry.amount).values())
     if proposed is None:
@@ -339,23 +350,28 @@ def _with_proposal(session: Session, entry: PaymentEntry, found: Match) -> Match
     )
 
 
-def _payment_row(file_id: int, entry: PaymentEntry, found: Match) -> PaymentRow:
-    return PaymentRow(
-        file_id=file_id,
-        entry_key=entry.key[:255],
-        line=entry.line,
-        booked_on=entry.booked_on,
-        amount=entry.amount,
-        currency=entry.currency,
-        creditor_iban=entry.creditor_iban,
-        creditor_name=(entry.creditor_name or "")[:512] or None,
-        remittance=entry.remittance,
-        orders=",".join(str(i) for i in found.invoice_ids)[:512],
-        outcome=found.outcome.value,
-        reason_de=found.reason_de,
-        state="matched" if found.paid else "open",
-        proposal_invoice_id=found.proposal,
-    )
+def _payment_values(file_id: int, entry: PaymentEntry, found: Match) -> dict[str, object]:
+    return {
+        "file_id": file_id,
+        "entry_key": entry.key[:255],
+        "line": entry.line,
+        "booked_on": entry.booked_on,
+        "amount": entry.amount,
+        "currency": entry.currency,
+        "creditor_iban": entry.creditor_iban,
+        "creditor_name": (entry.creditor_name or "")[:512] or None,
+        "remittance": entry.remittance,
+        "orders": ",".join(str(i) for i in found.invoice_ids)[:512],
+        "outcome": found.outcome.value,
+        "reason_de": found.reason_de,
+        "state": "matched" if found.paid else "open",
+        "proposal_invoice_id": found.proposal,
+        "decision": None,
+        "decided_invoice_id": None,
+        "decided_by": None,
+        "decided_at": None,
+        "note": None,
+    }
 
 
 class _Chains:
@@ -410,6 +426,7 @@ def _pay(
     actor: str,
     at: datetime,
     *,
+    before: Decimal,
     details: dict[str, str],
     difference: Decimal = Decimal(0),
     reason: str | None = None,
@@ -423,7 +440,7 @@ def _pay(
             booked_on=booked_on,
         )
     )
-    total = settlement.amount + _assigned_before(session, settlement.invoice_id, payment.id)
+    total = settlement.amount + before  # partial payments assigned before
     session.add(
         PaidInvoiceRow(
             invoice_id=settlement.invoice_id,
@@ -461,15 +478,6 @@ def _pay(
             details=tuple(sorted(facts.items())),
         ),
     )
-
-
-def _assigned_before(session: Session, invoice_id: int, payment_id: int) -> Decimal:
-    rows = session.scalars(
-        select(InvoicePaymentRow.amount).where(
-            InvoicePaymentRow.invoice_id == invoice_id, InvoicePaymentRow.payment_id != payment_id
-        )
-    ).all()
-    return sum((Decimal(a) for a in rows), Decimal(0))
 
 
 # --- the open payments and the person's decision -------------------------------------------------
@@ -745,6 +753,7 @@ def _decide_for_invoice(
         row.booked_on,
         actor,
         at,
+        before=order.paid_so_far,
         details=details,
         difference=difference,
         reason=note or None,

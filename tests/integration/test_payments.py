@@ -8,17 +8,25 @@ from datetime import date, timedelta
 from decimal import Decimal
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 from sqlalchemy import func, select
 
 from einvoice.bootstrap import Container
 from einvoice.domain.payment_order_number import order_number
 from einvoice.formats.payment_files import PaymentFileError
-from einvoice.samplegen.payments import SamplePayment, camt
+from einvoice.samplegen.payments import SamplePayment, camt, payment_csv
 from einvoice.services import master_data, payments, workflow
 from einvoice.services.payment_status import paid_in
 from einvoice.services.queues import supplier_status
 from einvoice.services.workflow_base import Refused
-from einvoice.storage.payment_tables import PaidInvoiceRow, PaymentFileRow, PaymentRow
+from einvoice.storage.payment_tables import (
+    InvoicePaymentRow,
+    PaidInvoiceRow,
+    PaymentFileRow,
+    PaymentRow,
+)
+from einvoice.storage.tables import Workflow
 from tests.integration.payment_setup import (
     CITY_ACCOUNT,
     KB,
@@ -194,3 +202,100 @@ def test_what_does_not_fit_waits_for_a_person_whose_decision_is_audited(
     assert payments.open_payments(p) == []
     assert [e.action for e in workflow.history(p, part.invoice_id)][-2:] == ["payment", "paid"]
     assert workflow.verify_audit(p).ok
+
+
+# --- property: idempotent, and never paid with a different amount unless a person decided -------
+
+_KINDS = ("exact", "skonto", "skonto_part", "too_much_skonto", "partial", "over", "cents")
+
+
+def _amount(o: Ordered, kind: str, cents: int) -> Decimal:
+    return {
+        "exact": o.amount,
+        "skonto": o.amount - o.skonto,
+        "skonto_part": o.amount - (o.skonto / 2).quantize(Decimal("0.01")),
+        "too_much_skonto": o.amount - o.skonto - Decimal("0.01"),
+        "partial": (o.amount / 3).quantize(Decimal("0.01")),
+        "over": o.amount + Decimal("0.01"),
+        "cents": Decimal(cents) / 100,
+    }[kind]
+
+
+def _state(pipeline: object) -> dict[str, list[tuple[object, ...]]]:
+    """Every row the payment import writes (and the invoices' audit chain heads)."""
+    state: dict[str, list[tuple[object, ...]]] = {}
+    with pipeline.sessions() as session:  # type: ignore[attr-defined]
+        for table in (PaymentFileRow, PaymentRow, InvoicePaymentRow, PaidInvoiceRow):
+            columns = table.__table__.columns  # type: ignore[attr-defined]
+            state[table.__tablename__] = [
+                tuple(getattr(r, c.key) for c in columns) for r in session.scalars(select(table))
+            ]
+        state["workflows"] = [
+            (w.invoice_id, w.audit_count, w.audit_head) for w in session.scalars(select(Workflow))
+        ]
+    return state
+
+
+@pytest.mark.parametrize("database_url", ["sqlite"], indirect=True)
+def test_property_import_is_idempotent_and_never_pays_a_different_amount(
+    container: Container,
+) -> None:
+    """Property (issue 24): importing any payment file twice changes nothing, a file with the
+    same bookings changes nothing either, and an invoice the import marks paid by itself was
+    paid with exactly its amount due, or less a Skonto within the offer on that day."""
+    s = setup(container)
+    p = s.pipeline
+    accountants(p)
+    pool = [ordered(p, seed) for seed in (1, 2, 3, 4, 5)]
+    counter = iter(range(10**6))
+    payment = st.tuples(
+        st.integers(0, len(pool)),  # len(pool): no order number
+        st.sampled_from(_KINDS),
+        st.integers(1, 500_000),
+        st.integers(-3, 20),  # days after 25.03.2025 (the Skonto ends on 31.03.)
+    )
+
+    @settings(max_examples=30, deadline=None, suppress_health_check=list(HealthCheck))
+    @given(st.lists(payment, min_size=1, max_size=6), st.booleans())
+    def run(entries: list[tuple[int, str, int, int]], as_csv: bool) -> None:
+        n = next(counter)
+        made = []
+        for i, (which, kind, cents, days) in enumerate(entries):
+            o = pool[which % len(pool)]
+            text = order_number(o.invoice_id) if which < len(pool) else "ohne Nummer"
+            made.append(
+                SamplePayment(
+                    _amount(o, kind, cents),
+                    BOOKED + timedelta(days=days),
+                    text,
+                    f"R{n}-{i}",
+                    o.iban,
+                    o.seller,
+                    order="",
+                )
+            )
+        data = payment_csv(made) if as_csv else camt(CITY_ACCOUNT, made, message_id=f"M{n}")
+        payments.import_file(p, data, "zahlungen", KB, SETTINGS)
+        once = _state(p)
+        again = payments.import_file(p, data, "zahlungen", KB2, SETTINGS)
+        assert again.already_imported and _state(p) == once
+        if not as_csv:  # the statement of the day: the same bookings in another file
+            statement = camt(CITY_ACCOUNT, made, kind="camt.053", message_id=f"S{n}")
+            known = payments.import_file(p, statement, "auszug", KB, SETTINGS)
+            assert known.known == len(made) and (known.paid, known.open) == (0, 0)
+            after = _state(p)
+            assert len(after.pop("payment_files")) == len(once["payment_files"]) + 1
+            assert after == {k: v for k, v in once.items() if k != "payment_files"}
+        with p.sessions() as session:
+            for row in session.scalars(select(PaidInvoiceRow)):
+                o = next(x for x in pool if x.invoice_id == row.invoice_id)
+                assert row.recorded_by == "system"  # no person decided anything here
+                assert Decimal(row.amount) + Decimal(row.skonto) == o.amount
+                assert Decimal(0) <= Decimal(row.skonto) <= o.skonto
+                assert row.difference == 0
+                if row.skonto:
+                    assert row.paid_on <= o.skonto_deadline
+
+    run()
+    # not vacuous: some invoices were paid by the import, some payments wait for a person
+    assert _count(p, PaidInvoiceRow) > 0 and payments.open_payments(p)
