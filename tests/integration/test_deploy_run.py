@@ -7,7 +7,8 @@ each unit's ``ExecStart`` runs as a process with exactly the environment the tem
 gives it (compose: ``.env`` as env_file plus the interpolated ``environment``; systemd: the
 example ``EnvironmentFile`` from ``deploy/``), its mounts and state folders mapped to
 temporary folders, PostgreSQL and Redis of the test in place of the services' own, a TLS
-IMAP server with the city's throwaway CA as the mailbox of ``mailboxes.toml``. Each must
+IMAP server with the city's throwaway CA holding the two mailboxes of ``mailboxes.toml``
+(a password each; an OAuth2 secret passes through as well). Each must
 stay up, pass its health check and, where it has one, serve metrics; an invoice sent to
 the mailbox arrives; the backup job's backup shows in the workers' metrics; every line
 every process logs is JSON where the template asks for it.
@@ -44,6 +45,7 @@ COMPOSE = ROOT / "docker-compose.yml"
 DEPLOY = ROOT / "deploy"
 BIN = Path(sys.executable).parent
 MAILBOX = "rechnungseingang"
+SECOND = "tiefbau"  # a second mailbox of the same file: one worker polls both
 
 
 # --- shared -------------------------------------------------------------------------------
@@ -94,17 +96,21 @@ def _mailbox_files(config: Path, imap: TlsImap) -> None:
     )
     assert 'ca_file = "/etc/einvoice/stadt-root-ca.pem"' in example
     example = example.replace("/etc/einvoice/", f"{config}/")
+    example += (
+        f'\n[mailbox.{SECOND}]\nurl = "{imap.url(user=SECOND)}"\n'
+        f'ca_file = "{config}/stadt-root-ca.pem"\n'
+    )
     (config / "mailboxes.toml").write_text(example, encoding="utf-8")
     shutil.copy(imap.ca_file, config / "stadt-root-ca.pem")
     shutil.copy(ROOT / "samples" / "routing.toml", config / "routing.toml")
 
 
-def _send_invoice(imap: TlsImap, seed: int) -> None:
+def _send_invoice(imap: TlsImap, seed: int, user: str = MAILBOX) -> None:
     import ssl
 
     context = ssl.create_default_context(cafile=str(imap.ca_file))
     client = imaplib.IMAP4_SSL(imap.host, imap.imaps_port, ssl_context=context)
-    client.login(MAILBOX, imap.users[MAILBOX])
+    client.login(user, imap.users[user])
     raw = email_with([(f"rechnung-{seed}.xml", invoice_xml(seed, n_lines=2))])
     client.append("INBOX", "", imaplib.Time2Internaldate(time.time()), raw)
     client.logout()
@@ -151,7 +157,7 @@ def _state(port: int, process: deployed.Process) -> str:
 def services(tmp_path: Path) -> Iterator[tuple[str, str, TlsImap]]:
     with ExitStack() as stack:
         database = stack.enter_context(postgres_database())
-        imap = stack.enter_context(tls_dovecot(users=(MAILBOX,)))
+        imap = stack.enter_context(tls_dovecot(users=(MAILBOX, SECOND)))
         yield database, redis_url(), imap
 
 
@@ -212,6 +218,9 @@ def _compose_env_file(project: Path, imap: TlsImap) -> dict[str, str]:
         assert placeholder in example, placeholder
         example = example.replace(placeholder, value)
     example += "EINVOICE_COOKIE_SECURE=0\n"  # the test talks plain HTTP to the web app
+    # what an operator adds for a second mailbox, and for an OAuth2 one (passed as it is)
+    example += f"EINVOICE_IMAP_PASSWORD__{SECOND.upper()}={imap.users[SECOND]}\n"
+    example += "EINVOICE_IMAP_OAUTH2_SECRET__EXCHANGE=oauth2-secret-of-the-test\n"
     assert "BITTE_ERSETZEN" not in "\n".join(
         line for line in example.splitlines() if not line.startswith("#")
     )
@@ -300,6 +309,7 @@ def test_compose_services_run_as_written(
     )
     assert done.returncode == 0, done.stdout + done.stderr
     _send_invoice(imap, 8100)
+    _send_invoice(imap, 8101, SECOND)
     with ExitStack() as stack:
         running: dict[str, tuple[Service, deployed.Process]] = {}
         for service in found:
@@ -321,17 +331,22 @@ def test_compose_services_run_as_written(
             service, process = running[key]
             port = int(service.env["EINVOICE_METRICS_PORT"])
             own = deployed.wait_for(process, f"http://127.0.0.1:{port}/metrics")
-            assert deployed.total(own, "einvoice_worker_mailboxes") == 1  # mailboxes.toml
+            assert deployed.total(own, "einvoice_worker_mailboxes") == 2  # mailboxes.toml
+            assert (
+                service.env["EINVOICE_IMAP_OAUTH2_SECRET__EXCHANGE"] == "oauth2-secret-of-the-test"
+            )
         worker, first = running["worker-1"]
         port = int(worker.env["EINVOICE_METRICS_PORT"])
 
         def arrived() -> bool:
             text = _state(port, first)
-            return deployed.total(text, "einvoice_invoices") == 1
+            return deployed.total(text, "einvoice_invoices") == 2
 
-        _wait(arrived, 180, "the invoice from the mailbox")
+        _wait(arrived, 180, "the invoices from both mailboxes")
         state = _state(port, first)
-        assert deployed.total(state, "einvoice_mailbox_poll_error", source=MAILBOX) == 0
+        for box in (MAILBOX, SECOND):
+            assert deployed.total(state, "einvoice_mailbox_poll_error", source=box) == 0
+            assert deployed.samples(state)[("einvoice_mailbox_poll_error", (("source", box),))] == 0
         assert deployed.total(state, "einvoice_backup_last_success_timestamp_seconds") > 0
         assert deployed.total(state, "einvoice_disk_free_ratio", folder="backups") > 0
         time.sleep(3)
@@ -412,6 +427,7 @@ def test_systemd_units_run_as_written(tmp_path: Path, services: tuple[str, str, 
     assert placeholders == ["EINVOICE_DATABASE_URL", f"EINVOICE_IMAP_PASSWORD__{MAILBOX.upper()}"]
     env_example["EINVOICE_DATABASE_URL"] = database
     env_example[f"EINVOICE_IMAP_PASSWORD__{MAILBOX.upper()}"] = imap.users[MAILBOX]
+    env_example[f"EINVOICE_IMAP_PASSWORD__{SECOND.upper()}"] = imap.users[SECOND]
     assert env_example["EINVOICE_BROKER_URL"] == "redis://127.0.0.1:6379/0"
     env_example["EINVOICE_BROKER_URL"] = broker
     env_example["EINVOICE_COOKIE_SECURE"] = "0"  # plain HTTP in the test
@@ -435,6 +451,7 @@ def test_systemd_units_run_as_written(tmp_path: Path, services: tuple[str, str, 
     migrated = run_once("einvoice-migrate")
     assert migrated.returncode == 0, migrated.stdout + migrated.stderr
     _send_invoice(imap, 8200)
+    _send_invoice(imap, 8201, SECOND)
     with ExitStack() as stack:
         running = {
             name: stack.enter_context(
@@ -450,7 +467,7 @@ def test_systemd_units_run_as_written(tmp_path: Path, services: tuple[str, str, 
         }
         deployed.wait_for(running["einvoice-web"], f"http://127.0.0.1:{web_port}/readyz", 240)
         own = deployed.wait_for(running["einvoice-worker"], f"http://127.0.0.1:{port}/metrics")
-        assert deployed.total(own, "einvoice_worker_mailboxes") == 1
+        assert deployed.total(own, "einvoice_worker_mailboxes") == 2
         backup = run_once("einvoice-backup")
         assert backup.returncode == 0, backup.stdout + backup.stderr
         made = list(mapping.paths["/var/backups/einvoice"].glob("*/manifest.json"))
@@ -458,12 +475,14 @@ def test_systemd_units_run_as_written(tmp_path: Path, services: tuple[str, str, 
 
         def arrived() -> bool:
             text = _state(port, running["einvoice-worker"])
-            return deployed.total(text, "einvoice_invoices") == 1
+            return deployed.total(text, "einvoice_invoices") == 2
 
-        _wait(arrived, 180, "the invoice from the mailbox")
+        _wait(arrived, 180, "the invoices from both mailboxes")
         state = _state(port, running["einvoice-worker"])
         assert deployed.total(state, "einvoice_backup_last_success_timestamp_seconds") > 0
-        assert deployed.total(state, "einvoice_mailbox_poll_error", source=MAILBOX) == 0
+        for box in (MAILBOX, SECOND):
+            assert deployed.total(state, "einvoice_mailbox_poll_error", source=box) == 0
+            assert deployed.samples(state)[("einvoice_mailbox_poll_error", (("source", box),))] == 0
         time.sleep(3)
         for process in running.values():
             process.assert_running()
