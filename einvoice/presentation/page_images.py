@@ -14,7 +14,8 @@ the worker renders them when the invoice arrives, so the page stays fast; a page
 pictures are missing (another machine, a failure then) renders them on demand once. They
 are derived data: deleting the folder only costs time. A picture is only shown while its
 original is stored (an original that retention deleted takes its pictures along the next
-time they are asked for: :meth:`PageImages.forget`).
+time they are asked for, and the worker's sweep removes those of deleted originals:
+:meth:`PageImages.sweep`).
 """
 
 from __future__ import annotations
@@ -198,8 +199,10 @@ class PageImages:
         except (OSError, ValueError, KeyError, TypeError):
             return None
 
-    def prepare(self, sha256: str, data: bytes) -> PageSet | None:
-        """Render and keep the pictures of a PDF (None for anything else); idempotent."""
+    def prepare(self, sha256: str, data: bytes, source: str | None = None) -> PageSet | None:
+        """Render and keep the pictures of a PDF (None for anything else); idempotent.
+        ``source``: the stored original they come from (a PDF attachment's invoice; by
+        default the PDF itself), whose deletion takes them along (:meth:`sweep`)."""
         if not is_pdf(data):
             return None
         found = self.cached(sha256)
@@ -210,18 +213,40 @@ class PageImages:
             pages = PageSet(len(pictures), total, tuple(png_size(p) for p in pictures))
         except PageRenderError as exc:
             pictures, pages = [], PageSet(0, 0, (), str(exc))
-        self._store(sha256, pages, pictures)
+        self._store(sha256, pages, pictures, source or sha256)
         return pages
 
     def ensure(
-        self, sha256: str, read: Callable[[], bytes], stored: Callable[[], bool]
+        self,
+        sha256: str,
+        read: Callable[[], bytes],
+        stored: Callable[[], bool],
+        source: str | None = None,
     ) -> PageSet | None:
         """The pictures of the original (rendered now if missing); None when it is no PDF.
         An original that is no longer stored has no pictures (and they are removed)."""
         if not stored():
             self.forget(sha256)
             return None
-        return self.cached(sha256) or self.prepare(sha256, read())
+        return self.cached(sha256) or self.prepare(sha256, read(), source)
+
+    def sweep(self, stored: Callable[[str], bool]) -> int:
+        """Remove the pictures whose original is no longer stored (retention deleted it);
+        how many sets went."""
+        removed = 0
+        for meta in self.root.glob("??/*/pages.json"):
+            if meta.parent.name.startswith("."):  # being written just now
+                continue
+            try:
+                source = str(json.loads(meta.read_text("utf-8")).get("source") or "")
+            except (OSError, ValueError):
+                source = ""
+            if not _SHA.match(source):
+                source = meta.parent.name
+            if not stored(source):
+                shutil.rmtree(meta.parent, ignore_errors=True)
+                removed += 1
+        return removed
 
     def picture(self, sha256: str, page: int) -> bytes | None:
         try:
@@ -232,7 +257,7 @@ class PageImages:
     def forget(self, sha256: str) -> None:
         shutil.rmtree(self._folder(sha256), ignore_errors=True)
 
-    def _store(self, sha256: str, pages: PageSet, pictures: list[bytes]) -> None:
+    def _store(self, sha256: str, pages: PageSet, pictures: list[bytes], source: str) -> None:
         folder = self._folder(sha256)
         folder.parent.mkdir(parents=True, exist_ok=True)
         work = Path(tempfile.mkdtemp(prefix=".tmp-", dir=folder.parent))
@@ -244,6 +269,7 @@ class PageImages:
                 "total": pages.total,
                 "sizes": [list(s) for s in pages.sizes],
                 "problem": pages.problem,
+                "source": source,
             }
             (work / "pages.json").write_text(json.dumps(meta), "utf-8")
             # atomic: readers see all pictures or none; when another process was first, its

@@ -200,7 +200,7 @@ def shown_pdf(
     if source is None:
         return None
     sha, read = source
-    pages = page_store(request).ensure(sha, read, lambda: blobs.exists(sha256))
+    pages = page_store(request).ensure(sha, read, lambda: blobs.exists(sha256), sha256)
     if pages is None:
         return None
     base = f"/rechnungen/{invoice_id}/seiten" + (f"/anlage-{anlage}" if anlage else "")
@@ -235,7 +235,7 @@ def _page_picture(request: Request, invoice_id: int, page: int, anlage: int) -> 
         raise HTTPException(404, f"Die Rechnung hat keine Anlage Nr. {anlage} als Datei.")
     pdf_sha, read = source
     store = page_store(request)
-    if store.ensure(pdf_sha, read, lambda: pipeline.blobs.exists(sha)) is None:
+    if store.ensure(pdf_sha, read, lambda: pipeline.blobs.exists(sha), sha) is None:
         raise HTTPException(404, "Das Original dieser Rechnung ist kein PDF (mehr).")
     return picture_response(store.picture(pdf_sha, page))
 

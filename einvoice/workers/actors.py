@@ -260,6 +260,7 @@ def sweep() -> tuple[int, int]:
     mails = outbox.due(pipeline) if pipeline.workflow is not None else []
     if mails:
         actors().deliver_mail.send(mails)
+    _sweep_page_images(container)
     if messages or documents or invoices or released:
         log.info(
             "sweeper re-enqueued %d messages, %d documents, %d invoices to route; "
@@ -319,6 +320,29 @@ def redrive(reason: str) -> Redriven:
             result.dead_letters,
         )
     return result
+
+
+PAGE_IMAGES_SWEEP_SECONDS = 3600
+
+
+def _sweep_page_images(container: Any) -> None:
+    """Once an hour: the page pictures of originals that retention deleted go too."""
+    import time
+
+    from einvoice.presentation.page_images import PageImages
+
+    root = container.settings.data_dir / "page-images"
+    marker = root / ".swept"
+    try:
+        if marker.exists() and time.time() - marker.stat().st_mtime < PAGE_IMAGES_SWEEP_SECONDS:
+            return
+        root.mkdir(parents=True, exist_ok=True)
+        marker.touch()
+        removed = PageImages(root).sweep(container.pipeline.blobs.exists)
+        if removed:
+            log.info("page pictures of %d deleted original(s) removed", removed)
+    except Exception:
+        log.warning("page pictures not swept", exc_info=True)
 
 
 def deliver_mail(notification_ids: list[int]) -> None:

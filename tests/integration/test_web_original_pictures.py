@@ -132,6 +132,21 @@ def test_pictures_drawn_on_demand_and_gone_with_the_original(tmp_path: Path) -> 
     assert store.cached(sha) is None and not (root / sha[:2] / sha).exists()
 
 
+def test_the_workers_sweep_removes_pictures_of_deleted_originals(tmp_path: Path) -> None:
+    from einvoice.workers.actors import _sweep_page_images
+
+    data = javascript_pdf()
+    container = _setup(tmp_path, data)[1]
+    sha = hashlib.sha256(data).hexdigest()
+    store = PageImages(container.settings.data_dir / "page-images")
+    _sweep_page_images(container)
+    assert store.cached(sha) is not None  # the original is there: kept
+    container.pipeline.blobs.delete(sha)  # as retention does
+    (store.root / ".swept").unlink()  # (the sweep runs once an hour)
+    _sweep_page_images(container)
+    assert store.cached(sha) is None and not (store.root / sha[:2] / sha).exists()
+
+
 def test_a_broken_pdf_is_said_in_german_not_a_500(tmp_path: Path) -> None:
     store = PageImages(tmp_path / "pages")
     broken = b"%PDF-1.7\n" + b"kaputt " * 200
