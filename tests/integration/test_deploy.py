@@ -85,6 +85,10 @@ def test_compose_services_for_production() -> None:
         assert any(v.endswith(":/etc/einvoice:ro") for v in services[name]["volumes"]), name
     assert services["worker"]["deploy"]["replicas"] >= 2
     assert "backups:/var/backups/einvoice" in services["backup"]["volumes"]
+    # the proxy (Caddy, not started by test_deploy_run.py) forwards to the web service's port
+    caddyfile = (DEPLOY / "Caddyfile").read_text(encoding="utf-8")
+    assert "reverse_proxy web:8000" in caddyfile
+    assert services["web"]["command"][-4:-2] == ["--port", "8000"]
 
 
 def test_systemd_units_are_complete() -> None:
