@@ -24,6 +24,7 @@ from sqlalchemy.orm import Session
 from einvoice.domain.audit import AuditEntry, AuditEvent, seal
 from einvoice.domain.payment_matching import Settlement
 from einvoice.domain.payment_order_number import order_number
+from einvoice.presentation.plurals import count_de
 from einvoice.storage.payment_tables import InvoicePaymentRow, PaidInvoiceRow
 from einvoice.storage.tables import AuditEventRow, Workflow
 
@@ -195,5 +196,5 @@ class PaidBook:
             )
         if found != len(ids):
             raise ConcurrentChange(
-                f"{len(ids) - found} Rechnung(en) wurden während des Einlesens geändert."
+                f"{count_de(len(ids) - found, 'Rechnung')} während des Einlesens geändert."
             )
