@@ -33,17 +33,21 @@ _STOP = frozenset(
 Pattern = tuple[tuple[str, int], ...]  # ((Buchungsstelle key, whole percent), ...), sorted
 
 
+def terms_of_texts(texts: Iterable[str]) -> frozenset[str]:
+    """Words of line texts, lower case, without numbers and the commonest small words."""
+    words: list[str] = []
+    for text in texts:
+        words.extend(w.lower() for w in _WORD.findall(text))
+    return frozenset(w for w in dict.fromkeys(words) if w not in _STOP and len(w) <= 64)
+
+
 def terms_of(inv: Invoice) -> frozenset[str]:
     """Words of the line texts (BT-153 item name, BT-154 description), lower case."""
-    words: list[str] = []
+    texts: list[str] = []
     for line in inv.all_lines():
-        item = line.item
-        if item is None:
-            continue
-        for text in (item.name, item.description):
-            if text:
-                words.extend(w.lower() for w in _WORD.findall(text))
-    return frozenset(w for w in dict.fromkeys(words) if w not in _STOP and len(w) <= 64)
+        if line.item is not None:
+            texts.extend(t for t in (line.item.name, line.item.description) if t)
+    return terms_of_texts(texts)
 
 
 def limit_terms(terms: Iterable[str]) -> frozenset[str]:
@@ -230,4 +234,5 @@ __all__ = [
     "pattern_text",
     "suggest",
     "terms_of",
+    "terms_of_texts",
 ]
