@@ -159,10 +159,12 @@ def demo(
     typer.echo(f"E-Rechnung Demo: {count} E-Mails im Postfach {maildir}")
     typer.echo(f"Datenbank {_safe(settings.database_url)}, Originale in {settings.blob_dir}\n")
     _seed_creditors(container)
+    _seed_chart(container)
     poll_source(f"maildir:{maildir}")
     run_inline(broker)
     _print_outcomes(container)
     _seed_history(container)
+    _order_pdf(container, folder)
     _seed_portfolio(container)
     _demo_accounts(container)
     _seed_payments(container)
@@ -268,6 +270,48 @@ def _seed_payments(container: object) -> None:
     done = seed_payments(container.pipeline, date.today(), "kb.krause", settings)  # type: ignore[attr-defined]
     if done is not None:
         typer.echo(f"Zahlungsrückmeldung der Bank eingelesen: {done.summary_de}")
+
+
+def _seed_chart(container: object) -> None:
+    from datetime import date
+
+    from einvoice.services.demo_kontierung import seed_chart
+
+    done = seed_chart(container.pipeline, "kb.krause", date.today())  # type: ignore[attr-defined]
+    typer.echo(
+        f"Kontenplan der Stadt eingelesen: {done.created} Buchungsstellen, {done.funds} mit "
+        "verfügbaren Mitteln."
+    )
+
+
+def _order_pdf(container: object, folder: Path) -> None:
+    """One Auszahlungsanordnung of the demo as PDF (Chromium prints it)."""
+    from sqlalchemy import select
+
+    from einvoice.errors import PermanentError
+    from einvoice.services.auszahlungsanordnung import render_pdf
+    from einvoice.storage.kontierung_tables import PaymentOrderLineRow, PaymentOrderRow
+
+    pipeline = container.pipeline  # type: ignore[attr-defined]
+    with pipeline.sessions() as session:
+        found = session.execute(
+            select(PaymentOrderRow.invoice_id, PaymentOrderRow.number)
+            .join(PaymentOrderLineRow, PaymentOrderLineRow.invoice_id == PaymentOrderRow.invoice_id)
+            .order_by(PaymentOrderRow.ordered_at.desc())
+            .limit(1)
+        ).first()
+    if found is None:
+        typer.echo(
+            "Keine Anordnung mit Kontierung in der Demo: keine Auszahlungsanordnung als PDF."
+        )
+        return
+    target = folder / f"auszahlungsanordnung-{found.number}.pdf"
+    try:
+        target.write_bytes(render_pdf(pipeline, found.invoice_id))
+    except PermanentError as exc:
+        typer.echo(f"Auszahlungsanordnung {found.number} nicht als PDF geschrieben: {exc}")
+        return
+    typer.echo(f"Auszahlungsanordnung {found.number} als PDF: {_short(target)}")
 
 
 def _seed_portfolio(container: object) -> None:

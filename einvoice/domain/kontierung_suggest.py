@@ -25,7 +25,7 @@ from einvoice.domain.invoice import Invoice
 _WORD = re.compile(r"[^\W\d_]{3,}", re.UNICODE)
 MAX_TERMS = 40
 #: Most earlier invoices of one creditor (or one BT-10) a suggestion looks at.
-HISTORY_DEPTH = 400
+HISTORY_DEPTH = 120
 _STOP = frozenset(
     {"und", "der", "die", "das", "für", "mit", "von", "vom", "zur", "zum", "pro", "inkl", "gem"}
 )

@@ -32,8 +32,7 @@ from datetime import UTC, date, datetime
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
 
-from sqlalchemy import select
-from sqlalchemy.orm import Session
+from sqlalchemy import insert, select, update
 
 from einvoice.domain.kontierung import Buchungsstelle
 from einvoice.errors import PermanentError
@@ -327,8 +326,22 @@ def import_chart(
     at = pipeline.clock().astimezone(UTC)
     counts = {"created": 0, "changed": 0, "unchanged": 0}
     with pipeline.sessions() as session:
-        existing = {row.key: row for row in session.scalars(select(BuchungsstelleRow))}
-        funds = {(row.key, row.year): row for row in session.scalars(select(FundsRow))}
+        existing = {
+            row.key: row
+            for row in session.execute(
+                select(
+                    BuchungsstelleRow.id,
+                    BuchungsstelleRow.key,
+                    *(getattr(BuchungsstelleRow, name) for name in _VALUES),
+                )
+            )
+        }
+        funds = {
+            (row.key, row.year): row
+            for row in session.execute(
+                select(FundsRow.id, FundsRow.key, FundsRow.year, FundsRow.available)
+            )
+        }
         record = ChartImportRow(
             filename=filename[:255],
             sha256=hashlib.sha256(data).hexdigest(),
@@ -341,20 +354,43 @@ def import_chart(
         )
         session.add(record)
         session.flush()
+        new: list[dict[str, object]] = []
+        changed: list[dict[str, object]] = []
+        new_funds: list[dict[str, object]] = []
+        changed_funds: list[dict[str, object]] = []
         done: set[str] = set()
         funds_count = 0
         for line in lines:
             stelle = line.stelle
             if stelle.key not in done:
                 done.add(stelle.key)
-                counts[_upsert(session, existing, stelle, record.id)] += 1
+                values = _values(stelle)
+                row = existing.get(stelle.key)
+                if row is None:
+                    new.append({"key": stelle.key, "import_id": record.id, **values})
+                    counts["created"] += 1
+                elif all(getattr(row, name) == value for name, value in values.items()):
+                    counts["unchanged"] += 1
+                else:
+                    changed.append({"id": row.id, "import_id": record.id, **values})
+                    counts["changed"] += 1
             if line.year is not None and line.available is not None:
                 funds_count += 1
                 found = funds.get((stelle.key, line.year))
                 if found is None:
-                    session.add(FundsRow(key=stelle.key, year=line.year, available=line.available))
+                    new_funds.append(
+                        {"key": stelle.key, "year": line.year, "available": line.available}
+                    )
                 elif Decimal(found.available) != line.available:
-                    found.available = line.available
+                    changed_funds.append({"id": found.id, "available": line.available})
+        for start in range(0, len(new), _CHUNK):
+            session.execute(insert(BuchungsstelleRow), new[start : start + _CHUNK])
+        if changed:
+            session.execute(update(BuchungsstelleRow), changed)
+        for start in range(0, len(new_funds), _CHUNK):
+            session.execute(insert(FundsRow), new_funds[start : start + _CHUNK])
+        if changed_funds:
+            session.execute(update(FundsRow), changed_funds)
         record.created = counts["created"]
         record.changed = counts["changed"]
         record.funds = funds_count
@@ -370,10 +406,22 @@ def import_chart(
     )
 
 
-def _upsert(
-    session: Session, existing: dict[str, BuchungsstelleRow], stelle: Buchungsstelle, import_id: int
-) -> str:
-    values = {
+_VALUES = (
+    "produkt",
+    "sachkonto",
+    "kostenstelle",
+    "auftrag",
+    "name",
+    "valid_from",
+    "valid_to",
+    "departments",
+    "bga",
+)
+_CHUNK = 2_000
+
+
+def _values(stelle: Buchungsstelle) -> dict[str, object]:
+    return {
         "produkt": stelle.produkt,
         "sachkonto": stelle.sachkonto,
         "kostenstelle": stelle.kostenstelle,
@@ -384,18 +432,6 @@ def _upsert(
         "departments": ",".join(sorted(stelle.departments)),
         "bga": stelle.bga,
     }
-    row = existing.get(stelle.key)
-    if row is None:
-        row = BuchungsstelleRow(key=stelle.key, import_id=import_id, **values)
-        session.add(row)
-        existing[stelle.key] = row
-        return "created"
-    if all(getattr(row, name) == value for name, value in values.items()):
-        return "unchanged"
-    for name, value in values.items():
-        setattr(row, name, value)
-    row.import_id = import_id
-    return "changed"
 
 
 __all__ = [

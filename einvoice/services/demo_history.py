@@ -26,6 +26,7 @@ from typing import Any
 from einvoice.samplegen.spec import SampleInvoice, example
 from einvoice.samplegen.ubl import to_ubl
 from einvoice.services import ingest, process, workflow
+from einvoice.services.demo_kontierung import kontiere
 from einvoice.services.ports import Pipeline
 
 #: office key -> (Leitweg-ID, clerk, approver)
@@ -263,6 +264,8 @@ def _act(
         if invoice_id is None:
             return
         try:
+            if action == "confirm_sachlich":  # the clerk kontiert first (issue 24)
+                kontiere(pipeline, invoice_id, actor)
             workflow.act(pipeline, invoice_id, action, actor, comment)
         except workflow.WorkflowError:  # e.g. a limit: the step stays open, as in real life
             return

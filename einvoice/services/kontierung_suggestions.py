@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -38,7 +39,7 @@ def facts_of(session: Session, model: InvoiceModel, invoice_id: int, department:
     )
 
 
-def _earlier(rows: Iterable[KontierungHistoryRow]) -> list[s.Earlier]:
+def _earlier(rows: Iterable[Any]) -> list[s.Earlier]:
     return [
         s.Earlier(
             r.invoice_id,
@@ -56,22 +57,17 @@ def history_for(
     session: Session, facts: s.Facts, before: int | None = None
 ) -> tuple[list[s.Earlier], list[s.Earlier], dict[str, dict[str, int]]]:
     """The suggestion inputs: this creditor's and this BT-10's earlier Kontierungen, word hits."""
-    query = select(KontierungHistoryRow).order_by(KontierungHistoryRow.invoice_id.desc())
+    h = KontierungHistoryRow
+    query = select(
+        h.invoice_id, h.creditor, h.buyer_reference, h.department, h.pattern, h.terms
+    ).order_by(h.invoice_id.desc())
     if before is not None:
         query = query.where(KontierungHistoryRow.invoice_id < before)
     by_creditor = _earlier(
-        session.scalars(
-            query.where(KontierungHistoryRow.creditor == facts.creditor).limit(s.HISTORY_DEPTH)
-        )
+        session.execute(query.where(h.creditor == facts.creditor).limit(s.HISTORY_DEPTH))
     )
     by_reference = (
-        _earlier(
-            session.scalars(
-                query.where(KontierungHistoryRow.buyer_reference == facts.buyer_reference).limit(
-                    100
-                )
-            )
-        )
+        _earlier(session.execute(query.where(h.buyer_reference == facts.buyer_reference).limit(60)))
         if facts.buyer_reference
         else []
     )

@@ -38,7 +38,7 @@ def _replay(year: list[Booked]) -> tuple[int, int, list[tuple[Booked, s.Pattern 
             found = s.suggest(
                 facts(invoice),
                 history[::-1][: s.HISTORY_DEPTH],
-                by_reference[invoice.buyer_reference][::-1][:100],
+                by_reference[invoice.buyer_reference][::-1][:60],
                 {t: hits[t] for t in invoice.terms if t in hits},
                 allowed[invoice.office],
             )
