@@ -32,6 +32,7 @@ def templates() -> Jinja2Templates:
     engine.env.filters["percent"] = format_percent
     engine.env.filters["number_de"] = format_number
     engine.env.filters["visible"] = visible_name
+    engine.env.filters["device_de"] = device_de
     from einvoice.domain.creditors import grouped_iban
 
     engine.env.filters["iban"] = grouped_iban
@@ -56,6 +57,38 @@ def visible_name(value: Any) -> str:
 
     text = "" if value is None else str(value)
     return "".join(c for c in text if unicodedata.category(c) not in ("Cc", "Cf", "Zl", "Zp"))
+
+
+_BROWSERS = (
+    ("Edg/", "Edge"),
+    ("OPR/", "Opera"),
+    ("Firefox/", "Firefox"),
+    ("Chromium/", "Chromium"),
+    ("Chrome/", "Chrome"),
+    ("Safari/", "Safari"),
+)
+_SYSTEMS = (
+    ("Windows", "Windows"),
+    ("Android", "Android"),
+    ("iPhone", "iOS"),
+    ("iPad", "iPadOS"),
+    ("Mac OS X", "macOS"),
+    ("CrOS", "ChromeOS"),
+    ("Linux", "Linux"),
+)
+
+
+def device_de(user_agent: Any) -> str:
+    """A session's browser as a person recognises it ("Firefox unter Windows"), never the raw
+    user-agent string."""
+    text = "" if user_agent is None else str(user_agent)
+    browser = next((name for key, name in _BROWSERS if key in text), None)
+    system = next((name for key, name in _SYSTEMS if key in text), None)
+    if browser and system:
+        return f"{browser} unter {system}"
+    if browser or system:
+        return str(browser or system)
+    return "unbekannter Browser" if text else "–"
 
 
 def office_name(request: Any, key: str | None) -> str:

@@ -50,8 +50,18 @@ def environment() -> Environment:
         note_subject=lambda code: codes.name_of(codes.NOTE_SUBJECTS, code),
         country=lambda code: codes.name_of(codes.COUNTRIES, code),
         line_status=lambda code: view.LINE_STATUS.get((code or "").strip().upper(), code or ""),
+        syntax_name=lambda value: SYNTAX_NAMES.get(value, value),
     )
     return env
+
+
+#: The syntaxes as people name them (the footer said "Syntax ubl-invoice").
+SYNTAX_NAMES = {
+    "ubl-invoice": "UBL-Rechnung (XML)",
+    "ubl-creditnote": "UBL-Gutschrift (XML)",
+    "cii": "UN/CEFACT CII (XML)",
+    "unknown": "unbekannt",
+}
 
 
 def _term_name(term_id: str) -> str:
