@@ -333,8 +333,21 @@ def status(
         f"Über Grenzen abgewiesen: {counts['refused']}\n"
         f"Unlesbar (keine Rechnung erkennbar): {counts['unreadable']}\n"
         f"Fehlgeschlagen: {counts['failed']}\n"
-        f"Offen: {counts['pending']}"
+        f"Offen (noch in keinem Arbeitskorb): {counts['pending']}" + _open_detail(counts)
     )
+    broker = counts["broker"]
+    if broker["error"]:
+        typer.echo(f"Broker: NICHT ERREICHBAR – {broker['error']}")
+    elif broker["kind"] != "stub":
+        dead = broker["dead_letters"]
+        typer.echo(
+            f"Broker: {broker['waiting']} Aufträge wartend, Dead Letters: {dead}"
+            + (
+                " – der Worker führt sie aus der Datenbank neu aus (sofort: einvoice fsck --repair)"
+                if dead
+                else ""
+            )
+        )
     mail = counts["mail"]
     if mail:
         labels = {
@@ -358,6 +371,24 @@ def status(
                 f"{poll['error']}"
             )
         typer.echo(line)
+
+
+def _open_detail(counts: dict[str, Any]) -> str:
+    """What "Offen" consists of, and how much of it is stuck (no attempt for 60 s)."""
+    if not counts["pending"]:
+        return ""
+    split = sum(counts["message_states"].get(s, 0) for s in ("received",))
+    process = counts["document_states"].get("stored", 0)
+    text = (
+        f" (nicht zerlegt {split}, nicht geprüft {process}, "
+        f"keinem Amt zugeordnet {counts['unrouted']})"
+    )
+    if counts["stuck"]:
+        text += (
+            f"\nLiegengeblieben (seit {counts['stuck_after_seconds']} s kein "
+            f"Verarbeitungsversuch): {counts['stuck']}"
+        )
+    return text
 
 
 def _moment(text: str | None) -> str:

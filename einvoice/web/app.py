@@ -21,6 +21,7 @@ from einvoice.web import (
     invoice_files,
     pages_account,
     pages_admin,
+    pages_arrival,
     pages_auth,
     pages_creditors,
     pages_info,
@@ -92,6 +93,7 @@ def create_app(
     app.include_router(pages_oidc.router)
     app.include_router(pages_supplier.router)
     app.include_router(pages_ops.router)
+    app.include_router(pages_arrival.router)
     app.include_router(pages_staff.router)
     app.include_router(invoice_files.router)
     app.include_router(pages_info.router)

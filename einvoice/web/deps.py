@@ -165,7 +165,13 @@ def check_invoice_access(request: Request, user: User, invoice_id: int) -> None:
     require_role(user, READERS)
     if user.role in (Role.STABSSTELLE, Role.CREDITOR_ACCOUNTING):
         return
-    if department_of_invoice(request, invoice_id) != user.department:
+    department = department_of_invoice(request, invoice_id)
+    if department is None and user.department is not None:
+        # rejected on arrival, in no department: the office for unassigned invoices answers
+        from einvoice.services.arrival_rejections import fallback_department
+
+        department = fallback_department(request.app.state.container.pipeline)
+    if department != user.department:
         raise HTTPException(403, "Diese Rechnung gehört nicht zu Ihrem Amt.")
 
 

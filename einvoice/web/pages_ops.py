@@ -7,7 +7,7 @@ from typing import Annotated
 from fastapi import APIRouter, Form, Request
 from fastapi.responses import RedirectResponse, Response
 
-from einvoice.services import outbox, process
+from einvoice.services import arrival_rejections, outbox, process
 from einvoice.services.accounts import Role
 from einvoice.services.status import failures, status, unreadable
 from einvoice.web.deps import page_user, render
@@ -28,6 +28,8 @@ def operations(request: Request) -> Response:
         failures=failures(pipeline),
         unreadable=unreadable(pipeline),
         mail_problems=outbox.problems(pipeline),
+        arrival_rejections=arrival_rejections.rejected_on_arrival(pipeline, limit=100),
+        arrival_total=arrival_rejections.count(pipeline),
         retried=None,
     )
 

@@ -18,6 +18,7 @@ from einvoice.services.labels import workflow_state_de
 from einvoice.services.notifications import OPEN_STATUSES
 from einvoice.web.deps import check_invoice_access, page_user, render
 from einvoice.web.original_view import original_view
+from einvoice.web.pages_arrival import count_for as arrival_count
 from einvoice.web.security import STAFF, RecordId, check_csrf, require_role
 
 log = logging.getLogger(__name__)
@@ -219,6 +220,7 @@ def queue_page(
         held_filters=HELD_FILTERS_DE,
         departments=_departments(request),
         message=BULK_NOTICES.get(request.query_params.get("hinweis") or ""),
+        arrival_rejected=arrival_count(request, user),
         min_amount=min_amount,
         max_amount=max_amount,
     )

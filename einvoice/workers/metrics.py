@@ -49,7 +49,8 @@ class DatabaseCollector(Collector):
 
         counts = status(self.pipeline)
         pending = GaugeMetricFamily(
-            "einvoice_pending", "Work not yet finished (messages+documents)"
+            "einvoice_pending",
+            "Work not yet in a department's queue (messages, documents, invoices)",
         )
         pending.add_metric([], counts["pending"])
         yield pending
@@ -67,6 +68,40 @@ class DatabaseCollector(Collector):
         invoices.add_metric(["accept"], counts["accepted"])
         invoices.add_metric(["reject"], counts["rejected"])
         yield invoices
+        yield from _unseen(counts)
+
+
+def _unseen(counts: dict[str, Any]) -> Iterator[GaugeMetricFamily]:
+    """Work not yet in a department's queue by stage, what is stuck, the broker's dead letters
+    (issue 23: nothing waits unseen; alert rules EinvoiceWorkStuck, EinvoiceBrokerDeadLetters)."""
+    open_work = GaugeMetricFamily(
+        "einvoice_pipeline_open",
+        "Work not yet in a department's queue, by stage (split, process, route)",
+        labels=["stage"],
+    )
+    open_work.add_metric(["split"], counts["message_states"].get("received", 0))
+    open_work.add_metric(["process"], counts["document_states"].get("stored", 0))
+    open_work.add_metric(["route"], counts["unrouted"])
+    yield open_work
+    stuck = GaugeMetricFamily(
+        "einvoice_pipeline_stuck",
+        f"Open work without a processing attempt for {counts['stuck_after_seconds']} s",
+    )
+    stuck.add_metric([], counts["stuck"])
+    yield stuck
+    broker = counts["broker"]
+    reachable = GaugeMetricFamily(
+        "einvoice_broker_reachable", "1 if the broker's queue could be read (0: down)"
+    )
+    reachable.add_metric([], 0.0 if broker["error"] else 1.0)
+    yield reachable
+    if broker["error"] is None:  # unknown is not 0: the gauge is absent while the broker is down
+        dead = GaugeMetricFamily(
+            "einvoice_broker_dead_letters",
+            "Messages in the broker's dead-letter queue (dramatiq:einvoice.XQ)",
+        )
+        dead.add_metric([], broker["dead_letters"])
+        yield dead
 
 
 def state_registry(pipeline: Any, settings: Any = None) -> CollectorRegistry:

@@ -78,7 +78,7 @@ def test_the_documented_codes_are_the_tested_ones() -> None:
 def test_0_everything_in_order(tmp_path: Path) -> None:
     done = run(sqlite_env(tmp_path / "data"), "status")
     assert done.returncode == 0, done.stderr
-    assert "Offen: 0" in done.stdout
+    assert "Offen (noch in keinem Arbeitskorb): 0" in done.stdout
 
 
 def test_1_a_finding(tmp_path: Path) -> None:
