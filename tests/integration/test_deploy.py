@@ -257,6 +257,9 @@ def test_alert_rules_and_scrape_config_pass_promtool() -> None:
         "EinvoiceDeadLetters",
         "EinvoiceBackupTooOld",
         "EinvoiceDiskFilling",
+        "EinvoiceBrokerDeadLetters",  # issue 23
+        "EinvoiceWorkStuck",
+        "EinvoiceBrokerDown",
     } <= fired
 
 
