@@ -48,12 +48,13 @@ def main() -> int:
         "\n| Ausfall | Rechnungen | Dokumente | Nachrichten | offen | fehlgeschlagen | "
         "fertig nach Ende des Ausfalls |"
     )
-    print("|---|---|---|---|---|---|---|")
+    print("|---|---|---|---|---|---|---|---|")
     for line in lines:
         s = line["status"]
         print(
             f"| {line['scenario']} | {s['invoices']} | {s['documents']} | {s['messages']} | "
-            f"{s['pending']} | {s['failed']} | {line['recovery_seconds']:.1f} s |".replace(".", ",")
+            f"{s['pending']} | {s['failed']} | {line['recovery_seconds']:.1f} s | "
+            f"{line.get('load_average_1min', 0):.1f} |".replace(".", ",")
         )
     return done.returncode
 
