@@ -16,6 +16,7 @@ import re
 from collections import defaultdict
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
+from decimal import Decimal
 
 from lxml import etree
 
@@ -24,10 +25,11 @@ from einvoice.domain.terms import term_label
 from einvoice.formats.xmldoc import prefix_for
 
 _SEQUENCE = re.compile(r"sequence of more than one item \{ \((.*?)\) \}", re.S)
-_QUOTED = re.compile(r'u?"((?:[^"\\]|\\.)*)"')
+_ITEM = re.compile(r'u?"((?:[^"\\]|\\.)*)"|([^,\s][^,]*)')
 _CONVERT = re.compile(r'Cannot convert string "((?:[^"\\]|\\.)*)" to (?:xs:)?(\w+)')
 _INVALID_DATE = re.compile(r'Invalid (date|dateTime) "((?:[^"\\]|\\.)*)"')
 _CAST = re.compile(r'The string "((?:[^"\\]|\\.)*)" cannot be cast to an? (\w+)')
+_NUMBER = re.compile(r"[+-]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)")
 _NUMERIC_NAME = re.compile(r"Amount|Quantity|Percent|Numeric|Rate|Measure|Price")
 _DATE_NAME = re.compile(r"Date")
 _BOOLEAN_NAME = re.compile(r"Indicator")
@@ -87,6 +89,16 @@ _HEADER: dict[tuple[str | None, str], str] = {
     ("AllowanceCharge", "MultiplierFactorNumeric"): "BG-20",
     ("SpecifiedTradeAllowanceCharge", "ActualAmount"): "BG-20",
     ("SpecifiedTradeAllowanceCharge", "CalculationPercent"): "BG-20",
+    # groups, for a repeated group
+    (None, "LegalMonetaryTotal"): "BG-22",
+    (None, "SpecifiedTradeSettlementHeaderMonetarySummation"): "BG-22",
+    (None, "AccountingSupplierParty"): "BG-4",
+    (None, "SellerTradeParty"): "BG-4",
+    (None, "AccountingCustomerParty"): "BG-7",
+    (None, "BuyerTradeParty"): "BG-7",
+    (None, "TaxSubtotal"): "BG-23",
+    (None, "InvoicePeriod"): "BG-14",
+    (None, "PaymentMeans"): "BG-16",
 }
 _LINE: dict[tuple[str | None, str], str] = {
     ("InvoiceLine", "ID"): "BT-126",
@@ -130,7 +142,11 @@ def parse(error: str) -> Cause | None:
     """The cause named by a Saxon error message, or None if it names none we know."""
     sequence = _SEQUENCE.search(error)
     if sequence is not None:
-        values = tuple(_unescape(v) for v in _QUOTED.findall(sequence.group(1)))
+        # quoted strings ("1", u"336.9") or atomized numbers (314.86, 314.86)
+        values = tuple(
+            _unescape(quoted) if quoted or not bare else bare.strip()
+            for quoted, bare in _ITEM.findall(sequence.group(1))
+        )
         return Cause("duplicate", values)
     converted = _CONVERT.search(error)
     if converted is not None:
@@ -193,6 +209,9 @@ def _duplicates(root: etree._Element, layer: Layer, name: str, cause: Cause) -> 
 
 def _repeated_siblings(root: etree._Element, values: tuple[str, ...]) -> list[etree._Element]:
     """Siblings of one tag whose texts are ``values`` (in order)."""
+    wanted = [_canonical(v) for v in values]
+    if len(wanted) < 2:
+        return []
     for parent in root.iter():
         if len(parent) < 2:
             continue
@@ -201,7 +220,7 @@ def _repeated_siblings(root: etree._Element, values: tuple[str, ...]) -> list[et
             if isinstance(child.tag, str):
                 by_tag[child.tag].append(child)
         for same in by_tag.values():
-            if len(same) >= 2 and _texts(same)[: len(values)] == list(values):
+            if len(same) >= 2 and _texts(same)[: len(wanted)] == wanted:
                 return same
     return []
 
@@ -212,7 +231,7 @@ def _repeated_anywhere(root: etree._Element, values: tuple[str, ...]) -> list[et
     for element in root.iter():
         if isinstance(element.tag, str) and len(element) == 0:
             by_tag[element.tag].append(element)
-    wanted = list(values)
+    wanted = [_canonical(v) for v in values]
     for same in by_tag.values():
         if len(same) < len(wanted) or len(wanted) < 2:
             continue
@@ -229,6 +248,8 @@ def _duplicated_group(found: list[etree._Element]) -> etree._Element | None:
     if any(p is None for p in parents) or len({id(p) for p in parents}) == 1:
         return None
     while True:
+        if len({id(p) for p in parents}) == 1:
+            return None  # the paths meet: no repeated group, the elements differ in place
         tags = {p.tag for p in parents if p is not None}
         grand = {id(p.getparent()) for p in parents if p is not None}
         if len(tags) == 1 and len(grand) == 1:
@@ -239,7 +260,15 @@ def _duplicated_group(found: list[etree._Element]) -> etree._Element | None:
 
 
 def _texts(elements: list[etree._Element]) -> list[str]:
-    return [" ".join("".join(e.itertext()).split()) for e in elements]
+    return [_canonical(" ".join("".join(e.itertext()).split())) for e in elements]
+
+
+def _canonical(text: str) -> str:
+    """A number as Saxon prints an atomized decimal (``314.860`` -> ``314.86``)."""
+    if _NUMBER.fullmatch(text):
+        number = Decimal(text).normalize()
+        return format(number, "f") if number else "0"
+    return text
 
 
 # --- empty or malformed values ------------------------------------------------------------

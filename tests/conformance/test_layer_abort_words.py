@@ -90,6 +90,17 @@ def test_an_empty_line_amount_is_named_with_its_line() -> None:
     assert "erwartet wird eine Zahl" in message
 
 
+def test_a_duplicated_group_is_named_as_the_group() -> None:
+    xml = _read(STANDARD + "01.01a-INVOICE_ubl.xml")
+    start = xml.index("<cac:LegalMonetaryTotal>")
+    end = xml.index("</cac:LegalMonetaryTotal>") + len("</cac:LegalMonetaryTotal>")
+    xml = xml[:end] + xml[start:end] + xml[end:]
+    errors, causes = _explained(xml)
+    assert "LAYER-FAILED" in errors
+    assert causes and causes[0][0] == "INPUT-DUPLICATE"
+    assert "Die Gruppe cac:LegalMonetaryTotal (BG-22" in causes[0][1], causes
+
+
 def test_a_malformed_line_period_date_is_named() -> None:
     xml = re.sub(
         r"(<cbc:StartDate>)[^<]*",
