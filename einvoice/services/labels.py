@@ -36,6 +36,9 @@ EVENTS_DE: dict[str, str] = {
     "creditor_changed": "Kreditor geändert",
     "account_added": "Bankverbindung erfasst (ungeprüft)",
     "account_verified": "Bankverbindung geprüft",
+    "paid": "bezahlt (Zahlungsrückmeldung)",  # issue 24
+    "payment": "Teilzahlung zugeordnet",
+    "payment_decide": "Zahlung entschieden",
     "binding_pending": "Bindung eines Portalkontos beantragt",
     "binding_entered": "Bindung eines Portalkontos erfasst (wartet auf zweite Person)",
     "binding_proposed": "Kreditor einer Bindung benannt (wartet auf zweite Person)",

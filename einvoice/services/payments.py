@@ -511,6 +511,10 @@ class PaymentView:
         return euro(self.amount)
 
     @property
+    def decision_label_de(self) -> str:
+        return DECISION_LABELS_DE[Decision(self.decision)] if self.decision else ""
+
+    @property
     def suggested_invoice(self) -> int | None:
         """The invoice a decision most likely concerns (the order named, else the proposal)."""
         if len(self.orders) == 1:

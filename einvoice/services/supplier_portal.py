@@ -13,7 +13,7 @@ from decimal import Decimal, InvalidOperation
 from typing import TypeVar
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import ColumnElement, and_, false, func, or_, select
+from sqlalchemy import ColumnElement, and_, exists, false, func, or_, select
 from sqlalchemy.orm import Session, aliased
 
 from einvoice.domain.approval import Status
@@ -21,6 +21,7 @@ from einvoice.domain.findings import Finding, Layer, Report, Scenario, Severity,
 from einvoice.services import states
 from einvoice.services.ports import Pipeline
 from einvoice.services.submissions import WorkflowStatus, duplicate_reason, foreign_duplicate_de
+from einvoice.storage.payment_tables import PaidInvoiceRow
 from einvoice.storage.tables import (
     Document,
     DuplicateRecord,
@@ -41,7 +42,8 @@ Original = aliased(Invoice, name="original")
 STATE_FILTERS: dict[str, str] = {
     "offen": "Eingegangen oder in Prüfung",
     "abgelehnt": "Abgelehnt oder zurückgegeben",
-    "freigegeben": "Freigegeben oder bezahlt",
+    "freigegeben": "Freigegeben, noch nicht bezahlt",
+    "bezahlt": "Bezahlt",
     "duplikat": "Duplikat",
     "nicht-verarbeitet": "Nicht verarbeitet",
 }
@@ -94,6 +96,7 @@ _TONES = {
     "keine": "nicht-verarbeitet",
     "freigegeben": "freigegeben",
     "bezahlung": "freigegeben",
+    "bezahlt": "bezahlt",
     "in": "in-prüfung",
     "eingegangen": "eingegangen",
 }
@@ -171,6 +174,7 @@ def _state_filter(state: str) -> ColumnElement[bool] | None:
     rejected = (Status.REJECTED.value, Status.RETURNED_TO_SUPPLIER.value)
     approved = (Status.ANGEORDNET.value, Status.EXPORTED.value)
     not_open = (*rejected, *approved, Status.REPLACED.value)
+    paid = exists().where(PaidInvoiceRow.invoice_id == Invoice.id)
     usable = and_(
         Document.state.not_in((states.DUPLICATE, _UNREADABLE, *_NOT_PROCESSED)),
         or_(Document.recommendation.is_(None), Document.recommendation != "reject"),
@@ -185,7 +189,8 @@ def _state_filter(state: str) -> ColumnElement[bool] | None:
                 Workflow.status.in_(rejected),
             ),
         ),
-        "freigegeben": and_(usable, Workflow.status.in_(approved)),
+        "freigegeben": and_(usable, Workflow.status.in_(approved), ~paid),
+        "bezahlt": and_(usable, paid),  # the payment came back (issue 24)
         "duplikat": Document.state == states.DUPLICATE,
         "nicht-verarbeitet": or_(Document.id.is_(None), Document.state.in_(_NOT_PROCESSED)),
     }

@@ -82,6 +82,8 @@ _OTHER_ACTIONS_DE = {
     "propose_creditor": "Kreditor vorschlagen",
     "assign_creditor": "Kreditor zuordnen",
     "kontierung": "kontieren",
+    "paid": "bezahlt (Zahlungsrückmeldung)",  # issue 24
+    "payment": "Teilzahlung zugeordnet",
 }
 
 

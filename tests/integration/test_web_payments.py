@@ -87,8 +87,12 @@ def test_camt054_on_the_page_marks_paid_everywhere(tmp_path: Path) -> None:
     skonto = f"{discount:.2f}".replace(".", ",")
     clerk_page = login(application, "a10.becker").get(f"/rechnungen/{invoice_id}").text
     assert f"bezahlt am {today:%d.%m.%Y} ({skonto} € Skonto genutzt)" in clerk_page
-    portal = login(application, "hansen").get("/meine-rechnungen").text
+    supplier = login(application, "hansen")
+    portal = supplier.get("/meine-rechnungen").text
     assert f"Bezahlt am {today:%d.%m.%Y} ({skonto} € Skonto genutzt)" in portal
+    assert 'class="status status-bezahlt"' in portal or "status-bezahlt" in portal
+    assert "Bezahlt am" in supplier.get("/meine-rechnungen?stand=bezahlt").text
+    assert "Bezahlt am" not in supplier.get("/meine-rechnungen?stand=freigegeben").text
     board = login(application, "cdo").get("/stabsstelle").text
     assert "Skonto realisiert" in board and f"{skonto}\xa0€" in board
     # the open payment: refused without a reason, then decided
