@@ -35,10 +35,24 @@ def main() -> None:
     configure(
         os.environ.get("EINVOICE_LOG_LEVEL", "WARNING"), os.environ.get("EINVOICE_LOG_FORMAT")
     )
+    import typer
+
     from einvoice.cli.common import EXIT_DATABASE, EXIT_STORAGE, EXIT_UNEXPECTED
+    from einvoice.cli.usage_de import click_errors, usage_error_de
+
+    usage_errors = click_errors()
 
     try:
-        app()
+        code = app(standalone_mode=False)  # Click's own words are English: said here
+    except typer.Abort:  # Ctrl-C, or no answer to a question
+        print("\nAbgebrochen.", file=sys.stderr)
+        sys.exit(1)
+    except usage_errors as exc:  # a wrong call: what is wrong, and where help is
+        context = getattr(exc, "ctx", None)
+        where = context.command_path if context is not None else "einvoice"
+        print(f"Fehler: {usage_error_de(exc.format_message())}", file=sys.stderr)
+        print(f"Hilfe: {where} --help", file=sys.stderr)
+        sys.exit(exc.exit_code)
     except Exception as exc:  # the last line of defence for the user
         if os.environ.get("EINVOICE_DEBUG"):
             raise
@@ -52,6 +66,7 @@ def main() -> None:
             file=sys.stderr,
         )
         sys.exit(code)
+    sys.exit(code if isinstance(code, int) else 0)
 
 
 def _database_error(exc: BaseException) -> bool:
