@@ -36,16 +36,22 @@ class StateChange:
     on: date
 
 
-def closed_on(status: str | None, trail: Iterable[StateChange]) -> date | None:
+def closed_on(
+    status: str | None, trail: Iterable[StateChange], paid_on: date | None = None
+) -> date | None:
     """The day the invoice was closed (its period starts at the end of that year), or None
     while it is open (no workflow yet, or in a state that is not closing).
 
     The last change into a closing state counts (a rejected invoice later replaced by its
-    correction closed on the day of the replacement): the later day keeps it longer.
+    correction closed on the day of the replacement), and the day it was paid when that is
+    later (handed to the cash office in December, paid in January): the later day keeps it
+    longer.
     """
     if status not in CLOSING_STATES:
         return None
     days = [c.on for c in trail if c.to_state in CLOSING_STATES and c.from_state != c.to_state]
+    if paid_on is not None:
+        days.append(paid_on)
     return max(days) if days else None
 
 

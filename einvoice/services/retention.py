@@ -133,7 +133,10 @@ def _holds(session: Session, invoice_ids: tuple[int, ...]) -> tuple[str, ...]:
 
 
 def _closed_on(session: Session, pipeline: Pipeline, invoice_id: int) -> date | None:
-    """The day the invoice was closed, in the city's time (None: open or not in the workflow)."""
+    """The day the invoice was closed, in the city's time (None: open or not in the workflow);
+    a payment booked later than the export closes it on that day."""
+    from einvoice.services.payment_status import paid_in
+
     flow = session.get(Workflow, invoice_id)
     if flow is None:
         return None
@@ -145,7 +148,8 @@ def _closed_on(session: Session, pipeline: Pipeline, invoice_id: int) -> date | 
             .order_by(AuditEventRow.sequence)
         )
     ]
-    return closed_on(flow.status, trail)
+    paid = paid_in(session, invoice_id)
+    return closed_on(flow.status, trail, paid.paid_on if paid is not None else None)
 
 
 def _repeated_invoices(session: Session, message_id: int) -> tuple[int, ...]:
