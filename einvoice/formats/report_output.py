@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Sequence
+from dataclasses import dataclass
 from typing import Any
 
 from einvoice.domain.findings import LAYER_TITLES_DE, LAYER_TITLES_EN, Finding, Report, Severity
@@ -95,4 +96,45 @@ def to_html(reports: Sequence[Report], lang: str = "de") -> str:
         layer_titles=LAYER_TITLES_DE if de else LAYER_TITLES_EN,
         severities=SEVERITY_DE if de else SEVERITY_EN,
         term_labels=lambda f: term_labels(f, lang),
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class Issuer:
+    """Who issues a supplier's report: the city and where to ask."""
+
+    city: str  # "Stadt Musterstadt"
+    contact: str | None  # the central invoice receipt's e-mail address
+    portal: str | None = None  # the portal's address, for the next step
+
+
+#: Findings that mean "this file is no e-invoice" (a plain PDF): the supplier gets an
+#: explanation instead of the warnings about the PDF's e-invoice markers.
+NO_EINVOICE_RULES = frozenset({"PDF-NO-XML"})
+
+
+def to_supplier_html(report: Report, issuer: Issuer) -> str:
+    """The report as a supplier reads it (printed to PDF for the portal): who issues it and
+    whom to ask, the verdict and the next step, every finding in words with the business
+    term's name and the rule id that stays one word - no XPath, no layer names."""
+    from jinja2 import Environment, PackageLoader, select_autoescape
+
+    from einvoice.formats.rule_titles import rule_title_de
+
+    env = Environment(
+        loader=PackageLoader("einvoice.formats", "templates"),
+        autoescape=select_autoescape(default=True, default_for_string=True),
+    )
+    no_einvoice = any(f.rule in NO_EINVOICE_RULES for f in report.findings)
+    errors = [f for f in report.findings if f.severity is Severity.ERROR]
+    others = [] if no_einvoice else [f for f in report.findings if f.severity is not Severity.ERROR]
+    return env.get_template("supplier_report.html").render(
+        report=report,
+        issuer=issuer,
+        no_einvoice=no_einvoice,
+        errors=errors,
+        others=others,
+        severities=SEVERITY_DE,
+        term_labels=lambda f: term_labels(f, "de"),
+        title_of=rule_title_de,
     )

@@ -19,6 +19,10 @@ from einvoice.storage.tables import Document, DuplicateRecord, FindingRow, Invoi
 WorkflowStatus = Callable[[int], tuple[str, str | None] | None]
 
 
+#: Findings that mean "this file is no e-invoice" (a plain PDF, an image, a Word file).
+NO_EINVOICE_RULES = frozenset({"PDF-NO-XML"})
+
+
 @dataclass(frozen=True, slots=True)
 class FindingView:
     rule: str
@@ -50,7 +54,18 @@ class DocumentView:
 
     @property
     def warnings(self) -> list[FindingView]:
+        """Warnings and hints a supplier can act on: after a finding that makes the file no
+        e-invoice at all (a PDF without embedded XML) the warnings about that PDF's e-invoice
+        markers only repeat it; they stay in the technical report for the city's staff."""
+        if self.without_einvoice:
+            return []
         return [f for f in self.findings if f.severity != "error"]
+
+    @property
+    def without_einvoice(self) -> bool:
+        """The file holds no e-invoice at all (a plain PDF): the supplier needs to know what an
+        e-invoice is and where to get one, not a list of rules."""
+        return any(f.rule in NO_EINVOICE_RULES for f in self.findings)
 
 
 @dataclass(frozen=True, slots=True)

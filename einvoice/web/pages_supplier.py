@@ -4,7 +4,7 @@ download one's own originals and reports. Only one's own: another supplier's is 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Annotated
+from typing import Annotated, Any
 
 from fastapi import APIRouter, File, Form, HTTPException, Query, Request, UploadFile
 from fastapi.responses import RedirectResponse, Response
@@ -177,16 +177,32 @@ def _pictures(request: Request, sha: str) -> PageSet | None:
     )
 
 
+def _issuer(request: Request) -> Any:
+    """The city that issues a supplier's report and its invoice receipt's address."""
+    import os
+
+    from einvoice.formats.report_output import Issuer
+
+    try:
+        config = request.app.state.container.pipeline.workflow.routing()
+        central = config.department(config.fallback_department)
+        city, contact = config.name or "Stadtverwaltung", central.email if central else None
+    except Exception:  # no routing configuration: the report still says who issues it
+        city, contact = "Stadtverwaltung", None
+    base = os.environ.get("EINVOICE_BASE_URL", "").rstrip("/")
+    return Issuer(city, contact or None, f"{base}/meine-rechnungen" if base else None)
+
+
 @router.get("/meine-rechnungen/{document_id}/pruefbericht.pdf")
 def own_report_pdf(request: Request, document_id: RecordId) -> Response:
     """The validation report as given on arrival, printed to PDF by Chromium."""
-    from einvoice.formats.report_output import to_html
+    from einvoice.formats.report_output import to_supplier_html
     from einvoice.presentation.render.pdf import RenderError, html_to_pdf
 
     own = _own(request, document_id)
     report = supplier_portal.stored_report(request.app.state.container.pipeline, own.document_id)
     try:
-        pdf = html_to_pdf(to_html([report]), timeout=60.0)
+        pdf = html_to_pdf(to_supplier_html(report, _issuer(request)), timeout=60.0)
     except RenderError as exc:
         raise HTTPException(
             503, f"Der Prüfbericht kann gerade nicht als PDF erzeugt werden: {exc}"
