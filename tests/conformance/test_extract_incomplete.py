@@ -105,6 +105,12 @@ def test_two_ubl_price_allowances_are_summed_like_cii() -> None:
     assert price is not None
     assert price.discount == Decimal("1.21")  # 1.00 + 0.21, not the first only
     assert price.gross_price == Decimal("290.00")  # the first allowance's base amount
+    import einvoice
+
+    report = einvoice.validate(xml.replace(old, new).encode())
+    info = [f for f in report.findings if f.rule == "INFO-PRICE-ALLOWANCES"]
+    assert [f.severity.value for f in info] == ["info"]  # the deliberate difference, said
+    assert "einzeln als BT-147" in info[0].message_de
 
 
 def test_a_cii_price_charge_keeps_bt147_and_says_why() -> None:
