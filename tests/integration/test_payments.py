@@ -16,7 +16,8 @@ from einvoice.bootstrap import Container
 from einvoice.domain.payment_order_number import order_number
 from einvoice.formats.payment_files import PaymentFileError
 from einvoice.samplegen.payments import SamplePayment, camt, payment_csv
-from einvoice.services import master_data, payments, workflow
+from einvoice.services import decision_paper, master_data, payments, workflow
+from einvoice.services.demo_portfolio import seed_portfolio
 from einvoice.services.payment_status import paid_in
 from einvoice.services.queues import supplier_status
 from einvoice.services.workflow_base import Refused
@@ -79,6 +80,13 @@ def test_camt054_pays_with_skonto_and_twice_is_once(container: Container) -> Non
         assert paid.label_de == f"bezahlt am 25.03.2025 ({skonto_text} € Skonto genutzt)"
     label, _ = supplier_status(p, first.invoice_id) or ("", None)
     assert label == f"Bezahlt am 25.03.2025 ({skonto_text} € Skonto genutzt)"
+    # the decision paper's payment figures (its own section and tables; the pilot's section
+    # shows with a portfolio that holds the pilot project)
+    seed_portfolio(p.sessions, BOOKED)
+    paper = decision_paper.render(decision_paper.paper_data(p, BOOKED), "html").decode()
+    section = paper.split("Zahlungen (aus den Rückmeldungen der Kasse und der Bank)", 1)[1]
+    assert f"{skonto_text} € Skonto realisiert" in section.replace("\xa0", " ")
+    assert "Je Monat der Zahlung" in section and "März 2025" in section
     history = workflow.history(p, first.invoice_id)
     assert history[-1].action == "paid" and history[-1].actor == "system"
     assert workflow.verify_audit(p).ok

@@ -222,3 +222,39 @@ def test_camt_refuses_entities_and_dtds() -> None:
     )
     with pytest.raises(PaymentFileError, match="DTD"):
         read_camt(bomb, "bombe.xml", frozenset({CITY}))
+
+
+def test_payment_figures_per_month_and_office() -> None:
+    from einvoice.domain.payment_figures import PaidRecord, payment_report
+
+    def paid(i: int, dept: str, received: date, days: int, due: int | None, offered: str,
+             taken: str) -> PaidRecord:  # fmt: skip
+        return PaidRecord(
+            i, dept, received, received + timedelta(days=days),
+            received + timedelta(days=due) if due is not None else None,
+            Decimal(100), Decimal(offered), Decimal(taken),
+        )  # fmt: skip
+
+    records = [
+        paid(1, "amt-10", date(2026, 10, 30), 10, 14, "2.00", "2.00"),  # Skonto taken, on time
+        paid(2, "amt-10", date(2026, 11, 2), 31, 30, "3.00", "0"),  # Skonto lost, late, > 30
+        paid(3, "amt-20", date(2026, 11, 3), 20, None, "0", "0"),  # no term: 30 days count
+        paid(4, "amt-20", date(2026, 11, 4), 35, 40, "1.50", "0"),  # in term, not in 30 days
+    ]
+    report = payment_report(records, {"amt-10": "Hauptamt"})
+    total = report.total
+    assert (total.paid, total.skonto_offered, total.skonto_realised, total.skonto_lost) == (
+        4,
+        Decimal("6.50"),
+        Decimal("2.00"),
+        Decimal("4.50"),
+    )
+    assert (total.within_30, total.within_term) == (2, 3)
+    assert total.median_days == 25.5 and total.share_30_text == "50,0 %"
+    assert [m.label for m in report.by_month] == ["November 2026", "Dezember 2026"]
+    assert [(m.paid, m.skonto_realised) for m in report.by_month] == [
+        (2, Decimal("2.00")), (2, Decimal(0))
+    ]  # fmt: skip
+    assert [(o.label, o.paid, o.share_term_text) for o in report.by_office] == [
+        ("Hauptamt", 2, "50,0 %"), ("amt-20", 2, "100,0 %")
+    ]  # fmt: skip
