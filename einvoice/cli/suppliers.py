@@ -1,8 +1,8 @@
 """Creditor master data and payment holds: ``einvoice suppliers ...`` and ``einvoice hold ...``.
 
 Changes need ``--as`` with the user name of an account of creditor accounting
-(Kreditorenbuchhaltung) or an administrator; each one is an event in the
-master data's hash chain (``einvoice audit verify`` checks it).
+(Kreditorenbuchhaltung; administrators do not keep creditor data); each one is
+an event in the master data's hash chain (``einvoice audit verify`` checks it).
 Exit codes: 0 done; 1 not allowed / not found / lines with errors; 2 wrong use.
 """
 
@@ -29,7 +29,7 @@ hold_app = typer.Typer(help="Zahlungssperren einer Rechnung aufheben.", no_args_
 app.add_typer(suppliers_app, name="suppliers")
 app.add_typer(hold_app, name="hold")
 
-AS_HELP = "Wer handelt: Benutzername eines Kontos der Kreditorenbuchhaltung (oder Verwaltung)."
+AS_HELP = "Wer handelt: Benutzername eines Kontos der Kreditorenbuchhaltung."
 AsOption = Annotated[str, typer.Option("--as", help=AS_HELP, show_default=False)]
 
 
@@ -38,7 +38,7 @@ def _pipeline() -> Any:
 
 
 def _keeper(pipeline: Any, name: str) -> str:
-    """The acting user name, if it is an active creditor-accounting or admin account."""
+    """The acting user name, if it is an active account of creditor accounting."""
     from sqlalchemy import select
 
     from einvoice.services.accounts import Role
@@ -50,8 +50,9 @@ def _keeper(pipeline: Any, name: str) -> str:
         ).first()
     if account is None or not account.active or not Role(account.role).keeps_creditors:
         fail(
-            f"„{name}“ ist kein aktives Konto der Kreditorenbuchhaltung oder Verwaltung "
-            "(einvoice accounts create NAME --role creditor_accounting).",
+            f"„{name}“ ist kein aktives Konto der Kreditorenbuchhaltung. Kreditoren, "
+            "Bankverbindungen und Bindungen pflegt nur sie (Trennung der Aufgaben; auch nicht "
+            "die Systemverwaltung): einvoice accounts create NAME --role creditor_accounting.",
             1,
         )
     return str(account.username)
@@ -450,7 +451,9 @@ def hold_clear(
         str, typer.Option(help="Warum die Sperre aufgehoben wird.", show_default=False)
     ],
 ) -> None:
-    """Eine Sperre aufheben (vier Augen: nicht, wer die Rechnung gezeichnet hat)."""
+    """Eine Sperre „possible-duplicate“ aufheben (vier Augen: nicht, wer die Rechnung
+    gezeichnet hat; wer aufhebt, ordnet nicht an). Die anderen Sperren hebt niemand von Hand
+    auf: sie enden durch die Stammdaten (suppliers verify-account, suppliers bind, hold assign)."""
     from sqlalchemy import select
 
     from einvoice.services import holds

@@ -404,12 +404,20 @@ def export(
         Path | None, typer.Option("--out", "-o", help="Datei (sonst Standardausgabe).")
     ] = None,
 ) -> None:
-    """Angeordnete Rechnungen als Buchungssätze für das HKR-Verfahren ausgeben (je einmal)."""
+    """Angeordnete Rechnungen als Buchungssätze für das HKR-Verfahren ausgeben (je einmal).
+
+    Eine Zeile wird nur geschrieben, wenn die IBAN eine von zwei Personen geprüfte
+    Bankverbindung des Kreditors ist; sonst bleibt die Rechnung gesperrt, der Grund steht
+    hier und auf der Rechnungsseite, Exit-Code 1."""
     from einvoice.services.workflow import export as run_export
 
     result = _call(lambda: run_export(_pipeline(), fmt.value))
+    for line in result.refused:  # the payee check at write time (services.payee_check)
+        typer.echo(f"Rechnung {line.invoice_id} nicht exportiert: {line.reason_de}", err=True)
     if result.batch_id is None:
         typer.echo("Keine angeordneten Rechnungen zu exportieren.", err=True)
+        if result.refused:
+            raise typer.Exit(1)
         return
     if out is None:
         sys.stdout.buffer.write(result.content)
@@ -421,6 +429,9 @@ def export(
         f"Summe {money(result.total)}" + (f", Datei {out}" if out else "") + ".",
         err=True,
     )
+    if result.refused:
+        typer.echo(f"{len(result.refused)} Rechnung(en) nicht exportiert (siehe oben).", err=True)
+        raise typer.Exit(1)
 
 
 @audit_app.command("verify")

@@ -149,6 +149,12 @@ ALLOWED_ROLES: dict[ActionKind, frozenset[Role]] = {
     ActionKind.REPLACE: frozenset({Role.SYSTEM}),
 }
 _SYSTEM_REJECT_STATES = frozenset({Status.RECEIVED, Status.VALIDATED})
+#: Separation of duties on the money path: a hold's decision and the order are two people's.
+HOLD_DECIDER_MAY_NOT_ORDER_DE = (
+    "Vier-Augen-Prinzip: wer eine Zahlungssperre dieser Rechnung aufgehoben oder über sie "
+    "entschieden hat, darf ihre Zahlung nicht selbst anordnen. Anordnen muss eine andere "
+    "Person mit Anordnungsbefugnis des Amts."
+)
 #: What an open payment hold blocks.
 HELD_ACTIONS = frozenset({ActionKind.ORDER, ActionKind.EXPORT})
 _COMMENT_REQUIRED = frozenset(
@@ -187,6 +193,8 @@ class ApprovalState:
     ordered_by: str | None = None  # person who ordered the payment (Anordnung)
     ordered_for: str | None = None  # the absent approver, when ordered as deputy
     holds: frozenset[str] = frozenset()  # open payment holds (holds.HoldCode values)
+    #: who cleared or decided a payment hold of this invoice (they may not order it)
+    hold_deciders: frozenset[str] = frozenset()
 
     @property
     def is_final(self) -> bool:
@@ -395,6 +403,11 @@ def _authorise_order(
             "Vier-Augen-Prinzip: wer sachlich oder rechnerisch richtig gezeichnet hat, "
             "darf die Zahlung nicht selbst anordnen.",
         )
+    if actor.id in state.hold_deciders:
+        return Refusal(
+            RefusalCode.FOUR_EYES,
+            HOLD_DECIDER_MAY_NOT_ORDER_DE,
+        )
     size = abs(state.amount)
     level = policy.required_level(state.amount)
     within_limit = [a for a in candidates if a.membership.limit >= size]
@@ -474,6 +487,7 @@ __all__ = [
     "ALLOWED_ROLES",
     "FINAL_STATES",
     "HELD_ACTIONS",
+    "HOLD_DECIDER_MAY_NOT_ORDER_DE",
     "MOVES",
     "STATUS_LABELS_DE",
     "SYSTEM",

@@ -178,6 +178,7 @@ class BankAccount:
     bic: str | None = None
     holder: str | None = None
     verification: Verification | None = None  # None: unverified
+    entered_by: str | None = None  # who recorded it (never the one who verifies it)
 
     @property
     def state(self) -> AccountState:
@@ -220,6 +221,15 @@ class Creditor:
     def has_verified_account(self, iban: str | None) -> bool:
         found = self.account(iban)
         return found is not None and found.verification is not None
+
+    def payable_to(self, iban: str | None) -> bool:
+        """True when ``iban`` is an account of this creditor entered by one person and
+        verified by another (separation of duties: two people before money goes there)."""
+        found = self.account(iban)
+        if found is None or found.verification is None:
+            return False
+        entered, verified = (found.entered_by or "").strip(), found.verification.by.strip()
+        return bool(entered) and bool(verified) and entered != verified
 
     def knows_email(self, address: str | None) -> bool:
         """True when the address, or its domain, is recorded for this creditor."""

@@ -1,21 +1,27 @@
 """Payment holds (Zahlungssperren): why an invoice may not be ordered or exported yet.
 
 A hold is placed when an invoice enters the workflow (:func:`assess`) and
-blocks the payment order (*Anordnung*) and the export until a person clears
-it (:func:`may_clear`) with a reason. The four kinds:
+blocks the payment order (*Anordnung*) and the export. The four kinds:
 
-* ``unknown-supplier``: the seller matched no creditor of the master data
-  (create one or assign one);
+* ``unknown-supplier``: the seller matched no creditor of the master data; it
+  ends only when one person of creditor accounting proposes the creditor and a
+  second confirms it;
 * ``bank-account-unverified``: an IBAN in BT-84 is not a verified bank account
-  of the matched creditor (a second person verifies it and records how);
+  of the matched creditor; it ends only when the account is on the creditor
+  record, entered by one person and verified by a second;
 * ``uploader-not-seller``: a portal account submitted an invoice whose seller
-  is not a creditor that account is bound to;
+  is not a creditor that account is bound to; it ends only when a binding of
+  the account to the creditor is entered by one person and confirmed by a
+  second (a supplier's own registration counts as entered by nobody);
 * ``possible-duplicate``: same creditor and amount within a few days, the same
-  number with another amount, or the same bytes (the clerk decides).
+  number with another amount, or the same bytes: the clerk decides by hand
+  (:func:`may_clear`), with a reason.
 
-Four eyes: whoever signed the invoice (sachlich / rechnerisch richtig, the
-order) may not clear its holds. The approval state machine refuses to order
-or export while any hold is open (``approval.apply``).
+The first three are never cleared by hand (:data:`ANSWERED_BY_MASTER_DATA`):
+only the master data answers them. Four eyes: whoever signed the invoice
+(sachlich / rechnerisch richtig, the order) may not clear its holds, and whoever
+cleared or decided a hold may not order it (``approval``). The approval state
+machine refuses to order or export while any hold is open (``approval.apply``).
 """
 
 from __future__ import annotations
@@ -48,11 +54,13 @@ HOLD_TITLES_DE: dict[HoldCode, str] = {
 HOLD_REMEDIES_DE: dict[HoldCode, str] = {
     HoldCode.UNKNOWN_SUPPLIER: "Die Kreditorenbuchhaltung legt den Kreditor an oder ordnet "
     "einen vorhandenen zu.",
-    HoldCode.BANK_ACCOUNT_UNVERIFIED: "Eine zweite Person (nicht wer die Rechnung gezeichnet hat) "
-    "prüft die Bankverbindung, z. B. per Rückruf unter einer bekannten Nummer, und hält fest, "
-    "wie sie geprüft wurde.",
-    HoldCode.UPLOADER_NOT_SELLER: "Die Kreditorenbuchhaltung bestätigt, dass das Portalkonto für "
-    "diesen Lieferanten einreichen darf, oder die Rechnung wird abgelehnt.",
+    HoldCode.BANK_ACCOUNT_UNVERIFIED: "Die Kreditorenbuchhaltung erfasst die Bankverbindung "
+    "beim Kreditor; eine zweite Person der Kreditorenbuchhaltung prüft sie, z. B. per Rückruf "
+    "unter einer bekannten Nummer, und hält fest, wie. Erst dann endet die Sperre; von Hand "
+    "aufheben kann sie niemand.",
+    HoldCode.UPLOADER_NOT_SELLER: "Eine Person der Kreditorenbuchhaltung erfasst die Bindung des "
+    "Portalkontos an den Kreditor, eine zweite bestätigt sie; erst dann endet die Sperre (von "
+    "Hand aufheben kann sie niemand). Sonst wird die Rechnung abgelehnt.",
     HoldCode.POSSIBLE_DUPLICATE: "Die Sachbearbeitung prüft, ob die Rechnung schon bezahlt wird, "
     "und gibt sie frei oder lehnt sie ab.",
 }
@@ -62,6 +70,30 @@ HOLD_REMEDIES_DE: dict[HoldCode, str] = {
 MASTER_DATA_HOLDS = frozenset(
     {HoldCode.UNKNOWN_SUPPLIER, HoldCode.BANK_ACCOUNT_UNVERIFIED, HoldCode.UPLOADER_NOT_SELLER}
 )
+
+#: Holds no one clears by hand: only the master data answers them (each fact entered by one
+#: person and confirmed by a second). ``unknown-supplier`` ends by naming the creditor.
+ANSWERED_BY_MASTER_DATA = frozenset(
+    {HoldCode.UNKNOWN_SUPPLIER, HoldCode.BANK_ACCOUNT_UNVERIFIED, HoldCode.UPLOADER_NOT_SELLER}
+)
+
+#: Why a hold of :data:`ANSWERED_BY_MASTER_DATA` is not cleared by hand, and who acts instead.
+NOT_BY_HAND_DE: dict[HoldCode, str] = {
+    HoldCode.UNKNOWN_SUPPLIER: "Die Sperre „Lieferant unbekannt“ hebt niemand von Hand auf: "
+    "sie endet, wenn eine Person der Kreditorenbuchhaltung den Kreditor vorschlägt (und vorher "
+    "anlegt, falls es ihn noch nicht gibt) und eine zweite bestätigt (Rechnungsseite „Kreditor "
+    "zuordnen“ oder einvoice hold assign).",
+    HoldCode.BANK_ACCOUNT_UNVERIFIED: "Die Sperre „Bankverbindung ungeprüft“ hebt niemand von "
+    "Hand auf: sie endet erst, wenn die Bankverbindung beim Kreditor erfasst ist und eine "
+    "zweite Person der Kreditorenbuchhaltung (nicht, wer sie erfasst hat) sie prüft und "
+    "festhält, wie (Kreditorenseite „Als geprüft festhalten“ oder einvoice suppliers "
+    "verify-account). Sonst ginge die Zahlung an ein von niemandem geprüftes Konto.",
+    HoldCode.UPLOADER_NOT_SELLER: "Die Sperre „Einreicher nicht Verkäufer“ hebt niemand von "
+    "Hand auf: sie endet erst, wenn eine Person der Kreditorenbuchhaltung die Bindung des "
+    "Portalkontos an den Kreditor erfasst und eine zweite sie bestätigt (Seite „Bindungen von "
+    "Portalkonten“ oder einvoice suppliers bind / decide-binding). Sonst lehnt das Amt die "
+    "Rechnung ab.",
+}
 
 #: Actions the holds block.
 BLOCKED_ACTIONS_DE = "Zahlung anordnen und an die Kasse übergeben"
@@ -230,16 +262,23 @@ def may_clear(
     *,
     creditor_accounting: bool,
     department_clerk: bool,
+    by_hand: bool = True,
 ) -> ClearRefusal | None:
     """None when ``actor_id`` may clear ``hold``; else why not (German).
 
     ``signed_by``: who confirmed sachlich / rechnerisch richtig or ordered the
-    invoice. ``creditor_accounting``: the actor works in creditor accounting (or
-    is an administrator); ``department_clerk``: the actor belongs to the
-    invoice's department (clerk, approver or department admin).
+    invoice. ``creditor_accounting``: the actor works in creditor accounting;
+    ``department_clerk``: the actor belongs to the invoice's department (clerk,
+    approver or department admin). ``by_hand``: a person clears it with a reason
+    (refused for :data:`ANSWERED_BY_MASTER_DATA`); False when the master data
+    answered it (a binding or an account confirmed by a second person, a creditor named).
     """
     if not hold.open:
-        return ClearRefusal("cleared", f"Die Sperre „{hold.title_de}“ ist bereits aufgehoben.")
+        return ClearRefusal(
+            "cleared", f"Die Sperre „{hold.title_de}“ ist bereits aufgehoben (bereits entschieden)."
+        )
+    if by_hand and hold.code in ANSWERED_BY_MASTER_DATA:
+        return ClearRefusal("master_data", NOT_BY_HAND_DE[hold.code])
     if actor_id in {s for s in signed_by if s}:
         return ClearRefusal(
             "four_eyes",
@@ -277,10 +316,12 @@ def _money(amount: Decimal) -> str:
 _CODES = frozenset(c.value for c in HoldCode)
 
 __all__ = [
+    "ANSWERED_BY_MASTER_DATA",
     "BLOCKED_ACTIONS_DE",
     "HOLD_REMEDIES_DE",
     "HOLD_TITLES_DE",
     "MASTER_DATA_HOLDS",
+    "NOT_BY_HAND_DE",
     "ClearRefusal",
     "EarlierInvoice",
     "Hold",

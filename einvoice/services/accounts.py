@@ -38,8 +38,9 @@ class Role(StrEnum):
 
     @property
     def keeps_creditors(self) -> bool:
-        """Creditor accounting and administrators manage master data and clear its holds."""
-        return self in (Role.CREDITOR_ACCOUNTING, Role.ADMIN)
+        """Only creditor accounting keeps creditor data (separation of duties: administrators
+        manage accounts and settings, not creditor data or money)."""
+        return self is Role.CREDITOR_ACCOUNTING
 
     @property
     def label_de(self) -> str:

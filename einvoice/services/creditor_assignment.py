@@ -29,6 +29,7 @@ from einvoice.services import creditor_records as creditors
 from einvoice.services.holds import (
     FOUR_EYES_ASSIGNMENT_DE,
     clear_row,
+    commit_decision,
     hold_of,
     holds_in,
     place_hold,
@@ -44,6 +45,11 @@ from einvoice.services.workflow_base import (
 )
 from einvoice.storage.creditor_tables import HoldRow, InvoiceSupplierRow
 from einvoice.storage.tables import Workflow
+
+ALREADY_DECIDED_DE = (
+    "Über den Kreditor dieser Rechnung wurde gerade von jemand anderem entschieden (bereits "
+    "entschieden). Bitte die Seite neu laden."
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -76,7 +82,13 @@ def assign_creditor(
                 HoldRow.invoice_id == invoice_id, HoldRow.code == HoldCode.UNKNOWN_SUPPLIER.value
             )
         ).first()
-        if supplier is None or hold is None or hold.cleared_at is not None:
+        if supplier is not None and hold is not None and hold.cleared_at is not None:
+            raise Refused(
+                "decided",
+                f"Der Kreditor dieser Rechnung ist bereits zugeordnet (bereits entschieden von "
+                f"{hold.cleared_by}).",
+            )
+        if supplier is None or hold is None:
             raise Refused("state", "Die Rechnung wartet nicht auf die Zuordnung eines Kreditors.")
         refusal = rules.may_clear(
             hold_of(hold),
@@ -85,6 +97,7 @@ def assign_creditor(
             reason,
             creditor_accounting=True,
             department_clerk=False,
+            by_hand=False,
         )
         if refusal is not None:
             raise Refused(refusal.code, refusal.reason_de)
@@ -92,7 +105,7 @@ def assign_creditor(
         if pending is None or pending.creditor_id != creditor.id:
             supplier.proposal_id = creditor.id
             _event(session, row, creditors.PROPOSE_CREDITOR, actor, at, reason, creditor, None)
-            session.commit()
+            commit_decision(session, ALREADY_DECIDED_DE)
             return Assignment(False, label, actor, tuple(holds_in(session, invoice_id)))
         if pending.proposed_by == actor:
             raise Refused("four_eyes", FOUR_EYES_ASSIGNMENT_DE)
@@ -107,7 +120,15 @@ def assign_creditor(
             pending.proposed_by,
         )
         refusal = clear_row(
-            session, row, hold, actor, reason, at, creditor_accounting=True, department_clerk=False
+            session,
+            row,
+            hold,
+            actor,
+            reason,
+            at,
+            creditor_accounting=True,
+            department_clerk=False,
+            by_hand=False,
         )
         if refusal is not None:  # checked above; the hold row cannot have changed since
             raise Refused(refusal.code, refusal.reason_de)
@@ -115,7 +136,7 @@ def assign_creditor(
         supplier.proposal_id = None
         _hold_unverified_ibans(session, row, supplier, creditor, at)
         release_answered(session, pipeline, actor, reason, at, invoice_ids=(invoice_id,))
-        session.commit()
+        commit_decision(session, ALREADY_DECIDED_DE)
         return Assignment(True, label, pending.proposed_by, tuple(holds_in(session, invoice_id)))
 
 
@@ -153,7 +174,7 @@ def _hold_unverified_ibans(
     creditor: Creditor,
     at: datetime,
 ) -> None:
-    unknown = [i for i in supplier.ibans.split(",") if i and not creditor.has_verified_account(i)]
+    unknown = [i for i in supplier.ibans.split(",") if i and not creditor.payable_to(i)]
     if not unknown:
         return
     facts = rules.SupplierFacts(

@@ -27,7 +27,6 @@ from einvoice.storage.creditor_tables import (
     CreditorAccountRow,
     CreditorKeyRow,
     CreditorRow,
-    InvoiceSupplierRow,
     PortalBindingRow,
 )
 from einvoice.storage.tables import AuditEventRow
@@ -140,6 +139,7 @@ def load(session: Session, creditor_id: int) -> Creditor:
             verification=Verification(a.verified_by, _aware(a.verified_at), a.verified_how or "")
             if a.verified_by and a.verified_at
             else None,
+            entered_by=a.added_by,
         )
         for a in account_rows(session, row.id)
     )
@@ -188,24 +188,6 @@ def bound_creditors(session: Session, account_id: int) -> frozenset[int]:
             )
         )
         if c is not None
-    )
-
-
-def ibans_entered_by(
-    session: Session, supplier: InvoiceSupplierRow | None, actor: str
-) -> tuple[str, ...]:
-    """The invoice's IBANs (BT-84) that ``actor`` recorded at its creditor (four eyes)."""
-    ibans = [i for i in (supplier.ibans.split(",") if supplier else ()) if i]
-    if supplier is None or supplier.creditor_id is None or not ibans:
-        return ()
-    return tuple(
-        session.scalars(
-            select(CreditorAccountRow.iban).where(
-                CreditorAccountRow.creditor_id == supplier.creditor_id,
-                CreditorAccountRow.iban.in_(ibans),
-                CreditorAccountRow.added_by == actor,
-            )
-        )
     )
 
 

@@ -1,7 +1,10 @@
 """Creditor master data as services: add, list, show, verify bank accounts, bind portal accounts.
 
 Every change is an event in the master data's hash chain (``master_data``);
-verifying a bank account releases the ``bank-account-unverified`` holds it
+each fact on the money path is entered by one person and confirmed by a second
+(a bank account: entered, then verified; a portal binding: entered - a
+supplier's own registration counts as entered by nobody - then confirmed).
+Verifying a bank account releases the ``bank-account-unverified`` holds it
 answers, and confirming a portal binding the ``uploader-not-seller`` holds
 (``holds.release_answered``), unless the person signed that invoice (four eyes).
 """
@@ -11,8 +14,9 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from typing import Any
 
-from sqlalchemy import func, or_, select
+from sqlalchemy import func, or_, select, update
 from sqlalchemy.orm import Session
 
 from einvoice.domain.audit import AuditEvent
@@ -279,10 +283,22 @@ def verify_account(
             raise CreditorError(
                 f"Die Bankverbindung {wanted} wurde bereits von {row.verified_by} geprüft."
             )
-        if row.added_by == actor:
+        if not row.added_by or row.added_by == actor:
             # four eyes on bank details: whoever typed the IBAN in cannot also vouch for it
             raise CreditorError(FOUR_EYES_ACCOUNT_DE)
-        row.verified_by, row.verified_at, row.verified_how = actor, at.astimezone(UTC), how.strip()
+        done = session.execute(  # two people at the same moment: the second is refused
+            update(CreditorAccountRow)
+            .where(CreditorAccountRow.id == row.id, CreditorAccountRow.verified_at.is_(None))
+            .values(verified_by=actor, verified_at=at.astimezone(UTC), verified_how=how.strip())
+            .execution_options(synchronize_session=False)
+        )
+        if getattr(done, "rowcount", 0) != 1:
+            session.rollback()
+            raise CreditorError(
+                f"Die Bankverbindung {wanted} wurde gerade von jemand anderem geprüft "
+                "(bereits entschieden). Bitte die Seite neu laden."
+            )
+        session.expire(row)
         master_data.record(
             session,
             f"creditor:{creditor_id}",
@@ -319,10 +335,11 @@ class Binding:
 def request_binding(
     session: Session, account_id: int, company: str, vat_id: str, email: str | None, at: datetime
 ) -> PortalBindingRow:
-    """At registration: bind the account to the creditor with this VAT id (in ``session``).
+    """At registration: ask to bind the account to the creditor with this VAT id (in ``session``).
 
-    Confirmed at once when the e-mail's domain is recorded for that creditor,
-    else pending until creditor accounting confirms it.
+    Always pending: a supplier's own registration counts as entered by nobody, so two
+    people of creditor accounting confirm it (the first enters it, the second confirms;
+    :func:`decide_binding`). An e-mail domain recorded for the creditor is only a hint.
     """
     key = normal_id(vat_id)
     creditor_id = session.scalars(
@@ -338,6 +355,7 @@ def request_binding(
         state="pending",
         requested_at=at.astimezone(UTC),
     )
+    hint = None
     domain = email_domain(email)
     if creditor_id is not None and domain:
         known = session.scalars(
@@ -346,17 +364,19 @@ def request_binding(
             )
         ).all()
         if domain in known or (email or "").strip().lower() in known:
-            row.state, row.decided_by, row.decided_at = "confirmed", "system", at.astimezone(UTC)
-            row.how = f"E-Mail-Domain {domain} ist für den Kreditor erfasst."
+            hint = (
+                f"Hinweis: die E-Mail-Domain {domain} ist für den Kreditor erfasst "
+                "(bestätigen müssen trotzdem zwei Personen der Kreditorenbuchhaltung)."
+            )
     session.add(row)
     session.flush()
     master_data.record(
         session,
         f"binding:{row.id}",
-        f"binding_{row.state}",
+        "binding_pending",
         "system",
         at,
-        reason=row.how,
+        reason=hint,
         details={"account_id": str(account_id), "vat_id": row.vat_id, "company": row.company}
         | ({"creditor_id": str(creditor_id)} if creditor_id else {}),
     )
@@ -403,6 +423,32 @@ def _binding(session: Session, row: PortalBindingRow) -> Binding:
     )
 
 
+ALREADY_DECIDED_BINDING_DE = (
+    "Die Bindung {id} wurde gerade von jemand anderem entschieden (bereits entschieden). "
+    "Bitte die Seite neu laden."
+)
+
+
+def _guarded(session: Session, binding_id: int, seen: str | None, **values: Any) -> None:
+    """Change the pending binding only if nobody decided or entered it since it was read
+    (two people at the same moment: the second is refused, never a 500)."""
+    done = session.execute(
+        update(PortalBindingRow)
+        .where(
+            PortalBindingRow.id == binding_id,
+            PortalBindingRow.state == "pending",
+            PortalBindingRow.entered_by.is_(None)
+            if seen is None
+            else PortalBindingRow.entered_by == seen,
+        )
+        .values(**values)
+        .execution_options(synchronize_session=False)
+    )
+    if getattr(done, "rowcount", 0) != 1:
+        session.rollback()
+        raise CreditorError(ALREADY_DECIDED_BINDING_DE.format(id=binding_id))
+
+
 def decide_binding(
     pipeline: Pipeline,
     binding_id: int,
@@ -414,6 +460,8 @@ def decide_binding(
 ) -> tuple[Binding, Released]:
     """Creditor accounting confirms or refuses a binding (four eyes: not who entered it).
 
+    A binding nobody of creditor accounting entered yet (a supplier's own registration)
+    is entered by the first person who confirms it; it stays pending for a second one.
     Confirming while naming a creditor other than the binding's is a proposal: the
     binding stays pending with ``actor`` as who entered it, for a second person to confirm.
     """
@@ -426,43 +474,45 @@ def decide_binding(
             raise NotFound(f"Die Bindung {binding_id} gibt es nicht.")
         if row.state != "pending":
             raise CreditorError(f"Die Bindung {binding_id} ist bereits entschieden.")
+        seen = row.entered_by
         if confirm and creditor_id is not None and creditor_id != row.creditor_id:
             load(session, creditor_id)
             _check_not_bound(session, row.account_id, creditor_id, row.id)
-            row.creditor_id, row.entered_by = creditor_id, actor
-            master_data.record(
-                session,
-                f"binding:{row.id}",
-                "binding_proposed",
-                actor,
-                at,
-                reason=how.strip(),
-                details={"account_id": str(row.account_id), "creditor_id": str(creditor_id)},
-            )
-            session.commit()
-            return _binding(session, row), Released()
+            return _enter(session, row, seen, actor, at, how, "binding_proposed", creditor_id)
         if creditor_id is not None:
             load(session, creditor_id)
-            row.creditor_id = creditor_id
-        if confirm and row.entered_by == actor:
-            raise CreditorError(FOUR_EYES_BINDING_DE.format(who=actor))
-        if confirm and row.creditor_id is None:
+        wanted = creditor_id if creditor_id is not None else row.creditor_id
+        if confirm and wanted is None:
             raise CreditorError(
                 "Zu dieser Bindung ist kein Kreditor bekannt: bitte einen Kreditor angeben."
             )
-        if confirm and row.creditor_id is not None:
-            _check_not_bound(session, row.account_id, row.creditor_id, row.id)
-        row.state = "confirmed" if confirm else "refused"
-        row.decided_by, row.decided_at, row.how = actor, at.astimezone(UTC), how.strip()
+        if confirm and seen == actor:
+            raise CreditorError(FOUR_EYES_BINDING_DE.format(who=actor))
+        if confirm and wanted is not None:
+            _check_not_bound(session, row.account_id, wanted, row.id)
+        if confirm and seen is None:  # asked by the supplier: this person enters it
+            return _enter(session, row, seen, actor, at, how, "binding_entered", wanted)
+        state = "confirmed" if confirm else "refused"
+        _guarded(
+            session,
+            row.id,
+            seen,
+            creditor_id=wanted,
+            state=state,
+            decided_by=actor,
+            decided_at=at.astimezone(UTC),
+            how=how.strip(),
+        )
         master_data.record(
             session,
             f"binding:{row.id}",
-            f"binding_{row.state}",
+            f"binding_{state}",
             actor,
             at,
             reason=how.strip(),
-            details={"account_id": str(row.account_id), "creditor_id": str(row.creditor_id)},
+            details={"account_id": str(row.account_id), "creditor_id": str(wanted)},
         )
+        session.expire(row)
         released = (
             holds.release_answered(session, pipeline, actor, how.strip(), at)
             if confirm
@@ -470,6 +520,32 @@ def decide_binding(
         )
         session.commit()
         return _binding(session, row), released
+
+
+def _enter(
+    session: Session,
+    row: PortalBindingRow,
+    seen: str | None,
+    actor: str,
+    at: datetime,
+    how: str,
+    action: str,
+    creditor_id: int | None,
+) -> tuple[Binding, Released]:
+    """``actor`` enters the pending binding (or names its creditor): a second person confirms."""
+    _guarded(session, row.id, seen, creditor_id=creditor_id, entered_by=actor)
+    master_data.record(
+        session,
+        f"binding:{row.id}",
+        action,
+        actor,
+        at,
+        reason=how.strip(),
+        details={"account_id": str(row.account_id), "creditor_id": str(creditor_id)},
+    )
+    session.commit()
+    session.expire(row)
+    return _binding(session, row), Released()
 
 
 def _check_not_bound(session: Session, account_id: int, creditor_id: int, binding_id: int) -> None:

@@ -34,7 +34,10 @@ from einvoice.domain.approval import Action, ActionKind, Refusal, Status
 from einvoice.domain.booking import BookingLine, BookingRecord, booking_record
 from einvoice.domain.kontierung import split_key
 from einvoice.domain.routing import RoutingConfig
+from einvoice.services import payee_check
+from einvoice.services.holds import ibans_of as payee_ibans
 from einvoice.services.kontierung_store import open_skonto
+from einvoice.services.payee_check import RefusedLine
 from einvoice.services.payment_runs import run_label_de
 from einvoice.services.ports import Pipeline, WorkflowPorts
 from einvoice.services.workflow_base import (
@@ -76,6 +79,9 @@ class ExportResult:
     filename: str | None
     sha256: str | None  # the archived file in the blob store
     label_de: str | None = None  # "Zahllauf vom 02.12.2026, Nr. 3"
+    #: ordered invoices not written: the payee is not a creditor's account checked by two
+    #: people (services.payee_check); each is held again with the reason
+    refused: tuple[RefusedLine, ...] = ()
 
     @property
     def count(self) -> int:
@@ -123,7 +129,15 @@ def _export(
         if not claimed:
             session.rollback()
             return ExportResult(None, fmt, at, (), b"", None, None)
-        records = [_export_one(session, pipeline, ports, config, i, at) for i in claimed]
+        refused: list[RefusedLine] = []
+        written = (_export_one(session, pipeline, ports, config, i, at, refused) for i in claimed)
+        records = [r for r in written if r is not None]
+        claimed = [r.invoice_id for r in records]
+        for line in refused:
+            log.warning("export: invoice %s refused: %s", line.invoice_id, line.reason_de)
+        if not records:  # every line refused: only the holds are recorded
+            session.commit()
+            return ExportResult(None, fmt, at, (), b"", None, None, refused=tuple(refused))
         content = ports.write_bookings(records, fmt, batch_id, at)
         sha = pipeline.blobs.put(content)
         if session.get(Blob, sha) is None:
@@ -148,7 +162,9 @@ def _export(
         session.commit()
         label = run_label_de(session, batch_id, ports.zone)
     log.info("export batch %s (%s): %d invoice(s)", batch_id, label, len(records))
-    return ExportResult(batch_id, fmt, at, tuple(records), content, filename, sha, label)
+    return ExportResult(
+        batch_id, fmt, at, tuple(records), content, filename, sha, label, tuple(refused)
+    )
 
 
 def _export_one(
@@ -158,18 +174,26 @@ def _export_one(
     config: RoutingConfig,
     invoice_id: int,
     at: datetime,
-) -> BookingRecord:
+    refused: list[RefusedLine],
+) -> BookingRecord | None:
+    """The invoice's booking record, exported; None (and in ``refused``) when the payee
+    check refuses its line (``payee_check``: checked at the moment the line is written)."""
     row = session.get(Workflow, invoice_id, populate_existing=True)
     assert row is not None
-    outcome = approval.apply(state_of(row), Action(ActionKind.EXPORT), approval.SYSTEM, at, config)
-    if isinstance(outcome, Refusal):
-        raise Refused(outcome.code.value, outcome.reason_de)
-    store_transition(session, row, outcome)
     invoice = session.get(Invoice, invoice_id)
     assert invoice is not None
     document = session.get(Document, invoice.document_id)
     assert document is not None
     model = ports.read_invoice(pipeline.blobs.get(document.sha256), document.filename)
+    why = payee_check.refusal(session, invoice_id, payee_ibans(model))
+    if why is not None:
+        payee_check.hold_refused(session, row, why, at)
+        refused.append(RefusedLine(invoice_id, why))
+        return None
+    outcome = approval.apply(state_of(row), Action(ActionKind.EXPORT), approval.SYSTEM, at, config)
+    if isinstance(outcome, Refusal):
+        raise Refused(outcome.code.value, outcome.reason_de)
+    store_transition(session, row, outcome)
     dept = config.department(row.department or "")
     number, lines = _order(session, invoice_id)
     return booking_record(

@@ -6,11 +6,11 @@
   event in the invoice's chain, and keep the open codes on the workflow row
   (``workflows.holds``: the queue filters by it, the state machine refuses to
   order or export while it is not empty).
-* :func:`clear` - a person clears one hold with a reason (four eyes: not who
-  signed the invoice, nor who proposed the creditor of an unknown supplier; naming
-  that creditor is ``creditor_assignment``).
+* :func:`clear` - a person clears a ``possible-duplicate`` hold with a reason (four
+  eyes: not who signed the invoice); the other holds are never cleared by hand.
 * :func:`release_answered` - after a bank account was verified or a portal
-  binding confirmed, the holds that this answers are cleared.
+  binding confirmed by a second person, the holds that this answers are cleared;
+  naming the creditor of an unknown supplier is ``creditor_assignment``.
 """
 
 from __future__ import annotations
@@ -20,7 +20,9 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 
 from sqlalchemy import or_, select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
+from sqlalchemy.orm.exc import StaleDataError
 
 from einvoice.domain import holds as rules
 from einvoice.domain.audit import AuditEntry, AuditEvent
@@ -65,13 +67,6 @@ FOUR_EYES_ASSIGNMENT_DE = (
     "vorgeschlagen hat, kann die Zuordnung nicht selbst bestätigen und die Sperre "
     "„Lieferant unbekannt“ nicht selbst aufheben. Bitte eine zweite Person der "
     "Kreditorenbuchhaltung bestätigen lassen (einvoice hold assign)."
-)
-ASSIGN_NOT_CLEAR_DE = (
-    "Vier-Augen-Prinzip: Die Sperre „Lieferant unbekannt“ wird nicht von Hand aufgehoben, "
-    "sondern durch die Zuordnung eines Kreditors: eine Person der Kreditorenbuchhaltung "
-    "schlägt ihn vor (und legt ihn vorher an, falls es ihn noch nicht gibt), eine zweite "
-    "bestätigt (Rechnungsseite „Kreditor zuordnen“ oder einvoice hold assign). Sonst ginge "
-    "eine Zahlung an eine von niemandem geprüfte Bankverbindung."
 )
 
 
@@ -274,7 +269,7 @@ def place_on_route(
         ),
         seller_name=model.seller.name or "",
         ibans=ibans,
-        verified_ibans=frozenset(a.iban for a in creditor.accounts if a.verification)
+        verified_ibans=frozenset(a.iban for a in creditor.accounts if creditor.payable_to(a.iban))
         if creditor
         else frozenset(),
         portal_account=account.username if account else None,
@@ -348,6 +343,29 @@ def place_hold(
     )
     _set_open(row, _open_codes(row) | {placement.code.value}, at)
     return append_event(session, row, _entry(row, HOLD, "system", at, placement), previous)
+
+
+def hold_again(session: Session, row: Workflow, placement: Placement, at: datetime) -> None:
+    """Place ``placement`` on the invoice; an open hold of that code gets the new reason
+    added, a cleared one is opened again (one row per invoice and code; the earlier
+    clearing stays in the audit chain). Each is a ``hold`` event."""
+    existing = session.scalars(
+        select(HoldRow).where(
+            HoldRow.invoice_id == row.invoice_id, HoldRow.code == placement.code.value
+        )
+    ).first()
+    if existing is None:
+        place_hold(session, row, placement, last_event(session, row), at)
+        return
+    if existing.cleared_at is None:
+        if placement.message_de in existing.message_de:
+            return
+        existing.message_de = f"{existing.message_de} {placement.message_de}"
+    else:
+        existing.message_de, existing.since = placement.message_de, at.astimezone(UTC)
+        existing.cleared_by = existing.cleared_at = existing.clear_reason = None
+    _set_open(row, _open_codes(row) | {placement.code.value}, at)
+    append_event(session, row, _entry(row, HOLD, "system", at, placement), last_event(session, row))
 
 
 def _entry(
@@ -439,7 +457,12 @@ def clear_row(
     *,
     creditor_accounting: bool,
     department_clerk: bool,
+    by_hand: bool = True,
 ) -> rules.ClearRefusal | None:
+    """Clear ``hold`` in ``session`` (the caller commits), or why not (``holds.may_clear``).
+
+    ``by_hand=False``: the master data answered the hold (``release_answered``, a creditor
+    named by two people); a person clearing it with a reason is ``by_hand``."""
     refusal = rules.may_clear(
         hold_of(hold),
         actor,
@@ -447,6 +470,7 @@ def clear_row(
         reason,
         creditor_accounting=creditor_accounting,
         department_clerk=department_clerk,
+        by_hand=by_hand,
     )
     if refusal is not None:
         return refusal
@@ -462,6 +486,12 @@ def clear_row(
     return None
 
 
+ALREADY_DECIDED_DE = (
+    "Die Sperre „{title}“ wurde gerade von jemand anderem entschieden (bereits entschieden). "
+    "Bitte die Seite neu laden."
+)
+
+
 def clear(
     pipeline: Pipeline,
     invoice_id: int,
@@ -471,7 +501,9 @@ def clear(
     *,
     creditor_accounting: bool,
 ) -> list[Hold]:
-    """``actor`` clears the open hold ``code`` of the invoice (Refused with the German reason)."""
+    """``actor`` clears the open hold ``code`` of the invoice by hand (Refused with the German
+    reason): only ``possible-duplicate``; the holds of :data:`~einvoice.domain.holds.
+    ANSWERED_BY_MASTER_DATA` end only by the master data (two people), never here."""
     config = ports_of(pipeline).routing()
     at = now_local(pipeline)
     with pipeline.sessions() as session:
@@ -483,22 +515,6 @@ def clear(
             raise NotFound(f"Rechnung {invoice_id} hat keine Sperre „{code}“.")
         dept = config.department(row.department or "")
         clerk = dept is not None and bool(dept.authorities(actor, at.date()))
-        supplier = session.get(InvoiceSupplierRow, invoice_id)
-        entered = (
-            creditors.ibans_entered_by(session, supplier, actor) if not hold.cleared_at else ()
-        )
-        if hold.code == HoldCode.BANK_ACCOUNT_UNVERIFIED.value and entered:
-            raise Refused(
-                "four_eyes",
-                "Vier-Augen-Prinzip: Wer eine Bankverbindung erfasst hat "
-                f"({', '.join(entered)}), kann die Sperre „Bankverbindung ungeprüft“ nicht "
-                "selbst aufheben. Bitte eine zweite Person der Kreditorenbuchhaltung die "
-                "Bankverbindung prüfen lassen.",
-            )
-        if hold.code == HoldCode.UNKNOWN_SUPPLIER.value and not hold.cleared_at:
-            # without a creditor no IBAN of the invoice is anyone's verified account: only
-            # naming the creditor (two people, creditor_assignment) lifts this hold
-            raise Refused("four_eyes", ASSIGN_NOT_CLEAR_DE)
         refusal = clear_row(
             session,
             row,
@@ -511,8 +527,19 @@ def clear(
         )
         if refusal is not None:
             raise Refused(refusal.code, refusal.reason_de)
-        session.commit()
+        title = rules.HOLD_TITLES_DE.get(HoldCode(hold.code), code)
+        commit_decision(session, ALREADY_DECIDED_DE.format(title=title))
         return holds_in(session, invoice_id)
+
+
+def commit_decision(session: Session, already_decided_de: str) -> None:
+    """Commit a decision; when another person's decision on the same thing committed first
+    (a stale row version or a taken audit sequence), Refused ``decided`` in German."""
+    try:
+        session.commit()
+    except (StaleDataError, IntegrityError) as exc:
+        session.rollback()
+        raise Refused("decided", already_decided_de) from exc
 
 
 def release_answered(
@@ -544,7 +571,7 @@ def release_answered(
             loaded[supplier.creditor_id] = creditors.load(session, supplier.creditor_id)
         creditor = loaded[supplier.creditor_id]
         if hold.code == HoldCode.BANK_ACCOUNT_UNVERIFIED.value:
-            answered = all(creditor.has_verified_account(i) for i in supplier.ibans.split(",") if i)
+            answered = all(creditor.payable_to(i) for i in supplier.ibans.split(",") if i)
         else:
             answered = supplier.portal_account_id is not None and creditor.id in (
                 creditors.bound_creditors(session, supplier.portal_account_id)
@@ -555,7 +582,15 @@ def release_answered(
         if row is None:
             continue
         refusal = clear_row(
-            session, row, hold, actor, reason, at, creditor_accounting=True, department_clerk=False
+            session,
+            row,
+            hold,
+            actor,
+            reason,
+            at,
+            creditor_accounting=True,
+            department_clerk=False,
+            by_hand=False,
         )
         if refusal is None:
             released.append(hold.invoice_id)

@@ -13,7 +13,7 @@ from datetime import UTC, datetime
 from decimal import Decimal
 
 from sqlalchemy import select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, object_session
 
 from einvoice.domain.approval import (
     ACTION_LABELS_DE,
@@ -121,7 +121,25 @@ def workflow_row(session: Session, invoice_id: int) -> Workflow:
     raise NotFound(f"Rechnung {invoice_id} ist noch nicht im Freigabeverfahren (nicht zugeordnet).")
 
 
+#: Invoice events of a person deciding a payment hold: clearing one, naming the creditor of
+#: an unknown supplier (proposing or confirming; services.holds, services.creditor_assignment)
+HOLD_DECISIONS = ("clear_hold", "propose_creditor", "assign_creditor")
+
+
+def hold_deciders(session: Session, invoice_id: int) -> frozenset[str]:
+    """Who cleared or decided a payment hold of the invoice (from its audit chain)."""
+    actors = session.scalars(
+        select(AuditEventRow.actor).where(
+            AuditEventRow.invoice_id == invoice_id, AuditEventRow.action.in_(HOLD_DECISIONS)
+        )
+    )
+    return frozenset(a for a in actors if a and a != "system")
+
+
 def state_of(row: Workflow) -> ApprovalState:
+    """The workflow row as the domain's state (with its hold deciders when ``row`` is attached
+    to a session: separation of duties, they may not order)."""
+    session = object_session(row)
     return ApprovalState(
         invoice_id=str(row.invoice_id),
         amount=Decimal(row.amount),
@@ -132,6 +150,7 @@ def state_of(row: Workflow) -> ApprovalState:
         ordered_by=row.ordered_by,
         ordered_for=row.ordered_for,
         holds=frozenset(c for c in (row.holds or "").split(",") if c),
+        hold_deciders=hold_deciders(session, row.invoice_id) if session else frozenset(),
     )
 
 

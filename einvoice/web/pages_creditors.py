@@ -13,10 +13,25 @@ from fastapi.responses import RedirectResponse, Response
 from einvoice.presentation.plurals import count_de
 from einvoice.services.accounts import Role
 from einvoice.web.deps import check_invoice_access, page_user, render
-from einvoice.web.security import STAFF, RecordId, check_csrf, require_role
+from einvoice.web.security import STAFF, RecordId, check_csrf
 
 router = APIRouter(include_in_schema=False)
-KEEPERS = (Role.CREDITOR_ACCOUNTING, Role.ADMIN)
+KEEPERS = (Role.CREDITOR_ACCOUNTING,)
+#: Separation of duties: who keeps creditor data, and who instead (German, for the 403 page).
+NOT_KEEPER_DE = (
+    "Kreditorenstammdaten, Bankverbindungen und Bindungen von Portalkonten pflegt nur die "
+    "Kreditorenbuchhaltung (Trennung der Aufgaben: die Systemverwaltung verwaltet Zugänge und "
+    "Einstellungen, nicht Kreditoren oder Zahlungen). Bitte eine Person der "
+    "Kreditorenbuchhaltung darum bitten."
+)
+
+
+def require_keeper(user: Any) -> None:
+    """Only creditor accounting (403 with who may act instead)."""
+    if user.role not in KEEPERS:
+        raise HTTPException(403, NOT_KEEPER_DE)
+
+
 BINDING_STATES_DE = {"pending": "offen", "confirmed": "bestätigt", "refused": "abgelehnt"}
 NOTICES_DE = {
     "konto-neu": "Die Bankverbindung ist erfasst (ungeprüft). Prüfen und festhalten, wie, "
@@ -33,7 +48,7 @@ def creditors_page(request: Request, suche: str = "") -> Response:
     from einvoice.services import creditors, queues
 
     user = page_user(request)
-    require_role(user, KEEPERS)
+    require_keeper(user)
     pipeline = request.app.state.container.pipeline
     held = queues.queue(pipeline, None, queues.QueueFilters(held=True), "received")
     listing = creditors.list_creditors(pipeline, suche.strip()[:100] or None, limit=50)
@@ -47,7 +62,7 @@ def creditors_page(request: Request, suche: str = "") -> Response:
 def bindings_page(request: Request) -> Response:
     """Portal accounts asking to submit for a creditor: confirm or refuse (with a reason)."""
     user = page_user(request)
-    require_role(user, KEEPERS)
+    require_keeper(user)
     return _bindings(request)
 
 
@@ -100,7 +115,7 @@ def decide_binding(
     from einvoice.services.workflow_base import NotFound, WorkflowError
 
     user = page_user(request)
-    require_role(user, KEEPERS)
+    require_keeper(user)
     check_csrf(request, csrf_token_field)
     if decision not in ("confirm", "refuse"):
         raise HTTPException(422, f"Unbekannte Entscheidung „{decision}“.")
@@ -132,7 +147,7 @@ def decide_binding(
 @router.get("/kreditoren/{creditor_id}")
 def creditor_page(request: Request, creditor_id: RecordId) -> Response:
     user = page_user(request)
-    require_role(user, KEEPERS)
+    require_keeper(user)
     return _creditor(request, creditor_id)
 
 
@@ -181,7 +196,7 @@ def enter_binding(
     from einvoice.services.workflow_base import NotFound, WorkflowError
 
     user = page_user(request)
-    require_role(user, KEEPERS)
+    require_keeper(user)
     check_csrf(request, csrf_token_field)
     pipeline = request.app.state.container.pipeline
     creditor = _creditor_or_404(pipeline, creditor_id)
@@ -223,7 +238,7 @@ def add_account(
     from einvoice.services.workflow_base import NotFound, WorkflowError
 
     user = page_user(request)
-    require_role(user, KEEPERS)
+    require_keeper(user)
     check_csrf(request, csrf_token_field)
     account = creditors.AccountInput(iban, bic.strip() or None, holder.strip() or None)
     try:
@@ -233,7 +248,8 @@ def add_account(
     except NotFound as exc:
         raise HTTPException(404, str(exc)) from exc
     except WorkflowError as exc:
-        raise HTTPException(400, str(exc)) from exc
+        typed = {"iban": iban, "bic": bic, "holder": holder}
+        return _creditor(request, creditor_id, 400, str(exc), typed)
     return RedirectResponse(f"/kreditoren/{creditor_id}?hinweis=konto-neu", status_code=303)
 
 
@@ -249,7 +265,7 @@ def verify_account(
     from einvoice.services.workflow_base import NotFound, WorkflowError
 
     user = page_user(request)
-    require_role(user, KEEPERS)
+    require_keeper(user)
     check_csrf(request, csrf_token_field)
     try:
         _, released = creditors.verify_account(
@@ -257,8 +273,8 @@ def verify_account(
         )
     except NotFound as exc:
         raise HTTPException(404, str(exc)) from exc
-    except WorkflowError as exc:
-        raise HTTPException(400, str(exc)) from exc
+    except WorkflowError as exc:  # four eyes, already verified, no "how": said on the page
+        return _creditor(request, creditor_id, 403, str(exc))
     query = urlencode(
         {"hinweis": "geprueft", "frei": len(released.released), "bleibt": len(released.kept)}
     )
@@ -275,12 +291,17 @@ def clear_hold(
 ) -> Response:
     from einvoice.services import holds
     from einvoice.services.workflow_base import NotFound, Refused, WorkflowError
+    from einvoice.web.pages_staff import render_invoice as invoice_page
 
     user = page_user(request)
-    require_role(user, (*STAFF, *KEEPERS))
+    if user.role not in (*STAFF, *KEEPERS):
+        raise HTTPException(
+            403,
+            "Zahlungssperren entscheiden die Sachbearbeitung des Amts (mögliche Doppelzahlung) "
+            "und die Kreditorenbuchhaltung, nicht die Systemverwaltung (Trennung der Aufgaben).",
+        )
     check_csrf(request, csrf_token_field)
-    if user.role is not Role.ADMIN:
-        check_invoice_access(request, user, invoice_id)
+    check_invoice_access(request, user, invoice_id)
     try:
         holds.clear(
             request.app.state.container.pipeline,
@@ -290,12 +311,13 @@ def clear_hold(
             reason,
             creditor_accounting=user.role.keeps_creditors,
         )
-    except Refused as exc:
-        raise HTTPException(403, exc.reason_de) from exc
+    except Refused as exc:  # the invoice page says why and who may act instead
+        status = 409 if exc.code == "decided" else 403
+        return invoice_page(request, user, invoice_id, error=exc.reason_de, status_code=status)
     except NotFound as exc:
         raise HTTPException(404, str(exc)) from exc
     except WorkflowError as exc:
-        raise HTTPException(400, str(exc)) from exc
+        return invoice_page(request, user, invoice_id, error=str(exc), status_code=400)
     return RedirectResponse(f"/rechnungen/{invoice_id}", status_code=303)
 
 
@@ -311,9 +333,10 @@ def assign_creditor(
     a second one confirms (four eyes, services.creditor_assignment)."""
     from einvoice.services.creditor_assignment import assign_creditor as assign
     from einvoice.services.workflow_base import NotFound, Refused, WorkflowError
+    from einvoice.web.pages_staff import render_invoice as invoice_page
 
     user = page_user(request)
-    require_role(user, KEEPERS)
+    require_keeper(user)
     check_csrf(request, csrf_token_field)
     try:
         done = assign(
@@ -324,10 +347,11 @@ def assign_creditor(
             reason,
         )
     except Refused as exc:
-        raise HTTPException(403, exc.reason_de) from exc
+        status = 409 if exc.code == "decided" else 403
+        return invoice_page(request, user, invoice_id, error=exc.reason_de, status_code=status)
     except NotFound as exc:
         raise HTTPException(404, str(exc)) from exc
     except WorkflowError as exc:
-        raise HTTPException(400, str(exc)) from exc
+        return invoice_page(request, user, invoice_id, error=str(exc), status_code=400)
     notice = "kreditor-zugeordnet" if done.confirmed else "kreditor-vorgeschlagen"
     return RedirectResponse(f"/rechnungen/{invoice_id}?hinweis={notice}", status_code=303)

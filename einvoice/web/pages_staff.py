@@ -12,7 +12,7 @@ from urllib.parse import urlencode
 from fastapi import APIRouter, Form, HTTPException, Query, Request
 from fastapi.responses import RedirectResponse, Response
 
-from einvoice.domain.holds import blocked_reason_de
+from einvoice.domain.holds import ANSWERED_BY_MASTER_DATA, blocked_reason_de
 from einvoice.services.accounts import Role
 from einvoice.services.labels import workflow_state_de
 from einvoice.services.notifications import OPEN_STATUSES
@@ -307,12 +307,12 @@ def _invoice_response(
         actions = workflow.allowed_actions_for(pipeline, invoice_id, user.username)
         hints = action_hints.hints(pipeline, invoice_id, user.username)
     signers = {detail.sachlich_by, detail.rechnerisch_by, detail.ordered_by}
-    may_clear = {  # payment holds this person may clear here (issue 12; the service decides)
+    may_clear = {  # payment holds this person may clear here (issue 21; the service decides)
         h.code
         for h in detail.open_holds
         if user.username not in signers
-        and h.code != "unknown-supplier"  # lifted only by naming the creditor (four eyes)
-        and (user.role.keeps_creditors or (user.role in STAFF and h.code == "possible-duplicate"))
+        and h.code not in ANSWERED_BY_MASTER_DATA  # only the master data ends these (two people)
+        and (user.role.keeps_creditors or user.role in STAFF)
     }
     sha = detail.original_sha256
     shown = original_view(
@@ -450,6 +450,10 @@ def _departments(request: Request) -> list[tuple[str, str]]:
 
     config = ports_of(request.app.state.container.pipeline).routing()
     return [(d.key, d.name) for d in config.departments]
+
+
+#: The invoice page with an ``error`` (for the routers of holds and creditor assignment).
+render_invoice = _invoice_response
 
 
 @router.post("/rechnungen/{invoice_id}/aktion")
