@@ -501,9 +501,11 @@ def clear(
     *,
     creditor_accounting: bool,
 ) -> list[Hold]:
-    """``actor`` clears the open hold ``code`` of the invoice by hand (Refused with the German
-    reason): only ``possible-duplicate``; the holds of :data:`~einvoice.domain.holds.
-    ANSWERED_BY_MASTER_DATA` end only by the master data (two people), never here."""
+    """``actor`` clears the open hold ``code`` of the invoice (Refused with the German reason).
+
+    By hand only ``possible-duplicate``. The holds of ``holds.ANSWERED_BY_MASTER_DATA`` end
+    only by the master data (two people): here only when it already answers them (a hold
+    kept because the person who verified had signed the invoice), else refused."""
     config = ports_of(pipeline).routing()
     at = now_local(pipeline)
     with pipeline.sessions() as session:
@@ -515,6 +517,9 @@ def clear(
             raise NotFound(f"Rechnung {invoice_id} hat keine Sperre „{code}“.")
         dept = config.department(row.department or "")
         clerk = dept is not None and bool(dept.authorities(actor, at.date()))
+        # a bank-account or uploader hold kept when its answer came (the person who verified
+        # signed the invoice) ends by another person asking again: only if two people answered
+        answered = hold.cleared_at is None and answered_by_master_data(session, hold)
         refusal = clear_row(
             session,
             row,
@@ -524,6 +529,7 @@ def clear(
             at,
             creditor_accounting=creditor_accounting,
             department_clerk=clerk,
+            by_hand=not answered,
         )
         if refusal is not None:
             raise Refused(refusal.code, refusal.reason_de)
@@ -540,6 +546,28 @@ def commit_decision(session: Session, already_decided_de: str) -> None:
     except (StaleDataError, IntegrityError) as exc:
         session.rollback()
         raise Refused("decided", already_decided_de) from exc
+
+
+def answered_by_master_data(
+    session: Session, hold: HoldRow, loaded: dict[int, Creditor] | None = None
+) -> bool:
+    """True when the master data now answers the bank-account or uploader hold: every IBAN
+    of the invoice a creditor's account entered and verified by two people, or the portal
+    account bound to the creditor (entered and confirmed by two people)."""
+    supplier = session.get(InvoiceSupplierRow, hold.invoice_id)
+    if supplier is None or supplier.creditor_id is None:
+        return False
+    loaded = {} if loaded is None else loaded
+    if supplier.creditor_id not in loaded:
+        loaded[supplier.creditor_id] = creditors.load(session, supplier.creditor_id)
+    creditor = loaded[supplier.creditor_id]
+    if hold.code == HoldCode.BANK_ACCOUNT_UNVERIFIED.value:
+        return all(creditor.payable_to(i) for i in supplier.ibans.split(",") if i)
+    if hold.code == HoldCode.UPLOADER_NOT_SELLER.value:
+        return supplier.portal_account_id is not None and creditor.id in (
+            creditors.bound_creditors(session, supplier.portal_account_id)
+        )
+    return False
 
 
 def release_answered(
@@ -564,19 +592,7 @@ def release_answered(
     kept: list[tuple[int, str]] = []
     loaded: dict[int, Creditor] = {}
     for hold in session.scalars(query.order_by(HoldRow.id)).all():
-        supplier = session.get(InvoiceSupplierRow, hold.invoice_id)
-        if supplier is None or supplier.creditor_id is None:
-            continue
-        if supplier.creditor_id not in loaded:
-            loaded[supplier.creditor_id] = creditors.load(session, supplier.creditor_id)
-        creditor = loaded[supplier.creditor_id]
-        if hold.code == HoldCode.BANK_ACCOUNT_UNVERIFIED.value:
-            answered = all(creditor.payable_to(i) for i in supplier.ibans.split(",") if i)
-        else:
-            answered = supplier.portal_account_id is not None and creditor.id in (
-                creditors.bound_creditors(session, supplier.portal_account_id)
-            )
-        if not answered:
+        if not answered_by_master_data(session, hold, loaded):
             continue
         row = session.get(Workflow, hold.invoice_id)
         if row is None:

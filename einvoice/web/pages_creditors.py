@@ -83,8 +83,8 @@ def _bindings(request: Request, status: int = 200, error: str | None = None) -> 
         notice=(
             f"Bindung {notice} entschieden. {_released_de_query(request)}"
             if notice and notice.isdigit()
-            else f"Kreditor der Bindung {entered} benannt. Bestätigen muss eine zweite Person "
-            "der Kreditorenbuchhaltung (Vier-Augen-Prinzip)."
+            else f"Bindung {entered} erfasst (mit ihrem Kreditor). Bestätigen muss eine zweite "
+            "Person der Kreditorenbuchhaltung (Vier-Augen-Prinzip)."
             if entered.isdigit()
             else None
         ),

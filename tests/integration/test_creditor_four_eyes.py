@@ -112,15 +112,16 @@ def test_who_recorded_an_iban_cannot_clear_its_bank_hold(container: Container) -
     workflow.route(p, invoice_id)
     kit = creditors.find(p, "K-70002")
     creditors.add_account(p, kit.id, creditors.AccountInput(FOREIGN_IBAN), "kb.krause")
-    with pytest.raises(Refused) as refused:
-        holds.clear(
-            p, invoice_id, "bank-account-unverified", "kb.krause", "passt", creditor_accounting=True
-        )
-    assert refused.value.code == "four_eyes"
-    assert (
-        "Vier-Augen-Prinzip" in refused.value.reason_de and FOREIGN_IBAN in refused.value.reason_de
-    )
-    left = holds.clear(
-        p, invoice_id, "bank-account-unverified", "kb.berger", "Rückruf", creditor_accounting=True
-    )
+    for who in ("kb.krause", "kb.berger"):  # never by hand (issue 21): only the master data
+        with pytest.raises(Refused) as refused:
+            holds.clear(
+                p, invoice_id, "bank-account-unverified", who, "passt", creditor_accounting=True
+            )
+        assert refused.value.code == "master_data"
+        assert "niemand von Hand" in refused.value.reason_de
+    with pytest.raises(creditors.CreditorError, match="Vier-Augen-Prinzip"):
+        creditors.verify_account(p, kit.id, FOREIGN_IBAN, "kb.krause", "Rückruf")
+    _, released = creditors.verify_account(p, kit.id, FOREIGN_IBAN, "kb.berger", "Rückruf")
+    assert released.released == (invoice_id,)
+    left = holds.holds_of(p, invoice_id)
     assert "bank-account-unverified" not in {h.code.value for h in left if h.open}

@@ -66,12 +66,17 @@ def test_the_attack_is_held_until_a_second_person_verifies(container: Container)
     assert refused.value.code == "hold" and "Bankverbindung ungeprüft" in refused.value.reason_de
     assert "order" not in workflow.allowed_actions_for(p, invoice_id, "a10.schmitt")
 
-    # the clerk who signed may not release the bank hold (four eyes)
+    # no one clears the bank or uploader hold by hand (issue 21): only the master data
+    for code in ("bank-account-unverified", "uploader-not-seller"):
+        with pytest.raises(Refused) as by_hand:
+            holds.clear(p, invoice_id, code, "kb.berger", "Rückruf", creditor_accounting=True)
+        assert by_hand.value.code == "master_data"
     kit = creditors.find(p, "K-70002")
     creditors.add_account(p, kit.id, creditors.AccountInput(FOREIGN_IBAN), "kb.krause")
     # four eyes on the bank details themselves: who typed the IBAN in cannot vouch for it
     with pytest.raises(creditors.CreditorError, match="Vier-Augen-Prinzip"):
         creditors.verify_account(p, kit.id, FOREIGN_IBAN, "kb.krause", "selbst erfasst")
+    # the clerk who signed verifies: the account is verified, his invoice's hold stays
     _, kept = creditors.verify_account(p, kit.id, FOREIGN_IBAN, "a10.becker", "selbst geprüft")
     assert kept.released == () and kept.kept and "Vier-Augen" in kept.kept[0][1]
     assert "bank-account-unverified" in _codes(p, invoice_id)
@@ -80,8 +85,7 @@ def test_the_attack_is_held_until_a_second_person_verifies(container: Container)
             p, invoice_id, "bank-account-unverified", "a10.becker", "ok", creditor_accounting=True
         )
     assert signer.value.code == "four_eyes"
-    # a second person of creditor accounting clears it with a reason (not kb.krause, who
-    # recorded the IBAN: four eyes on bank details)
+    # a second person of creditor accounting asks again: the master data answers it now
     holds.clear(
         p,
         invoice_id,
@@ -96,15 +100,9 @@ def test_the_attack_is_held_until_a_second_person_verifies(container: Container)
         holds.clear(
             p, invoice_id, "uploader-not-seller", "a10.schmitt", "passt", creditor_accounting=False
         )
-    assert clerk.value.code == "role"
-    holds.clear(
-        p,
-        invoice_id,
-        "uploader-not-seller",
-        "kb.krause",
-        "Firma bestätigt: mallory ist ihr Dienstleister",
-        creditor_accounting=True,
-    )
+    assert clerk.value.code == "master_data"
+    creditors.bind(p, "mallory", "K-70002", "kb.krause", "Firma: mallory ist ihr Dienstleister")
+    creditors.bind(p, "mallory", "K-70002", "kb.berger", "Rückruf bestätigt")
     assert _codes(p, invoice_id) == set()
 
     workflow.act(p, invoice_id, "order", "a10.schmitt")
@@ -115,7 +113,7 @@ def test_the_attack_is_held_until_a_second_person_verifies(container: Container)
     assert "K-70002" in row.split(";")
     trail = [(e.action, e.actor) for e in workflow.history(p, invoice_id)]
     assert ("hold", "system") in trail
-    assert ("clear_hold", "kb.krause") in trail
+    assert ("clear_hold", "kb.berger") in trail
     report = workflow.verify_audit(p)
     assert report.ok, report.problems
     assert report.master_data_events >= len(sample_creditors()) + 2
@@ -178,7 +176,7 @@ def test_unknown_supplier_is_assigned_by_creditor_accounting(container: Containe
     assert own.value.code == "four_eyes" and "Vier-Augen-Prinzip" in own.value.reason_de
     with pytest.raises(Refused) as own_clear:
         holds.clear(p, invoice_id, "unknown-supplier", "kb.krause", "x", creditor_accounting=True)
-    assert own_clear.value.code == "four_eyes"
+    assert own_clear.value.code == "master_data"
     # a second person naming another creditor makes a new proposal (for a third person)
     other = assign_creditor(p, invoice_id, "K-70002", "kb.zweit", "doch Kommunal-IT?")
     assert not other.confirmed and _codes(p, invoice_id) == {"unknown-supplier"}

@@ -145,9 +145,9 @@ READ_RULES = {
     # path: who may read it (by user name); everyone else gets 403 (or 404 for others' data)
     "/rechnungen/{invoice_id}": {"a10.becker", "a10.schmitt", "a10.neumann", "cdo", "kb"},
     "/rechnungen/{invoice_id}/original": {"a10.becker", "a10.schmitt", "a10.neumann", "cdo", "kb"},
-    "/kreditoren": {"kb", "admin"},
-    "/kreditoren/1": {"kb", "admin"},
-    "/kreditoren/bindungen": {"kb", "admin"},
+    "/kreditoren": {"kb"},  # issue 21: admins keep no creditor data
+    "/kreditoren/1": {"kb"},
+    "/kreditoren/bindungen": {"kb"},
     "/zahlungen": {"kb"},  # issue 24: payments only by creditor accounting (not administrators)
     "/api/invoices/{invoice_id}": {"a10.becker", "a10.schmitt", "a10.neumann", "cdo", "kb"},
     "/eingang": {"a10.becker", "a10.schmitt", "a10.neumann", "a20.wolf", "a20.schaefer"},

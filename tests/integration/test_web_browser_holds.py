@@ -126,11 +126,10 @@ def test_forged_bank_details_are_held_until_creditor_accounting_verifies(
         page.click("button:has-text('Erfassen (ungeprüft)')")
         page.wait_for_url("**hinweis=konto-neu*")
         creditor_url = page.url.split("?")[0]
-        # who recorded the IBAN may not vouch for it (four eyes on bank details)
+        # who recorded the IBAN is not offered to vouch for it (four eyes on bank details)
         verify = page.locator(f"form:has(input[name=iban][value='{FOREIGN_IBAN}'])")
-        verify.locator("textarea[name=how]").fill("selbst erfasst, selbst geprüft")
-        verify.locator("button:has-text('Als geprüft festhalten')").click()
-        assert page.locator("text=Vier-Augen-Prinzip").first.is_visible()
+        assert verify.count() == 0
+        assert page.locator("text=Sie haben diese Bankverbindung erfasst").is_visible()
         sign_out(page)
         sign_in(page, base, "kb.berger", PASSWORD)
         page.goto(creditor_url)
@@ -143,14 +142,23 @@ def test_forged_bank_details_are_held_until_creditor_accounting_verifies(
         page.wait_for_url("**hinweis=geprueft*")
         assert page.locator("text=Sperre aufgehoben bei 1 Rechnung").is_visible()
         shot(page, "holds-05-konto-geprueft")
-        # ... and decides the portal binding (Kommunal-IT confirmed the account is theirs)
+        # ... and enters the portal binding (Kommunal-IT confirmed the account is theirs);
+        # a supplier's own registration counts as entered by nobody: a second person confirms
         page.goto(base + "/kreditoren/bindungen")
         pending = page.locator("article.binding", has_text=MALLORY)
         pending.locator("textarea[name=how]").fill(
             "Im selben Rückruf bestätigt: das Portalkonto gehört der Buchhaltung von Kommunal-IT"
         )
         pending.locator("button:has-text('Bindung bestätigen')").click()
-        page.wait_for_url("**/kreditoren/bindungen?*")
+        page.wait_for_url("**/kreditoren/bindungen?erfasst=*")
+        assert page.locator("text=Bestätigen muss eine zweite Person").first.is_visible()
+        sign_out(page)
+        sign_in(page, base, "kb.krause", PASSWORD)
+        page.goto(base + "/kreditoren/bindungen")
+        pending = page.locator("article.binding", has_text=MALLORY)
+        pending.locator("textarea[name=how]").fill("Vertrag mit dem Abrechnungsdienst liegt vor")
+        pending.locator("button:has-text('Bindung bestätigen')").click()
+        page.wait_for_url("**/kreditoren/bindungen?*entschieden=*")
         assert page.locator("text=Sperre aufgehoben bei 1 Rechnung").is_visible()
         shot(page, "holds-06-bindung-bestaetigt")
         page.goto(invoice_url)
@@ -175,7 +183,8 @@ def test_forged_bank_details_are_held_until_creditor_accounting_verifies(
 
     trail = [(e.action, e.actor) for e in workflow.history(pipeline, invoice_id)]
     assert trail.count(("hold", "system")) == 2
-    assert trail.count(("clear_hold", "kb.berger")) == 2
+    assert trail.count(("clear_hold", "kb.berger")) == 1  # the bank hold: kb.berger verified
+    assert trail.count(("clear_hold", "kb.krause")) == 1  # the binding: kb.krause confirmed
     for step in (
         ("confirm_sachlich", "a10.becker"),
         ("confirm_rechnerisch", "a10.becker"),
@@ -196,6 +205,10 @@ def test_forged_bank_details_are_held_until_creditor_accounting_verifies(
     assert ("account_added", "kb.krause") in changes
     assert ("account_verified", "kb.berger") in changes
     assert ("account_verified", "kb.krause") not in changes
-    assert decided == [("binding_pending", "system"), ("binding_confirmed", "kb.berger")]
+    assert decided == [
+        ("binding_pending", "system"),
+        ("binding_entered", "kb.berger"),
+        ("binding_confirmed", "kb.krause"),
+    ]
     report = workflow.verify_audit(pipeline)  # what `einvoice audit verify` runs
     assert report.ok, report.problems

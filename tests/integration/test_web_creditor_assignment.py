@@ -49,7 +49,7 @@ def test_unknown_supplier_is_lifted_by_two_people_naming_the_creditor(tmp_path: 
         f"{page}/sperre",
         data={"code": "unknown-supplier", "reason": "kenne ich", "csrf_token": csrf_of(shown)},
     )
-    assert refused.status_code == 403 and "Zuordnung eines Kreditors" in refused.text
+    assert refused.status_code == 403 and "Kreditor vorschlägt" in refused.text
     assert "unknown-supplier" in open_codes()
 
     # a clerk may not name creditors

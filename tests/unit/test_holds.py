@@ -143,20 +143,17 @@ def _hold(code: HoldCode = HoldCode.BANK_ACCOUNT_UNVERIFIED) -> Hold:
 
 
 def test_clearing_needs_another_person_the_right_role_and_a_reason() -> None:
+    # the master data holds answer only to the master data (issue 21): checked with by_hand=False
     hold = _hold()
-    four_eyes = may_clear(
-        hold, "clerk1", ("clerk1", None), "ok", creditor_accounting=True, department_clerk=True
-    )
+    kw = {"department_clerk": False, "by_hand": False}
+    four_eyes = may_clear(hold, "clerk1", ("clerk1", None), "ok", creditor_accounting=True, **kw)
     assert four_eyes is not None and four_eyes.code == "four_eyes"
-    role = may_clear(hold, "x", (), "ok", creditor_accounting=False, department_clerk=True)
-    assert role is not None and role.code == "role" and "Kreditorenbuchhaltung" in role.reason_de
-    assert may_clear(hold, "x", (), " ", creditor_accounting=True, department_clerk=False)
-    assert (
-        may_clear(
-            hold, "kb", ("clerk1",), "Rückruf", creditor_accounting=True, department_clerk=False
-        )
-        is None
+    role = may_clear(
+        hold, "x", (), "ok", creditor_accounting=False, department_clerk=True, by_hand=False
     )
+    assert role is not None and role.code == "role" and "Kreditorenbuchhaltung" in role.reason_de
+    assert may_clear(hold, "x", (), " ", creditor_accounting=True, **kw)
+    assert may_clear(hold, "kb", ("clerk1",), "Rückruf", creditor_accounting=True, **kw) is None
     duplicate = _hold(HoldCode.POSSIBLE_DUPLICATE)
     assert (
         may_clear(duplicate, "c2", (), "geprüft", creditor_accounting=False, department_clerk=True)
@@ -164,7 +161,20 @@ def test_clearing_needs_another_person_the_right_role_and_a_reason() -> None:
     )
     done = dataclasses.replace(hold, cleared_by="kb", cleared_at=T0)
     again = may_clear(done, "kb2", (), "x", creditor_accounting=True, department_clerk=False)
-    assert again is not None and again.code == "cleared"
+    assert again is not None and again.code == "cleared" and "bereits" in again.reason_de
+
+
+def test_master_data_holds_are_never_cleared_by_hand() -> None:
+    for code in (
+        HoldCode.BANK_ACCOUNT_UNVERIFIED,
+        HoldCode.UPLOADER_NOT_SELLER,
+        HoldCode.UNKNOWN_SUPPLIER,
+    ):
+        refusal = may_clear(
+            _hold(code), "kb", (), "Rückruf", creditor_accounting=True, department_clerk=True
+        )
+        assert refusal is not None and refusal.code == "master_data"
+        assert "niemand von Hand" in refusal.reason_de and "zweite" in refusal.reason_de
 
 
 def test_order_and_export_are_refused_while_held() -> None:
@@ -270,3 +280,11 @@ def test_property_no_order_or_export_with_an_open_hold_and_no_signer_clears(
                 assert outcome.code in (RefusalCode.HOLD, RefusalCode.STATE, RefusalCode.ROLE)
     if state.status in (Status.ANGEORDNET, Status.EXPORTED):
         assert state.ordered_by is not None
+
+
+def test_who_decided_a_hold_does_not_order_the_payment() -> None:
+    state = dataclasses.replace(confirmed(by="clerk1"), hold_deciders=frozenset({"small"}))
+    refusal = apply(state, Action(ActionKind.ORDER), Actor("small"), T0, POLICY)
+    assert isinstance(refusal, Refusal) and refusal.code is RefusalCode.FOUR_EYES
+    assert "Zahlungssperre" in refusal.reason_de and "andere Person" in refusal.reason_de
+    assert ActionKind.ORDER not in allowed_actions(state, Actor("small"), T0, POLICY)
