@@ -39,6 +39,7 @@ from einvoice.domain.creditors import (
 from einvoice.domain.holds import Hold, HoldCode, Placement
 from einvoice.domain.invoice import Invoice as InvoiceModel
 from einvoice.services import creditor_records as creditors
+from einvoice.services import duplicates
 from einvoice.services.ports import Pipeline
 from einvoice.services.workflow_base import (
     NotFound,
@@ -61,7 +62,7 @@ from einvoice.storage.tables import Document, Invoice, Message, Workflow
 
 HOLD = "hold"
 CLEAR_HOLD = "clear_hold"
-CLOSED_STATES = ("rejected", "returned_to_supplier", "replaced")
+CLOSED_STATES = duplicates.CLOSED_STATES
 FOUR_EYES_ASSIGNMENT_DE = (
     "Vier-Augen-Prinzip: Wer den Kreditor einer Rechnung mit unbekanntem Lieferanten "
     "vorgeschlagen hat, kann die Zuordnung nicht selbst bestätigen und die Sperre "
@@ -276,58 +277,19 @@ def place_on_route(
         bound_creditors=creditors.bound_creditors(session, account.id) if account else frozenset(),
     )
     placements = list(rules.assess(facts))
-    duplicate = _duplicate(session, pipeline, row, invoice, document, creditor)
-    if duplicate is not None:
-        placements.append(duplicate)
+    window = ports_of(pipeline).duplicate_window_days
+    found_now = duplicates.suspect(
+        session, invoice, document, row, creditor.id if creditor else None, window
+    )
+    if found_now.here is not None:
+        placements.append(found_now.here)
     for placement in placements:
         previous = place_hold(session, row, placement, previous, at)
+    for other_id, placement in found_now.later:  # both directions (issue 21, finding 8)
+        other = session.get(Workflow, other_id)
+        if other is not None:
+            hold_again(session, other, placement, at)
     return previous
-
-
-def _duplicate(
-    session: Session,
-    pipeline: Pipeline,
-    row: Workflow,
-    invoice: Invoice,
-    document: Document,
-    creditor: Creditor | None,
-) -> Placement | None:
-    same = [Invoice.seller_key == invoice.seller_key, Document.sha256 == document.sha256]
-    if creditor is not None:
-        same.append(InvoiceSupplierRow.creditor_id == creditor.id)
-    query = (
-        select(
-            Invoice.id,
-            Invoice.seller_key,
-            Invoice.number,
-            Workflow.amount,
-            Workflow.received_on,
-            Document.sha256,
-            InvoiceSupplierRow.creditor_id,
-        )
-        .join(Workflow, Workflow.invoice_id == Invoice.id)
-        .join(Document, Document.id == Invoice.document_id)
-        .outerjoin(InvoiceSupplierRow, InvoiceSupplierRow.invoice_id == Invoice.id)
-        # only invoices that came before: the first of two is not the suspect one
-        .where(Invoice.id < invoice.id, Workflow.status.not_in(CLOSED_STATES), or_(*same))
-        .order_by(Invoice.id)
-        .limit(200)
-    )
-    earlier = [
-        rules.EarlierInvoice(
-            r.id, r.creditor_id, r.seller_key, r.number, r.amount, r.received_on, r.sha256
-        )
-        for r in session.execute(query)
-    ]
-    this = rules.ThisInvoice(
-        creditor.id if creditor else None,
-        invoice.seller_key,
-        invoice.number,
-        row.amount,
-        row.received_on,
-        document.sha256,
-    )
-    return rules.duplicate_of(this, earlier, ports_of(pipeline).duplicate_window_days)
 
 
 def place_hold(
