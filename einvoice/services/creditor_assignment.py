@@ -39,6 +39,7 @@ from einvoice.services.ports import Pipeline
 from einvoice.services.workflow_base import (
     Refused,
     append_event,
+    conflicts_refused,
     last_event,
     now_local,
     workflow_row,
@@ -74,7 +75,7 @@ def assign_creditor(
     creditor = creditors.find(pipeline, creditor_ref)
     label = f"{creditor.number} {creditor.name}"
     at = now_local(pipeline)
-    with pipeline.sessions() as session:
+    with pipeline.sessions() as session, conflicts_refused(session, ALREADY_DECIDED_DE):
         row = workflow_row(session, invoice_id)
         supplier = session.get(InvoiceSupplierRow, invoice_id)
         hold = session.scalars(

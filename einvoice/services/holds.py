@@ -46,6 +46,7 @@ from einvoice.services.workflow_base import (
     Refused,
     append_event,
     aware,
+    conflicts_refused,
     last_event,
     now_local,
     ports_of,
@@ -470,7 +471,9 @@ def clear(
     kept because the person who verified had signed the invoice), else refused."""
     config = ports_of(pipeline).routing()
     at = now_local(pipeline)
-    with pipeline.sessions() as session:
+    known = _code(code)
+    decided = ALREADY_DECIDED_DE.format(title=rules.HOLD_TITLES_DE[known] if known else code)
+    with pipeline.sessions() as session, conflicts_refused(session, decided):
         row = workflow_row(session, invoice_id)
         hold = session.scalars(
             select(HoldRow).where(HoldRow.invoice_id == invoice_id, HoldRow.code == code)
@@ -495,9 +498,15 @@ def clear(
         )
         if refusal is not None:
             raise Refused(refusal.code, refusal.reason_de)
-        title = rules.HOLD_TITLES_DE.get(HoldCode(hold.code), code)
-        commit_decision(session, ALREADY_DECIDED_DE.format(title=title))
+        commit_decision(session, decided)
         return holds_in(session, invoice_id)
+
+
+def _code(code: str) -> HoldCode | None:
+    try:
+        return HoldCode(code)
+    except ValueError:
+        return None
 
 
 def commit_decision(session: Session, already_decided_de: str) -> None:

@@ -73,6 +73,7 @@ from einvoice.services.workflow_base import (
     action_label_de,
     append_event,
     aware,
+    conflicts_refused,
     last_event,
     now_local,
     ports_of,
@@ -439,7 +440,7 @@ def act(
             f"{MAX_TEXT_CHARS:_} Zeichen.".replace("_", "."),
         )
     notify = False
-    with pipeline.sessions() as session:
+    with pipeline.sessions() as session, conflicts_refused(session):  # issue 21: never a 500
         row = workflow_row(session, invoice_id)
         state = state_of(row)
         if kind == COMMENT:

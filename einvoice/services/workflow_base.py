@@ -9,11 +9,15 @@ entry into the invoice's hash chain (:func:`append_event`).
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import UTC, datetime
 from decimal import Decimal
 
 from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, object_session
+from sqlalchemy.orm.exc import StaleDataError
 
 from einvoice.domain.approval import (
     ACTION_LABELS_DE,
@@ -119,6 +123,24 @@ def workflow_row(session: Session, invoice_id: int) -> Workflow:
     if session.get(Invoice, invoice_id) is None:
         raise NotFound(f"Rechnung {invoice_id} gibt es nicht.")
     raise NotFound(f"Rechnung {invoice_id} ist noch nicht im Freigabeverfahren (nicht zugeordnet).")
+
+
+CONFLICT_DE = (
+    "Die Rechnung wurde gerade von jemand anderem bearbeitet (bereits entschieden). Bitte "
+    "neu laden und noch einmal versuchen."
+)
+
+
+@contextmanager
+def conflicts_refused(session: Session, reason_de: str = CONFLICT_DE) -> Iterator[None]:
+    """Two people changing the same invoice at the same moment: whatever flush meets the
+    other's committed change (a stale row version, a taken audit sequence) becomes
+    :class:`Refused` ``decided`` in German, never a 500."""
+    try:
+        yield
+    except (StaleDataError, IntegrityError) as exc:
+        session.rollback()
+        raise Refused("decided", reason_de) from exc
 
 
 #: Invoice events of a person deciding a payment hold: clearing one, naming the creditor of
