@@ -430,7 +430,8 @@ def export(
         err=True,
     )
     if result.refused:
-        typer.echo(f"{len(result.refused)} Rechnung(en) nicht exportiert (siehe oben).", err=True)
+        left_out = count_de(len(result.refused), "Rechnung")
+        typer.echo(f"{left_out} nicht exportiert (siehe oben).", err=True)
         raise typer.Exit(1)
 
 
