@@ -12,6 +12,7 @@ the line, and the insider's page says why (screenshots ``money-*.png``).
 
 from __future__ import annotations
 
+import time
 from dataclasses import replace
 from pathlib import Path
 
@@ -27,6 +28,14 @@ from tests.integration.workflow_setup import receive, sample
 
 ATTACKER_IBAN = iban("DE", "120300000000202051")
 ATTACKER = "rechnung@buero-hansen.example.com"
+
+
+def mailed_link(inbox: Inbox, to: str, base: str) -> str:
+    """The link of the e-mail to ``to``: account e-mails go out after the response."""
+    deadline = time.monotonic() + 15
+    while not any(m["To"] == to for m in inbox.messages) and time.monotonic() < deadline:
+        time.sleep(0.1)
+    return inbox.link(to, base)
 
 
 def test_one_insider_cannot_release_a_changed_iban_in_the_browser(
@@ -61,7 +70,7 @@ def test_one_insider_cannot_release_a_changed_iban_in_the_browser(
         a.fill("input[name=email]", ATTACKER)
         a.fill("input[name=password]", PASSWORD)
         a.click("button:has-text('Registrieren')")
-        a.goto(inbox.link(ATTACKER, base))
+        a.goto(mailed_link(inbox, ATTACKER, base))
         a.wait_for_url("**/login?hinweis=bestaetigt")
         sign_in(a, base, ATTACKER, PASSWORD)
         a.goto(base + "/einreichen")
