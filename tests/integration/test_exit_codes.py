@@ -197,8 +197,8 @@ def test_3_and_4_when_the_error_surfaces_late(monkeypatch: pytest.MonkeyPatch) -
         (OSError(errno.ENOSPC, "No space left on device"), 4),
     ]:
 
-        def broken(error: Exception = error) -> None:
-            raise error
+        def broken(*_: object, error: Exception = error, **__: object) -> None:
+            raise error  # called as app(standalone_mode=False)
 
         monkeypatch.setattr(cli, "app", broken)
         with pytest.raises(SystemExit) as exited:
