@@ -173,7 +173,7 @@ def test_70_an_unexpected_error(monkeypatch: pytest.MonkeyPatch) -> None:
     """A program error is one German line and 70, never a traceback, never 3 or 4."""
     import einvoice.cli as cli
 
-    def broken() -> None:
+    def broken(*_: object, **__: object) -> None:
         raise RuntimeError("Programmfehler")
 
     monkeypatch.setattr(cli, "app", broken)
