@@ -40,6 +40,7 @@ from einvoice.services.ports import Pipeline
 from einvoice.services.workflow_base import aware, last_event, now_local
 from einvoice.storage.accounts import Account
 from einvoice.storage.creditor_tables import HoldRow, InvoiceSupplierRow
+from einvoice.storage.kontierung_tables import KontierungHistoryRow, PaymentOrderRow
 from einvoice.storage.ops_tables import (
     DeletedBlob,
     LegalHold,
@@ -344,6 +345,14 @@ def _erase_supplier(session: Session, invoice_id: int) -> None:
         hold.message_de = ERASED  # names the seller and the bank account
         if hold.clear_reason:
             hold.clear_reason = ERASED
+    order = session.get(PaymentOrderRow, invoice_id)  # the payment order (issue 24)
+    if order is not None:
+        order.payee_name = ERASED
+        order.iban = order.bic = order.remittance = None
+        order.iban_verified = ""
+    history = session.get(KontierungHistoryRow, invoice_id)  # a seller's name as its key
+    if history is not None and history.creditor.startswith("name:"):
+        history.creditor = "name:"
 
 
 def _tombstone_event(

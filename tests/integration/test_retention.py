@@ -9,6 +9,7 @@ from sqlalchemy import func, select
 from einvoice.bootstrap import Container
 from einvoice.domain.retention import TOMBSTONE_ACTION, retained_until
 from einvoice.services import audit_trail, retention, workflow
+from einvoice.storage.kontierung_tables import PaymentOrderRow
 from einvoice.storage.ops_tables import DeletedBlob, RetentionTombstone
 from einvoice.storage.tables import AuditEventRow, Document, Invoice, Message, Notification
 from tests.integration.workflow_setup import AMT_10, receive, sample, setup
@@ -111,6 +112,10 @@ def test_retention_apply_on_generated_data(container: Container) -> None:
         )
         notes = session.scalars(select(Notification).where(Notification.invoice_id == old[1])).all()
         assert notes and all(n.recipient is None for n in notes)
+        order = session.get(PaymentOrderRow, old[0])  # the payment order names payee and IBAN
+        assert order is not None and order.payee_name == retention.ERASED
+        assert order.iban is None and order.remittance is None and not order.iban_verified
+        assert order.number and order.amount  # the books keep the key figures
 
     report = audit_trail.verify(s.pipeline)
     assert report.ok, report.problems
