@@ -6,7 +6,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import literal, select, union_all
 from sqlalchemy.orm import Session
 
 from einvoice.domain import kontierung_suggest as s
@@ -53,24 +53,38 @@ def _earlier(rows: Iterable[Any]) -> list[s.Earlier]:
     ]
 
 
+def _newest_first(row: Any) -> int:
+    return -int(row.invoice_id)
+
+
 def history_for(
     session: Session, facts: s.Facts, before: int | None = None
 ) -> tuple[list[s.Earlier], list[s.Earlier], dict[str, dict[str, int]]]:
     """The suggestion inputs: this creditor's and this BT-10's earlier Kontierungen, word hits."""
     h = KontierungHistoryRow
-    query = select(
-        h.invoice_id, h.creditor, h.buyer_reference, h.department, h.pattern, h.terms
-    ).order_by(h.invoice_id.desc())
-    if before is not None:
-        query = query.where(KontierungHistoryRow.invoice_id < before)
-    by_creditor = _earlier(
-        session.execute(query.where(h.creditor == facts.creditor).limit(s.HISTORY_DEPTH))
-    )
-    by_reference = (
-        _earlier(session.execute(query.where(h.buyer_reference == facts.buyer_reference).limit(60)))
-        if facts.buyer_reference
-        else []
-    )
+
+    def newest(source: str, condition: Any, limit: int) -> Any:
+        query = select(
+            literal(source).label("source"),
+            h.invoice_id,
+            h.creditor,
+            h.buyer_reference,
+            h.department,
+            h.pattern,
+            h.terms,
+        ).where(condition)
+        if before is not None:
+            query = query.where(h.invoice_id < before)
+        return select(query.order_by(h.invoice_id.desc()).limit(limit).subquery())
+
+    statement: Any = newest("creditor", h.creditor == facts.creditor, s.HISTORY_DEPTH)
+    if facts.buyer_reference:  # one round trip for both histories
+        other = newest("reference", h.buyer_reference == facts.buyer_reference, 60)
+        statement = union_all(statement, other)
+    found: list[Any] = list(session.execute(statement))
+    rows = sorted(found, key=_newest_first)
+    by_creditor = _earlier(r for r in rows if r.source == "creditor")
+    by_reference = _earlier(r for r in rows if r.source == "reference")
     hits: dict[str, dict[str, int]] = {}
     if facts.terms:
         for term, key, count in session.execute(
