@@ -403,11 +403,17 @@ def _kontierung(pipeline: Any, invoice_id: int, status: str | None) -> tuple[Any
     """The invoice's Kontierung and payment order (issue 24), when it is in the workflow."""
     from einvoice.services import kontierung
     from einvoice.services.auszahlungsanordnung import payment_order
+    from einvoice.services.kontierung_store import chart_required
 
     if status is None or status in ("rejected", "returned_to_supplier", "replaced"):
         return None, None
     order = payment_order(pipeline, invoice_id)
-    return (None if order else kontierung.view(pipeline, invoice_id)), order
+    if order is not None:
+        return None, order
+    with pipeline.sessions() as session:
+        if not chart_required(session):  # no chart of accounts: nothing to kontieren
+            return None, None
+    return kontierung.view(pipeline, invoice_id), None
 
 
 def _facts(request: Request, detail: Any) -> Facts:
