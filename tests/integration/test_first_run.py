@@ -57,7 +57,7 @@ def test_unreachable_database_is_named_without_traceback(tmp_path: Path) -> None
         "EINVOICE_DATABASE_URL": "postgresql+psycopg://einvoice:geheim@127.0.0.1:1/einvoice",
     }
     done = run(["status"], env, tmp_path)
-    assert done.returncode == 2
+    assert done.returncode == 3  # database unreachable (docs/operations.md, Exit-Codes)
     assert "nicht erreichbar" in done.stderr
     assert "geheim" not in done.stderr  # the password is never printed
     assert "Traceback" not in done.stderr
