@@ -39,6 +39,15 @@ A = "11.1.01.01/5431000/1000"
 B = "11.1.01.01/5271000/1000"
 
 
+def _wcag(page: object) -> list[str]:
+    """axe-core's WCAG 2.1 A/AA violations on the page (the form and the order section)."""
+    from axe_playwright_python.sync_playwright import Axe
+
+    tags = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
+    results = Axe().run(page, options={"runOnly": {"type": "tag", "values": tags}})
+    return [f"{v['id']}: {v['help']}" for v in results.response["violations"]]
+
+
 def test_kontierung_split_order_pdf_and_export(tmp_path: Path) -> None:
     application, container = make_app(tmp_path)
     pipeline = container.pipeline
@@ -78,6 +87,7 @@ def test_kontierung_split_order_pdf_and_export(tmp_path: Path) -> None:
         suggestion = page.locator("#kontierung button:has-text('Vorschlag 1 übernehmen')")
         assert "frühere Rechnungen dieses Kreditors" in page.locator("#kontierung").inner_text()
         shot(page, "kontierung-02-vorschlag")
+        assert _wcag(page) == []
         suggestion.evaluate("b => b.focus()")  # autofocus; made sure for the test
         page.keyboard.press("Enter")
         page.wait_for_url(same_page(invoice_url))
@@ -112,6 +122,7 @@ def test_kontierung_split_order_pdf_and_export(tmp_path: Path) -> None:
         number = f"AO-{second:07d}"
         assert number in order and A in order and B in order
         shot(page, "kontierung-04-angeordnet")
+        assert _wcag(page) == []
         response = page.request.get(f"{base}/rechnungen/{second}/anordnung.pdf")
         assert response.status == 200 and response.headers["content-type"] == "application/pdf"
         pdf = SCREENSHOTS / "kontierung-05-auszahlungsanordnung.pdf"
