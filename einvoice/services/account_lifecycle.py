@@ -20,6 +20,7 @@ from einvoice.domain.creditors import normal_id, vat_id_problem
 from einvoice.services import notifications, passwords, tokens, web_sessions
 from einvoice.services import security_log as sec
 from einvoice.services.accounts import (
+    USERNAME,
     AccountError,
     Role,
     User,
@@ -117,6 +118,54 @@ def normalise_email(text: str) -> str:
     return email
 
 
+def check_registration(
+    links: MailLinks,
+    *,
+    email: str,
+    password: str,
+    organisation: str,
+    display_name: str,
+    vat_id: str,
+) -> str:
+    """What a registration can be told at once - the same for any address, registered or
+    not: the normalised address, or AccountError (German)."""
+    email = normalise_email(email)
+    if not USERNAME.match(email):  # the address is the sign-in name
+        raise AccountError(
+            "Diese E-Mail-Adresse kann nicht als Anmeldename dienen: vor dem @ bitte nur "
+            "Buchstaben, Ziffern und . _ - (z. B. name@firma.de)."
+        )
+    if not organisation.strip():
+        raise AccountError("Bitte den Namen Ihrer Firma angeben.")
+    vat_problem = vat_id_problem(vat_id)
+    if vat_problem:
+        raise AccountError(vat_problem)
+    reason = passwords.problem(password, username=email, email=email, names=(display_name,))
+    if reason:
+        raise AccountError(reason)
+    links.require_mailer()
+    return email
+
+
+def register_later(pipeline: Pipeline, links: MailLinks, address: str, **form: str) -> None:
+    """The registration itself, after the response (the page says the same either way):
+    the account or the note to a taken address, then its e-mail."""
+    try:
+        register_supplier(pipeline.sessions, links, address=address, **form)
+    except AccountError as exc:  # e.g. the address was taken a moment ago: nobody to tell
+        log.info("registration after the response not done: %s", exc)
+    if links.queued:
+        deliver_queued(pipeline, links.mailer, list(links.queued))
+
+
+def reset_later(pipeline: Pipeline, links: MailLinks, email: str, address: str) -> None:
+    """A password reset asked for, done after the response: whether the address has an
+    account changes nothing in the request's time."""
+    request_reset(pipeline.sessions, links, email, address)
+    if links.queued:
+        deliver_queued(pipeline, links.mailer, list(links.queued))
+
+
 def register_supplier(
     sessions: sessionmaker[Session],
     links: MailLinks,
@@ -137,15 +186,14 @@ def register_supplier(
     in before following it -, else pending until creditor accounting decides. Until
     then the account's uploads are held (``uploader-not-seller``).
     """
-    email = normalise_email(email)
-    if not organisation.strip():
-        raise AccountError("Bitte den Namen Ihrer Firma angeben.")
-    vat_problem = vat_id_problem(vat_id)
-    if vat_problem:
-        raise AccountError(vat_problem)
-    reason = passwords.problem(password, username=email, email=email, names=(display_name,))
-    if reason:
-        raise AccountError(reason)
+    email = check_registration(
+        links,
+        email=email,
+        password=password,
+        organisation=organisation,
+        display_name=display_name,
+        vat_id=vat_id,
+    )
     with sessions() as session:
         taken = session.scalars(select(Account).where(Account.username == email)).first()
     if taken is not None:

@@ -6,6 +6,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, Form, HTTPException, Request
 from fastapi.responses import RedirectResponse, Response
+from starlette.background import BackgroundTask
 
 from einvoice.services import account_lifecycle, login_throttle, tokens
 from einvoice.services import security_log as sec
@@ -17,7 +18,6 @@ from einvoice.web.deps import (
     mail_links,
     optional_user,
     render,
-    send_after_response,
     start_session,
 )
 from einvoice.web.security import check_csrf, csrf_token
@@ -179,17 +179,15 @@ def register(
         "vat_id": vat_id,
     }
     links = mail_links(request)
-    try:
-        account_lifecycle.register_supplier(
-            request.app.state.container.sessions,
-            links,
-            email=email,
-            password=password,
-            organisation=organisation,
-            display_name=display_name,
-            vat_id=vat_id,
-            address=client_address(request),
-        )
+    form = {
+        "email": email,
+        "password": password,
+        "organisation": organisation,
+        "display_name": display_name,
+        "vat_id": vat_id,
+    }
+    try:  # what can be said at once is the same for every address ...
+        normalised = account_lifecycle.check_registration(links, **form)
     except AccountError as exc:
         return render(request, "register.html", status_code=400, error=str(exc), values=values)
     page = render(
@@ -197,12 +195,20 @@ def register(
         "message.html",
         title="Fast geschafft",
         text=(
-            f"Wir haben eine E-Mail an {email.strip().lower()} geschickt. Bitte öffnen Sie den "
+            f"Wir haben eine E-Mail an {normalised} geschickt. Bitte öffnen Sie den "
             "Link darin, um Ihre E-Mail-Adresse zu bestätigen; danach melden Sie sich mit "
             "dieser Adresse und Ihrem Passwort an."
         ),
     )
-    return send_after_response(request, page, links)
+    # ... the rest (a new account, or a note to the owner of a taken address) afterwards
+    page.background = BackgroundTask(
+        account_lifecycle.register_later,
+        request.app.state.container.pipeline,
+        links,
+        client_address(request),
+        **form,
+    )
+    return page
 
 
 @router.get("/email-bestaetigen")
@@ -232,10 +238,6 @@ def forgot(
 ) -> Response:
     check_csrf(request, csrf_token_field)
     spend_budget(request)
-    links = mail_links(request)
-    account_lifecycle.request_reset(
-        request.app.state.container.sessions, links, email, client_address(request)
-    )
     page = render(
         request,
         "message.html",
@@ -245,7 +247,15 @@ def forgot(
             "des Passworts geschickt (gültig 1 Stunde)."
         ),
     )
-    return send_after_response(request, page, links)
+    # looked up and sent after the response: the same time for every address
+    page.background = BackgroundTask(
+        account_lifecycle.reset_later,
+        request.app.state.container.pipeline,
+        mail_links(request),
+        email,
+        client_address(request),
+    )
+    return page
 
 
 @router.get("/passwort-neu")

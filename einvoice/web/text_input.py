@@ -41,7 +41,7 @@ def has_control(text: str) -> bool:
 
 
 def refusal(field: str) -> HTTPException:
-    name = _NAMES_DE.get(field, field)
+    name = _NAMES_DE.get(field, field[:40])
     where = f"im Feld „{name}“" if name else "in der Adresse"
     return HTTPException(
         400,

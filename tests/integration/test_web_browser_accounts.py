@@ -8,6 +8,7 @@ from __future__ import annotations
 import email
 import re
 import threading
+import time
 from collections.abc import Iterator
 from dataclasses import replace
 from email.message import EmailMessage
@@ -44,9 +45,16 @@ class Inbox:
             self.messages.append(message)
         return "250 Message accepted for delivery"
 
-    def link(self, to: str, base: str) -> str:
-        mails = [m for m in self.messages if m["To"] == to]
-        assert mails, f"no e-mail to {to}"
+    def link(self, to: str, base: str, count: int = 1) -> str:
+        """The link of the ``count``-th e-mail to ``to`` (waits: it goes after the response)."""
+        deadline = time.monotonic() + 20
+        while True:
+            with self.lock:
+                mails = [m for m in self.messages if m["To"] == to]
+            if len(mails) >= count or time.monotonic() > deadline:
+                break
+            time.sleep(0.1)
+        assert len(mails) >= count, f"no e-mail no. {count} to {to}"
         body = mails[-1].get_content()
         found = re.search(re.escape(base) + r"/\S+", body)
         assert found, body
@@ -99,7 +107,7 @@ def test_supplier_registers_verifies_and_resets_the_password(
         page.fill("input[name=email]", "jana@hansen.example")
         page.click("button:has-text('Link anfordern')")
         assert page.locator("text=Wenn zu dieser Adresse ein Zugang gehört").is_visible()
-        page.goto(inbox.link("jana@hansen.example", base))
+        page.goto(inbox.link("jana@hansen.example", base, count=2))
         assert "passwort-neu" in page.url
         page.fill("input[name=password]", "Passwort1234")
         page.click("button:has-text('Passwort speichern')")
