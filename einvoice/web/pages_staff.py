@@ -330,10 +330,14 @@ def _invoice_response(
 
     paid, invoice_payments = payments_of_invoice(pipeline, invoice_id)
     kont, order = _kontierung(pipeline, invoice_id, detail.status)
+    from einvoice.services.versions import MAX_CHANGES, changes_from_previous
+
     return render(
         request,
         "invoice.html",
         detail=detail,
+        changes=changes_from_previous(pipeline, invoice_id, detail.replaces_id),
+        max_changes=MAX_CHANGES,
         paid=paid,
         invoice_payments=invoice_payments,
         kont=kont,
