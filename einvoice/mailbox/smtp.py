@@ -88,6 +88,8 @@ class SmtpMailer:
         message = EmailMessage()
         message["From"] = self.sender
         message["To"] = formataddr(parseaddr(mail.to))
+        if mail.cc:
+            message["Cc"] = ", ".join(formataddr(parseaddr(c)) for c in mail.cc)
         message["Subject"] = mail.subject
         message["Date"] = format_datetime(utcnow())
         domain = parseaddr(self.sender)[1].rpartition("@")[2] or "localhost"

@@ -25,13 +25,14 @@ from sqlalchemy.orm import Session
 
 from einvoice.domain.approval import STATUS_LABELS_DE, Status
 from einvoice.domain.deadlines import DeadlineStatus, deadline_status
-from einvoice.domain.routing import RoutingConfig
+from einvoice.domain.routing import Department, RoutingConfig
 from einvoice.domain.terms import term_label
 from einvoice.errors import ConfigurationError, PermanentError, TransientError
 from einvoice.presentation.plurals import count_de
 from einvoice.services.ports import Mailer, OutgoingMail, Pipeline
 from einvoice.services.workflow_base import now_local, ports_of
-from einvoice.storage.tables import DeadlineRow, Invoice, Notification, Workflow
+from einvoice.storage.accounts import Account
+from einvoice.storage.tables import DeadlineRow, Document, Invoice, Message, Notification, Workflow
 
 log = logging.getLogger(__name__)
 
@@ -119,6 +120,40 @@ def supplier_address(semantic: dict[str, Any], sender: str | None) -> str | None
     return None
 
 
+@dataclass(frozen=True, slots=True)
+class Submitter:
+    """Who submitted the invoice and how: the portal account's e-mail, or the channel."""
+
+    channel: str  # upload, mail, drop
+    email: str | None  # the portal account's address (uploads)
+
+
+def submitter_of(session: Session, invoice: Invoice) -> Submitter:
+    """The channel of the invoice and, for a portal upload, the uploading account's e-mail."""
+    document = session.get(Document, invoice.document_id)
+    message = session.get(Message, document.message_id) if document else None
+    if message is None:
+        return Submitter("mail", None)
+    if message.channel != "upload" or not message.source.startswith("upload:"):
+        return Submitter(message.channel, None)
+    account_id = message.source.split(":", 2)[1]
+    account = session.get(Account, int(account_id)) if account_id.isdigit() else None
+    address = parseaddr(account.email or "")[1] if account is not None else ""
+    return Submitter("upload", address if "@" in address else None)
+
+
+def recipients(
+    semantic: dict[str, Any], sender: str | None, submitter: Submitter
+) -> tuple[str | None, tuple[str, ...]]:
+    """(to, cc) of a supplier e-mail: the portal account that submitted, the invoice's
+    address (BT-43, BT-34, the e-mail's sender) in copy; without one, the invoice's address."""
+    written = supplier_address(semantic, sender)
+    if submitter.email is None:
+        return written, ()
+    copy = (written,) if written and written.lower() != submitter.email.lower() else ()
+    return submitter.email, copy
+
+
 def queue_supplier_notice(
     session: Session,
     invoice: Invoice,
@@ -130,28 +165,54 @@ def queue_supplier_notice(
     received_on: date,
     sender: str | None,
     at: datetime,
+    department: Department | None = None,
 ) -> Notification | None:
-    """Record the e-mail telling the supplier why the invoice is rejected or returned."""
+    """Record the e-mail telling the supplier why the invoice is rejected or returned.
+
+    Returned for correction and rejected by the intake check: correct and send again (in the
+    portal or by e-mail, as it came); rejected by a person (on substance): final, whom to
+    contact (``department``). To the uploading portal account, the invoice's address in copy.
+    """
     key = f"{SUPPLIER}:{'return' if returned else 'reject'}"
     if _exists(session, invoice.id, key):
         return None
     number = invoice.number or "(ohne Nummer)"
     subject = (
-        f"Rückgabe Ihrer Rechnung {number}"
+        f"Rückgabe Ihrer Rechnung {number} zur Berichtigung"
         if returned
         else f"Ihre Rechnung {number} wurde abgelehnt"
     )
-    body = _supplier_body(invoice, returned, by_validation, reasons, config, received_on)
-    return _record(
+    submitter = submitter_of(session, invoice)
+    body = _supplier_body(
+        invoice, returned, by_validation, reasons, config, received_on, submitter, department
+    )
+    to, cc = recipients(invoice.semantic, sender, submitter)
+    row = _record(
         session,
         invoice.id,
         SUPPLIER,
         key,
-        supplier_address(invoice.semantic, sender),
+        to,
         subject,
         body,
         at,
-        "Keine E-Mail-Adresse des Lieferanten bekannt (BT-43, BT-34, Absender).",
+        "Keine E-Mail-Adresse des Lieferanten bekannt (Portalkonto, BT-43, BT-34, Absender).",
+    )
+    row.cc = ", ".join(cc)[:512] or None
+    return row
+
+
+def resend_how(submitter: Submitter) -> str:
+    """How to send the corrected invoice again: the way it came."""
+    if submitter.channel == "upload":
+        return (
+            "Bitte berichtigen Sie die Rechnung und senden Sie sie erneut über das "
+            "Lieferantenportal: melden Sie sich an und reichen Sie die berichtigte Rechnung "
+            "unter „Rechnung einreichen“ ein."
+        )
+    return (
+        "Bitte berichtigen Sie die Rechnung und senden Sie sie erneut als E-Rechnung per "
+        "E-Mail an dieselbe Adresse, an die Sie diese Rechnung geschickt haben."
     )
 
 
@@ -162,6 +223,8 @@ def _supplier_body(
     reasons: Sequence[Reason],
     config: RoutingConfig,
     received_on: date,
+    submitter: Submitter,
+    department: Department | None,
 ) -> str:
     city = config.name or "die Stadt"
     amount = money(invoice.total_with_vat, invoice.currency)
@@ -172,7 +235,11 @@ def _supplier_body(
     )
     lines = ["Sehr geehrte Damen und Herren,", ""]
     if returned:
-        lines += [f"{head} geben wir Ihnen zurück; sie wird so nicht bezahlt.", "", "Begründung:"]
+        lines += [
+            f"{head} geben wir Ihnen zur Berichtigung zurück; so wird sie nicht bezahlt.",
+            "",
+            "Begründung:",
+        ]
     elif by_validation:
         lines += [
             f"{head} wurde bei der Eingangsprüfung (XRechnung / EN 16931) abgelehnt und wird "
@@ -193,18 +260,31 @@ def _supplier_body(
             lines.append(reason.text)
     if len(reasons) > MAX_LISTED_FINDINGS:
         lines.append(f"... und {len(reasons) - MAX_LISTED_FINDINGS} weitere Fehler.")
-    lines += [
-        "",
-        "Bitte berichtigen Sie die Rechnung und senden Sie sie erneut als E-Rechnung ein; "
-        "die berichtigte Rechnung darf dieselbe Rechnungsnummer tragen. Eine Rechnung im "
-        "Format XRechnung muss die Leitweg-ID des bestellenden Amts als Käuferreferenz "
-        "(BT-10) enthalten.",
-        "",
-        "Mit freundlichen Grüßen",
-        f"{city} – Rechnungseingang",
-        _FOOTER,
-    ]
+    lines.append("")
+    if returned or by_validation:
+        lines += [
+            resend_how(submitter),
+            "Die berichtigte Rechnung darf dieselbe Rechnungsnummer tragen. Eine Rechnung im "
+            "Format XRechnung muss die Leitweg-ID des bestellenden Amts als Käuferreferenz "
+            "(BT-10) enthalten.",
+        ]
+    else:
+        lines += [
+            "Die Ablehnung ist endgültig: bitte senden Sie diese Rechnung nicht erneut ein.",
+            _contact_de(department, city),
+        ]
+    lines += ["", "Mit freundlichen Grüßen", f"{city} – Rechnungseingang", _FOOTER]
     return "\n".join(lines)
+
+
+def _contact_de(department: Department | None, city: str) -> str:
+    if department is None:
+        return f"Bei Fragen zur Ablehnung wenden Sie sich bitte an den Rechnungseingang von {city}."
+    where = f" ({department.email})" if department.email else ""
+    return (
+        f"Bei Fragen zur Ablehnung wenden Sie sich bitte an das Amt, das sie entschieden hat: "
+        f"{department.name}{where}."
+    )
 
 
 # --- deadline reminders -----------------------------------------------------------------------
@@ -430,7 +510,8 @@ def _claim(pipeline: Pipeline, notification_id: int) -> OutgoingMail | None:
             key = f"d{row.document_id}.{row.id}"
         else:  # an account e-mail (registration, verification, password reset)
             key = f"a{row.id}"
-        return OutgoingMail(row.recipient, row.subject, row.body, key=key)
+        cc = tuple(c.strip() for c in (row.cc or "").split(",") if c.strip())
+        return OutgoingMail(row.recipient, row.subject, row.body, key=key, cc=cc)
 
 
 def _send(mailer: Mailer, mail: OutgoingMail) -> tuple[str, str | None]:

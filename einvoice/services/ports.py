@@ -61,6 +61,7 @@ class OutgoingMail:
     subject: str
     body: str
     key: str | None = None  # stable id of this e-mail: the Message-ID is made from it
+    cc: tuple[str, ...] = ()  # in copy (e.g. the invoice's address beside the uploader's)
 
 
 class Mailer(Protocol):

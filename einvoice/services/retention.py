@@ -324,7 +324,7 @@ def _erase_message(
         for note in session.scalars(
             select(Notification).where(Notification.invoice_id == invoice_id)
         ):
-            note.recipient = None
+            note.recipient = note.cc = None
             note.subject = ERASED
             note.body = ERASED
         flow = session.get(Workflow, invoice_id)

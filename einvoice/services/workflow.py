@@ -612,6 +612,7 @@ def _notify_supplier(
         received_on=row.received_on,
         sender=message.sender if message else None,
         at=at,
+        department=config.department(row.department or ""),
     )
     return recorded is not None
 

@@ -343,6 +343,7 @@ class Notification(Base):
     kind: Mapped[str] = mapped_column(String(32))  # supplier, deadline
     key: Mapped[str] = mapped_column(String(255))
     recipient: Mapped[str | None] = mapped_column(String(512))
+    cc: Mapped[str | None] = mapped_column(String(512))  # in copy, comma separated
     subject: Mapped[str] = mapped_column(String(1024))
     body: Mapped[str] = mapped_column(Text)
     status: Mapped[str] = mapped_column(String(16), index=True)  # pending, sending, sent, ...

@@ -72,3 +72,15 @@ def test_an_unreachable_server_is_a_transient_error() -> None:
     )
     with pytest.raises(TransientError, match="SMTP"):
         mailer.send(OutgoingMail("a@b.example", "Betreff", "Text"))
+
+
+def test_the_invoice_address_goes_in_copy() -> None:
+    mailer = SmtpMailer(
+        SmtpSettings("smtps", "mail.example", 465, None, None), "rechnungseingang@stadt.example"
+    )
+    message = mailer.message(
+        OutgoingMail("klaus@firma.example", "Rückgabe", "Text", cc=("buchhaltung@firma.example",))
+    )
+    assert message["To"] == "klaus@firma.example"
+    assert message["Cc"] == "buchhaltung@firma.example"
+    assert mailer.message(OutgoingMail("a@b.example", "x", "y"))["Cc"] is None
