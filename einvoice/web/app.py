@@ -23,6 +23,7 @@ from einvoice.web import (
     pages_admin,
     pages_arrival,
     pages_auth,
+    pages_creditor_entry,
     pages_creditors,
     pages_info,
     pages_kontierung,
@@ -98,6 +99,7 @@ def create_app(
     app.include_router(invoice_files.router)
     app.include_router(pages_info.router)
     app.include_router(favicon.router)
+    app.include_router(pages_creditor_entry.router)  # before /kreditoren/{id}
     app.include_router(pages_creditors.router)
     app.include_router(pages_payments.router)
     app.include_router(pages_kontierung.router)

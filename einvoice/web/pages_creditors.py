@@ -40,6 +40,10 @@ NOTICES_DE = {
     "bindung-neu": "Die Bindung des Portalkontos ist erfasst. Sie gilt erst, wenn eine "
     "zweite Person der Kreditorenbuchhaltung sie unter „Bindungen von Portalkonten“ bestätigt "
     "(Vier-Augen-Prinzip).",
+    "angelegt": "Der Kreditor ist angelegt. Eine erfasste Bankverbindung ist ungeprüft, bis eine "
+    "zweite Person der Kreditorenbuchhaltung sie prüft und festhält (Vier-Augen-Prinzip).",
+    "geaendert": "Die Stammdaten sind geändert.",
+    "unveraendert": "Nichts geändert: die Stammdaten waren schon so.",
 }
 
 

@@ -373,6 +373,9 @@ NOTICES = {
     "kreditor-vorgeschlagen": "Ihr Vorschlag für den Kreditor ist gespeichert. Er gilt erst, "
     "wenn eine zweite Person der Kreditorenbuchhaltung denselben Kreditor bestätigt "
     "(Vier-Augen-Prinzip).",
+    "kreditor-angelegt": "Der Kreditor ist angelegt und als Kreditor dieser Rechnung "
+    "vorgeschlagen. Eine zweite Person der Kreditorenbuchhaltung prüft seine Bankverbindung "
+    "und bestätigt den Kreditor hier (Vier-Augen-Prinzip); erst dann endet die Sperre.",
     "kreditor-zugeordnet": "Der Kreditor ist zugeordnet; die Sperre „Lieferant unbekannt“ "
     "ist aufgehoben.",
     "kontiert": "Die Kontierung wurde gespeichert.",

@@ -162,6 +162,8 @@ READ_RULES = {
     "/verwaltung/zugaenge": {"admin"},
     "/verwaltung/sicherheit": {"admin"},
 }
+# issue 25: creating and editing a creditor follow the creditor pages' rule
+READ_RULES["/kreditoren/neu"] = READ_RULES["/kreditoren/1/bearbeiten"] = READ_RULES["/kreditoren"]
 
 
 @pytest.mark.parametrize("path", sorted(READ_RULES))
