@@ -609,6 +609,10 @@ CORRECTION_HINT_DE = (
     "Bitte senden Sie die korrigierte Rechnung unter derselben Rechnungsnummer erneut "
     "(E-Mail oder Hochladen); sie ersetzt dann diese Fassung."
 )
+FINAL_HINT_DE = (
+    "Die Ablehnung ist endgültig: bitte senden Sie diese Rechnung nicht erneut. Bei Fragen "
+    "wenden Sie sich bitte an {who}."
+)
 
 
 def supplier_status(pipeline: Pipeline, invoice_id: int) -> tuple[str, str | None] | None:
@@ -637,5 +641,8 @@ def supplier_status(pipeline: Pipeline, invoice_id: int) -> tuple[str, str | Non
                 .order_by(Comment.id.desc())
             ).first()
             text = f"{reason.text} – " if reason else ""
+            if flow.status == Status.REJECTED.value and reason is not None:  # by a person
+                dept = ports_of(pipeline).routing().department(flow.department or "")
+                return label, text + FINAL_HINT_DE.format(who=dept.name if dept else "uns")
             return label, text + CORRECTION_HINT_DE
         return label, None

@@ -337,5 +337,15 @@ def test_invoice_page_with_the_creditor_form(tmp_path: Path) -> None:
         assert page.locator("button:has-text('Kreditor zuordnen')").is_visible()
         checker.check(page, "kreditorenbuchhaltung (Kreditor zuordnen)")
         shot(page, "axe-kreditor-zuordnen")
-    assert checker.pages == 1
+        # issue 25: the creditor created from the invoice (form prefilled), then proposed
+        page.click("a:has-text('Neuen Kreditor aus dieser Rechnung anlegen')")
+        page.wait_for_url("**/kreditoren/neu?rechnung=*")
+        checker.check(page, "kreditorenbuchhaltung (Kreditor aus Rechnung anlegen)")
+        page.fill("input[name=number]", "K-80099")
+        page.fill("textarea[name=reason]", "USt-IdNr. bestätigt")
+        page.click("button:has-text('Kreditor anlegen und vorschlagen')")
+        page.wait_for_url("**hinweis=kreditor-angelegt")
+        checker.check(page, "kreditorenbuchhaltung (Kreditor vorgeschlagen)")
+        shot(page, "axe-kreditor-angelegt")
+    assert checker.pages == 3
     assert not checker.violations, "\n".join(checker.violations)

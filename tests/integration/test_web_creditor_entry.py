@@ -92,6 +92,9 @@ def test_creditor_from_held_invoice_takes_two_people(tmp_path: Path) -> None:
     assert "Der Kreditor ist angelegt und als Kreditor dieser Rechnung vorgeschlagen" in shown
     assert "Vorschlag: K-80001 Neue Firma GmbH" in shown
     assert open_codes(container, invoice_id) == {"unknown-supplier"}
+    # the creator is offered no confirmation of her own proposal, only another proposal
+    assert "Kreditor zuordnen" not in shown and 'value="K-80001"' not in shown
+    assert "Anderen Kreditor vorschlagen" in shown
     creditor = creditors.find(container.pipeline, "K-80001")
     assert [a.iban for a in creditor.accounts] == [NEW_IBAN]
     assert creditor.accounts[0].verification is None

@@ -218,7 +218,9 @@ def test_reject_return_reassign_and_comments(container: Container) -> None:
     assert "Leistung nicht erbracht." in s.mailer.sent[-1].body
     label, reason = workflow.supplier_status(s.pipeline, first) or ("", None)
     assert label == "Abgelehnt" and reason is not None
-    assert reason.startswith("Leistung nicht erbracht.") and "derselben Rechnungsnummer" in reason
+    assert reason.startswith("Leistung nicht erbracht.") and "endgültig" in reason
+    assert "erneut" in reason and "derselben Rechnungsnummer" not in reason  # issue 25, 3
+    assert "Bitte berichtigen" not in s.mailer.sent[-1].body
 
     returned = workflow.act(
         s.pipeline, second, "return_to_supplier", "a10.becker", "Bestellnummer fehlt."
