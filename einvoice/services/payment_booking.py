@@ -18,7 +18,16 @@ from datetime import UTC, date, datetime
 from decimal import Decimal
 from typing import Any, cast
 
-from sqlalchemy import Table, bindparam, func, insert, select, update
+from sqlalchemy import (
+    Connection,
+    Insert,
+    Table,
+    bindparam,
+    func,
+    insert,
+    select,
+    update,
+)
 from sqlalchemy.orm import Session
 
 from einvoice.domain.audit import AuditEntry, AuditEvent, seal
@@ -29,7 +38,8 @@ from einvoice.storage.payment_tables import InvoicePaymentRow, PaidInvoiceRow
 from einvoice.storage.tables import AuditEventRow, Workflow
 
 PAID_ACTION = "paid"  # an invoice's audit event: it was paid
-_CHUNK = 900
+_CHUNK = 5000  # ids in one IN list
+_ROWS = 1000  # rows in one multi-row statement
 
 
 def _table(mapped: type) -> Table:
@@ -151,50 +161,67 @@ class PaidBook:
         """Write everything recorded (in the caller's transaction)."""
         if not self.events:
             return
-        session = self.session
-        connection = session.connection()  # Core: multi-row statements, nothing read back
-        connection.execute(insert(_table(InvoicePaymentRow)), self.payments)
-        connection.execute(insert(_table(PaidInvoiceRow)), self.paid)
-        connection.execute(insert(_table(AuditEventRow)), self.events)
-        moved: list[dict[str, Any]] = [
-            {
-                "key": invoice_id,
-                "old_version": self.flows[invoice_id].version,
-                "head": self.flows[invoice_id].head,
-                "count": self.flows[invoice_id].count,
-            }
+        connection = self.session.connection()  # Core: multi-row statements, nothing read back
+        for mapped, rows in (
+            (InvoicePaymentRow, self.payments),
+            (PaidInvoiceRow, self.paid),
+            (AuditEventRow, self.events),
+        ):
+            connection.execute(bulk_insert(connection, _table(mapped)), rows)
+        moved = [
+            (
+                invoice_id,
+                self.flows[invoice_id].version,
+                self.flows[invoice_id].head,
+                self.flows[invoice_id].count,
+            )
             for invoice_id in sorted(self.moved)
         ]
-        table = _table(Workflow)
-        connection.execute(
-            update(table)
-            .where(
-                table.c.invoice_id == bindparam("key"),
-                table.c.version == bindparam("old_version"),
-            )
-            .values(
-                audit_head=bindparam("head"),
-                audit_count=bindparam("count"),
-                version=table.c.version + 1,
-                updated_at=at.astimezone(UTC),
-            ),
-            moved,
-        )
-        expected: dict[int, str] = {m["key"]: m["head"] for m in moved}
-        ids = sorted(expected)
-        found = 0
-        for start in range(0, len(ids), _CHUNK):
-            chunk = ids[start : start + _CHUNK]
-            found += (
-                session.scalar(
-                    select(func.count()).where(
-                        Workflow.invoice_id.in_(chunk),
-                        Workflow.audit_head.in_([expected[i] for i in chunk]),
-                    )
-                )
-                or 0
-            )
-        if found != len(ids):
+        changed = _move_heads_each(connection, moved, at)
+        if changed != len(moved):  # a version moved: someone changed the invoice meanwhile
             raise ConcurrentChange(
-                f"{count_de(len(ids) - found, 'Rechnung')} während des Einlesens geändert."
+                f"{count_de(len(moved) - changed, 'Rechnung')} während des Einlesens geändert."
             )
+
+
+_Head = tuple[int, int, str, int]  # invoice id, version read, new head, new count
+
+
+def bulk_insert(connection: Connection, table: Table) -> Insert:
+    """An INSERT for many rows: on SQLite with RETURNING, so SQLAlchemy batches the rows into
+    multi-row statements (10,000 rows in a fraction of executemany's time); on PostgreSQL
+    plain (psycopg sends an executemany in one pipeline, measured faster here)."""
+    statement = insert(table)
+    if connection.dialect.name == "sqlite":
+        return statement.returning(*table.primary_key.columns)
+    return statement
+
+
+def _move_heads_each(connection: Connection, moved: list[_Head], at: datetime) -> int:
+    """One versioned UPDATE per workflow (executemany), then counted."""
+    flows = _table(Workflow)
+    connection.execute(
+        update(flows)
+        .where(flows.c.invoice_id == bindparam("key"), flows.c.version == bindparam("old"))
+        .values(
+            audit_head=bindparam("head"),
+            audit_count=bindparam("count"),
+            version=flows.c.version + 1,
+            updated_at=at.astimezone(UTC),
+        ),
+        [{"key": k, "old": v, "head": h, "count": c} for k, v, h, c in moved],
+    )
+    heads = {k: h for k, _, h, _ in moved}
+    ids = sorted(heads)
+    changed = 0
+    for start in range(0, len(ids), _CHUNK):
+        chunk = ids[start : start + _CHUNK]
+        changed += (
+            connection.execute(
+                select(func.count()).where(
+                    flows.c.invoice_id.in_(chunk), flows.c.audit_head.in_([heads[i] for i in chunk])
+                )
+            ).scalar()
+            or 0
+        )
+    return changed

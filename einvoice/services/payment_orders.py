@@ -23,7 +23,7 @@ from einvoice.storage.creditor_tables import CreditorAccountRow, InvoiceSupplier
 from einvoice.storage.tables import AuditEventRow, DeadlineRow, ExportRecord, Invoice, Workflow
 
 ORDERED = (Status.ANGEORDNET.value, Status.EXPORTED.value)
-_CHUNK = 900
+_CHUNK = 5000  # ids in one IN list (SQLite allows 32,766 variables)
 
 
 def ordered_invoice(session: Session, invoice_id: int) -> OrderedInvoice | None:

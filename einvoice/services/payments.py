@@ -28,7 +28,7 @@ from decimal import Decimal
 from enum import StrEnum
 from typing import cast
 
-from sqlalchemy import Table, and_, insert, select
+from sqlalchemy import Table, and_, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -50,7 +50,12 @@ from einvoice.formats.payment_files import FileProblem, PaymentFileError, Paymen
 from einvoice.presentation.plurals import count_de
 from einvoice.services import master_data
 from einvoice.services.accounts import Role
-from einvoice.services.payment_booking import PAID_ACTION, ConcurrentChange, PaidBook
+from einvoice.services.payment_booking import (
+    PAID_ACTION,
+    ConcurrentChange,
+    PaidBook,
+    bulk_insert,
+)
 from einvoice.services.payment_orders import candidates, ordered_invoices
 from einvoice.services.payment_status import Paid, paid_in
 from einvoice.services.ports import Pipeline
@@ -76,7 +81,7 @@ log = logging.getLogger(__name__)
 
 SYSTEM = "system"
 PAYMENT_ACTION = "payment"  # an invoice's audit event: a partial payment assigned
-_CHUNK = 900
+_CHUNK = 5000  # ids in one IN list
 
 
 class Decision(StrEnum):
@@ -294,9 +299,10 @@ def _import(
         )
         session.add(file_row)
         session.flush()
-        if recorded:  # one multi-row statement, no row read back one by one
-            session.connection().execute(
-                insert(cast(Table, PaymentRow.__table__)),
+        if recorded:  # executemany: nothing read back row by row
+            connection = session.connection()
+            connection.execute(
+                bulk_insert(connection, cast(Table, PaymentRow.__table__)),
                 [_payment_values(file_row.id, e, m) for e, m in recorded],
             )
         ids = {
