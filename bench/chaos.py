@@ -45,17 +45,21 @@ def main() -> int:
         [json.loads(line) for line in report.read_text().splitlines()] if report.exists() else []
     )
     print(
-        "\n| Ausfall | Rechnungen | Dokumente | Nachrichten | offen | fehlgeschlagen | "
-        "fertig nach Ende des Ausfalls |"
+        "\n| Ausfall | Rechnungen / Dokumente / Nachrichten am Ende | offen, fehlgeschlagen | "
+        "zugeordnet beim Ende des Ausfalls | wieder aufgenommen nach | alles fertig nach | "
+        "Last (1 min) |"
     )
-    print("|---|---|---|---|---|---|---|---|")
+    print("|---|---|---|---|---|---|---|")
     for line in lines:
         s = line["status"]
-        print(
-            f"| {line['scenario']} | {s['invoices']} | {s['documents']} | {s['messages']} | "
-            f"{s['pending']} | {s['failed']} | {line['recovery_seconds']:.1f} s | "
-            f"{line.get('load_average_1min', 0):.1f} |".replace(".", ",")
+        resumed = line.get("resumed_after_seconds")
+        row = (
+            f"| {line['scenario']} | {s['invoices']} / {s['documents']} / {s['messages']} | "
+            f"{s['pending']}, {s['failed']} | {line.get('routed_at_fault_end', '?')} | "
+            + (f"{resumed:.1f} s" if resumed is not None else "–")
+            + f" | **{line['recovery_seconds']:.1f} s** | {line.get('load_average_1min', 0):.1f} |"
         )
+        print(row.replace(".", ","))
     return done.returncode
 
 

@@ -45,6 +45,8 @@ def report(scenario: str, fault_ended: float, finished: float, run: Run) -> None
         "scenario": scenario,
         "invoices": farm.INVOICES,
         "recovery_seconds": round(finished - fault_ended, 1),
+        "resumed_after_seconds": run.resumed_after(),
+        "routed_at_fault_end": run.routed_at_fault_end,
         "load_average_1min": round(os.getloadavg()[0], 1),  # the machine is shared: context
         "status": {k: run.status().get(k) for k in farm.EXPECTED},
     }
@@ -75,6 +77,8 @@ class Run:
     env: dict[str, str]
     database: str
     log: Path
+    fault_end_wall: float = 0.0
+    routed_at_fault_end: int = 0
 
     def scalar(self, sql: str) -> int:
         engine = create_engine(self.database, pool_pre_ping=True)
@@ -125,6 +129,27 @@ class Run:
             stdout=out,
             stderr=subprocess.STDOUT,
         )
+
+    def fault_over(self) -> float:
+        """Note the fault's end (monotonic, wall clock, invoices routed by then)."""
+        self.fault_end_wall = time.time()
+        self.routed_at_fault_end = self.scalar("select count(*) from workflows")
+        return time.monotonic()
+
+    def resumed_after(self) -> float | None:
+        """Seconds from the fault's end to the supervisor's first re-drive after it (log)."""
+        from datetime import datetime
+
+        for line in self.log.read_text(errors="replace").splitlines():
+            if "recovery (" not in line or "re-enqueued" not in line:
+                continue
+            try:
+                at = datetime.strptime(line[:23], "%Y-%m-%d %H:%M:%S,%f").timestamp()
+            except ValueError:
+                continue
+            if at >= self.fault_end_wall - 0.5:
+                return round(at - self.fault_end_wall, 1)
+        return None
 
     def quick_finished(self) -> bool:
         """The same as ``finished`` in plain SQL (the CLI costs a second of CPU per call)."""
@@ -233,7 +258,7 @@ def test_redis_down_120_seconds_recovers_alone(run: Run) -> None:
         time.sleep(120)
         assert supervisor.poll() is None, "the supervisor gave up during the outage"
         run.redis.start()  # empty: every queued message is lost
-        back = time.monotonic()
+        back = run.fault_over()
         finished = run.wait_finished()
     finally:
         assert stop(supervisor) == 0
@@ -248,7 +273,7 @@ def test_postgres_restarted_mid_run(run: Run) -> None:
         run.postgres.stop()
         time.sleep(30)
         run.postgres.start()
-        back = time.monotonic()
+        back = run.fault_over()
         finished = run.wait_finished()
     finally:
         assert stop(supervisor) == 0
@@ -272,7 +297,7 @@ def test_worker_sigkilled_three_times_is_restarted(run: Run) -> None:
                 60,
             ), run.log.read_text(errors="replace")[-3000:]
             assert supervisor.poll() is None
-            restarted = time.monotonic()
+            restarted = run.fault_over()
         finished = run.wait_finished()
     finally:
         assert stop(supervisor) == 0
@@ -291,7 +316,7 @@ def test_sigterm_leaves_no_process_and_loses_nothing(run: Run) -> None:
     assert [p for p in processes if farm.alive(p)] == []
     assert run.invoices() < farm.INVOICES  # stopped mid-run
     supervisor = run.start_supervisor("--source", run.imap.url)
-    restarted = time.monotonic()
+    restarted = run.fault_over()
     try:
         finished = run.wait_finished()
     finally:
@@ -316,7 +341,7 @@ def test_blob_folder_full_then_freed(run: Run) -> None:
             ), (run.status(), run.log.read_text(errors="replace")[-3000:])
             assert run.invoices() < farm.INVOICES
             farm.grow_filesystem(blobs, "256m")  # the operator frees space
-            freed = time.monotonic()
+            freed = run.fault_over()
             finished = run.wait_finished()
         finally:
             assert stop(supervisor) == 0
