@@ -18,7 +18,7 @@ from contextlib import ExitStack
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
-from sqlalchemy import Engine
+from sqlalchemy import Engine, select
 from sqlalchemy.exc import DBAPIError, IntegrityError
 
 from einvoice.errors import ConfigurationError, TransientError
@@ -181,6 +181,33 @@ def _write_poll(
         failures = row.failures
         session.commit()
     return failures
+
+
+#: The beginnings of a failed poll's text when our side failed (blob store, database), not
+#: the mailbox: the poll is repeated as soon as that side works again (the recovery).
+OWN_SIDE_ERRORS = (
+    "Speicher voll",
+    "Blob-Speicher nicht beschreibbar",
+    "Datenbank nicht erreichbar",
+)
+
+
+def failed_on_our_side(pipeline: Pipeline, older_than: timedelta) -> list[str]:
+    """Sources whose last poll (longer than ``older_than`` ago) failed on our side."""
+    cutoff = pipeline.clock() - older_than
+    with pipeline.sessions() as session:
+        rows = session.execute(
+            select(SourcePoll.source, SourcePoll.error, SourcePoll.polled_at).where(
+                SourcePoll.error.is_not(None)
+            )
+        ).all()
+    found = []
+    for source, error, polled_at in rows:
+        if polled_at.tzinfo is None:  # SQLite
+            polled_at = polled_at.replace(tzinfo=UTC)
+        if str(error).startswith(OWN_SIDE_ERRORS) and polled_at < cutoff:
+            found.append(str(source))
+    return found
 
 
 def backing_off_until(pipeline: Pipeline, name: str, interval: float) -> datetime | None:

@@ -27,6 +27,7 @@ log = logging.getLogger(__name__)
 
 CHECK_EVERY = 5.0  # seconds between two checks
 PROBE_BYTES = 64 * 1024  # a blob store with less room than this counts as full
+DEAD_LETTERS = "Dead Letters beim Broker"
 
 
 def probe(container: Any) -> str | None:
@@ -103,6 +104,12 @@ class Recovery:
             self.fault = problem
             return None
         reason = self._reason()
+        poll = reason is not None
+        if reason is None and self._poll_failed_on_our_side():
+            # the store or the database failed a poll, and the probe came too late to see
+            # it (the operator freed the disk at once): fetch what is left in the mailbox now
+            reason = "Abruf scheiterte an Speicher oder Datenbank, die wieder gehen"
+            poll = True
         if reason is None:
             return None
         try:
@@ -110,11 +117,21 @@ class Recovery:
         except Exception as exc:  # a fault between probe and re-drive: next check again
             log.warning("recovery: re-drive (%s) failed: %s", reason, exc)
             return None
-        if self.fault is not None or not self.started or "neu gestartet" in reason:
+        if poll and not reason.startswith(DEAD_LETTERS):
             with contextlib.suppress(Exception):
                 self.poll_now()
         self.fault, self.fault_since, self.started = None, None, True
         return reason
+
+    def _poll_failed_on_our_side(self) -> bool:
+        from datetime import timedelta
+
+        from einvoice.services.fetch import failed_on_our_side
+
+        try:
+            return bool(failed_on_our_side(self.container.pipeline, timedelta(seconds=10)))
+        except Exception:
+            return False
 
     def _reason(self) -> str | None:
         if self.fault is not None:
@@ -132,5 +149,5 @@ class Recovery:
             except Exception:
                 return None
             if dead:
-                return f"{dead} Dead Letter{'' if dead == 1 else 's'} beim Broker"
+                return f"{DEAD_LETTERS}: {dead}"
         return None

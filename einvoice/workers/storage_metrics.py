@@ -48,8 +48,7 @@ class StorageCollector(Collector):
         newest = latest(self.backup_dir)
         last = GaugeMetricFamily(
             "einvoice_backup_last_success_timestamp_seconds",
-            "When the newest complete backup in EINVOICE_BACKUP_DIR finished (Unix time; "
-            "0: none)",
+            "When the newest complete backup in EINVOICE_BACKUP_DIR finished (Unix time; 0: none)",
         )
         last.add_metric([], newest[0].timestamp() if newest else 0.0)
         yield last
