@@ -129,7 +129,7 @@ class Recovery:
         from einvoice.services.fetch import failed_on_our_side
 
         try:
-            return bool(failed_on_our_side(self.container.pipeline, timedelta(seconds=10)))
+            return bool(failed_on_our_side(self.container.pipeline, timedelta(seconds=3)))
         except Exception:
             return False
 
