@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import replace
 from pathlib import Path
 
-from einvoice.samplegen.spec import german_vat_id, iban
+from einvoice.samplegen.spec import Contact, german_vat_id, iban
 from einvoice.services import creditors, holds, workflow
 from einvoice.services.accounts import Role
 from tests.integration.browser import chromium, live_server, shot, sign_in, sign_out
@@ -30,8 +30,15 @@ def test_creditor_accounting_creates_a_creditor_from_a_held_invoice(tmp_path: Pa
         electronic_address="rechnung@maler-neumann.example",
         vat_id=german_vat_id("55544433"),
         registration=None,
+        contact=Contact("Jan Neumann", "+49 421 5550123", "buchhaltung@maler-neumann.example"),
     )
-    invoice = sample(0, seller=stranger, number="MN-2025-17", iban=NEW_IBAN)
+    invoice = sample(
+        0,
+        seller=stranger,
+        number="MN-2025-17",
+        iban=NEW_IBAN,
+        account_name="Malerbetrieb Neumann GmbH",
+    )
     invoice_id = receive(pipeline, invoice, sender="rechnung@maler-neumann.example")
     workflow.route(pipeline, invoice_id)
 
@@ -53,6 +60,9 @@ def test_creditor_accounting_creates_a_creditor_from_a_held_invoice(tmp_path: Pa
         assert page.input_value("input[name=vat_ids]") == german_vat_id("55544433")
         assert page.input_value("input[name=iban]") == NEW_IBAN
         assert page.input_value("input[name=number]") == ""
+        assert page.input_value("input[name=emails]") == "buchhaltung@maler-neumann.example"
+        assert page.input_value("input[name=holder]") == "Malerbetrieb Neumann GmbH"
+        assert page.input_value("input[name=city]") == "Bremen"
         shot(page, "kreditor-anlegen-01-formular-vorausgefuellt")
         page.fill("input[name=number]", "K-80017")
         page.fill("textarea[name=reason]", "USt-IdNr. beim BZSt bestätigt, Auftrag Amt 10")
