@@ -22,7 +22,7 @@ from einvoice.services.creditor_records import (
     input_of,
 )
 from einvoice.services.ports import Pipeline
-from einvoice.services.workflow_base import NotFound
+from einvoice.services.workflow_base import NotFound, Refused
 from einvoice.storage.creditor_tables import CreditorRow
 from einvoice.storage.tables import Invoice
 
@@ -93,6 +93,7 @@ class Created:
     creditor_id: int
     number: str
     proposal: Assignment | None
+    refused_de: str | None = None  # why the proposal was refused (the creditor stands)
 
 
 def create(
@@ -110,11 +111,12 @@ def create(
             "Bitte angeben, wie geprüft wurde, dass die Rechnung von diesem Kreditor stammt."
         )
     creditor = creditors.add_creditor(pipeline, data, actor)
-    proposal = (
-        assign_creditor(pipeline, invoice_id, creditor.number, actor, reason)
-        if invoice_id is not None
-        else None
-    )
+    if invoice_id is None:
+        return Created(creditor.id, creditor.number, None)
+    try:  # the creditor stands even when the invoice no longer waits or four eyes refuse
+        proposal = assign_creditor(pipeline, invoice_id, creditor.number, actor, reason)
+    except Refused as exc:
+        return Created(creditor.id, creditor.number, None, exc.reason_de)
     return Created(creditor.id, creditor.number, proposal)
 
 

@@ -162,12 +162,17 @@ def create_creditor(
             request.app.state.container.pipeline,
             data,
             user.username,
-            invoice_id=invoice_id if invoice and invoice["waiting"] else None,
+            # the form asked for a reason while the invoice waited: propose (or say why not)
+            invoice_id=invoice_id if invoice and (invoice["waiting"] or reason.strip()) else None,
             reason=reason,
         )
     except (Refused, NotFound, WorkflowError) as exc:
         text = exc.reason_de if isinstance(exc, Refused) else str(exc)
         return _form(request, _typed(data), invoice=invoice, reason=reason, status=400, error=text)
+    if created.refused_de is not None:
+        return RedirectResponse(
+            f"/kreditoren/{created.creditor_id}?hinweis=angelegt-ohne-vorschlag", status_code=303
+        )
     if created.proposal is not None and invoice_id is not None:
         return RedirectResponse(
             f"/rechnungen/{invoice_id}?hinweis=kreditor-angelegt", status_code=303

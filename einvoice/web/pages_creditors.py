@@ -42,6 +42,9 @@ NOTICES_DE = {
     "(Vier-Augen-Prinzip).",
     "angelegt": "Der Kreditor ist angelegt. Eine erfasste Bankverbindung ist ungeprüft, bis eine "
     "zweite Person der Kreditorenbuchhaltung sie prüft und festhält (Vier-Augen-Prinzip).",
+    "angelegt-ohne-vorschlag": "Der Kreditor ist angelegt, aber nicht als Kreditor der "
+    "Rechnung vorgeschlagen: die Rechnung wartet nicht mehr darauf, oder Sie haben sie "
+    "gezeichnet (Vier-Augen-Prinzip). Bitte die Rechnung ansehen.",
     "geaendert": "Die Stammdaten sind geändert.",
     "unveraendert": "Nichts geändert: die Stammdaten waren schon so.",
 }

@@ -165,3 +165,24 @@ def test_creditor_master_data_edited_number_and_accounts_stay(tmp_path: Path) ->
     clerk = login(application, "a10.becker")
     assert clerk.get(f"/kreditoren/{hansen.id}/bearbeiten").status_code == 403
     assert krause.get("/kreditoren/999999/bearbeiten").status_code == 404
+
+
+def test_creditor_stands_when_the_invoice_no_longer_waits(tmp_path: Path) -> None:
+    # the form was opened while the invoice waited; meanwhile a second person assigned it
+    application, container, invoice_id = held_stranger(tmp_path)
+    krause, berger = login(application, "kb.krause"), login(application, "kb.berger")
+    form = krause.get(f"/kreditoren/neu?rechnung={invoice_id}")
+    for who in (berger, krause):  # proposed and confirmed with a known creditor
+        page = who.get(f"/rechnungen/{invoice_id}").text
+        who.post(
+            f"/rechnungen/{invoice_id}/kreditor",
+            data={"creditor": "K-70001", "reason": "Schwesterfirma", "csrf_token": csrf_of(page)},
+        )
+    assert "unknown-supplier" not in open_codes(container, invoice_id)
+    typed = form_of(form.text) | {"number": "K-80002", "reason": "geprüft"}
+    late = krause.post("/kreditoren/neu", data=typed | {"csrf_token": csrf_of(form.text)})
+    assert late.status_code == 303 and "angelegt-ohne-vorschlag" in late.headers["location"]
+    assert (
+        "nicht als Kreditor der Rechnung vorgeschlagen" in krause.get(late.headers["location"]).text
+    )
+    assert creditors.find(container.pipeline, "K-80002").name == "Neue Firma GmbH"
