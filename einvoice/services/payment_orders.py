@@ -1,9 +1,11 @@
 """The ordered invoices a payment can pay: "ordered invoice by id".
 
-Today an invoice is ordered when its workflow carries the Anordnung (status
-``angeordnet``, or ``exported``: handed to the cash office) or it has a line in
-the HKR export. When the payment orders get a table of their own, only
-:func:`ordered_invoices` changes; the import and the decisions ask nothing else.
+An invoice is ordered when it has its Auszahlungsanordnung (``payment_orders``,
+frozen at the order), or its workflow carries the Anordnung (status
+``angeordnet``, or ``exported``: handed to the cash office), or it has a line in
+the HKR export. Only :func:`ordered_invoices` decides this; the import and the
+decisions ask nothing else. The payee's account of the order counts as the
+creditor's for proposals.
 """
 
 from __future__ import annotations
@@ -20,6 +22,7 @@ from einvoice.domain.payment_matching import OrderedInvoice, SkontoOffer
 from einvoice.services.payment_status import paid_map, paid_so_far
 from einvoice.services.workflow_base import aware
 from einvoice.storage.creditor_tables import CreditorAccountRow, InvoiceSupplierRow
+from einvoice.storage.kontierung_tables import PaymentOrderRow
 from einvoice.storage.tables import AuditEventRow, DeadlineRow, ExportRecord, Invoice, Workflow
 
 ORDERED = (Status.ANGEORDNET.value, Status.EXPORTED.value)
@@ -42,6 +45,7 @@ def ordered_invoices(session: Session, invoice_ids: Iterable[int]) -> dict[int, 
 
 def _chunk(session: Session, ids: list[int]) -> dict[int, OrderedInvoice]:
     exported = select(ExportRecord.invoice_id).where(ExportRecord.invoice_id.in_(ids))
+    with_order = select(PaymentOrderRow.invoice_id).where(PaymentOrderRow.invoice_id.in_(ids))
     rows = session.execute(
         select(
             Workflow.invoice_id,
@@ -51,12 +55,18 @@ def _chunk(session: Session, ids: list[int]) -> dict[int, OrderedInvoice]:
             Invoice.seller_name,
             InvoiceSupplierRow.ibans,
             InvoiceSupplierRow.creditor_id,
+            PaymentOrderRow.iban,
         )
         .join(Invoice, Invoice.id == Workflow.invoice_id)
         .outerjoin(InvoiceSupplierRow, InvoiceSupplierRow.invoice_id == Workflow.invoice_id)
+        .outerjoin(PaymentOrderRow, PaymentOrderRow.invoice_id == Workflow.invoice_id)
         .where(
             Workflow.invoice_id.in_(ids),
-            or_(Workflow.status.in_(ORDERED), Workflow.invoice_id.in_(exported)),
+            or_(
+                Workflow.status.in_(ORDERED),
+                Workflow.invoice_id.in_(exported),
+                Workflow.invoice_id.in_(with_order),
+            ),
         )
     ).all()
     if not rows:
@@ -103,8 +113,9 @@ def _chunk(session: Session, ids: list[int]) -> dict[int, OrderedInvoice]:
     paid = paid_map(session, present)
     so_far = paid_so_far(session, present)
     found = {}
-    for invoice_id, amount, currency, received_on, seller, ibans, creditor_id in rows:
-        accounts = [i for i in (ibans or "").split(",") if i]
+    for invoice_id, amount, currency, received_on, seller, ibans, creditor_id, paid_to in rows:
+        accounts = [paid_to] if paid_to else []
+        accounts += [i for i in (ibans or "").split(",") if i]
         accounts += master.get(creditor_id, []) if creditor_id is not None else []
         done = paid.get(invoice_id)
         found[invoice_id] = OrderedInvoice(
