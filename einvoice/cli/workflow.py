@@ -258,7 +258,8 @@ def invoice_show(
     for finding in errors[:10]:
         typer.echo(f"  Fehler {finding.rule}: {finding.message_de}")
     for n in d.notifications:
-        typer.echo(f"  E-Mail an {n.recipient or '–'}: „{n.subject}“ – {n.status_label_de}")
+        copy = f" (Kopie an {n.cc})" if n.cc else ""
+        typer.echo(f"  E-Mail an {n.recipient or '–'}{copy}: „{n.subject}“ – {n.status_label_de}")
     if d.history:
         typer.echo("Protokoll:")
     for e in d.history:

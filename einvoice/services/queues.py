@@ -401,6 +401,7 @@ class NotificationView:
     attempts: int
     last_error: str | None
     sent_at: datetime | None
+    cc: str | None = None  # in copy (the invoice's address beside the uploader's)
 
 
 @dataclass(frozen=True, slots=True)
@@ -586,6 +587,7 @@ def _notification_views(session: Session, invoice_id: int) -> tuple[Notification
             r.attempts,
             r.last_error,
             aware(r.sent_at) if r.sent_at else None,
+            r.cc,
         )
         for r in rows
     )

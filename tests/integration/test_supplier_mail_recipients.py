@@ -62,6 +62,8 @@ def test_returned_upload_goes_to_the_uploader_with_the_invoice_address_in_copy(
     assert "Bitte berichtigen Sie die Rechnung und senden Sie sie erneut" in mail.body
     assert "Lieferantenportal" in mail.body and "„Rechnung einreichen“" in mail.body
     assert "endgültig" not in mail.body
+    (shown,) = workflow.invoice_detail(container.pipeline, invoice_id).notifications
+    assert (shown.recipient, shown.cc) == (UPLOADER, INVOICE_ADDRESS)  # invoice show says both
 
 
 def test_rejection_on_substance_is_final_and_names_whom_to_contact(tmp_path: Path) -> None:
