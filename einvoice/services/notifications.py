@@ -62,6 +62,11 @@ OPEN_STATUSES = (
 )
 NO_SMTP = "Kein SMTP-Server eingerichtet (EINVOICE_SMTP_URL): die E-Mail wartet auf den Versand."
 _FOOTER = "\nDiese Nachricht wurde automatisch erstellt.\n"
+#: the supplier portal's hint beside a rejection on substance (services.queues)
+FINAL_HINT_DE = (
+    "Die Ablehnung ist endgültig: bitte senden Sie diese Rechnung nicht erneut. Bei Fragen "
+    "wenden Sie sich bitte an {who}."
+)
 
 
 @dataclass(frozen=True, slots=True)

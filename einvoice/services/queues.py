@@ -25,7 +25,7 @@ from einvoice.domain.routing import RoutingConfig
 from einvoice.services import holds, worklist
 from einvoice.services.audit_trail import HistoryEntry, history
 from einvoice.services.holds import HoldView, SupplierView
-from einvoice.services.notifications import OPEN_STATUSES
+from einvoice.services.notifications import FINAL_HINT_DE, OPEN_STATUSES
 from einvoice.services.notifications import STATUS_LABELS as NOTIFICATION_LABELS
 from einvoice.services.payment_runs import run_label_de
 from einvoice.services.payment_status import paid_in
@@ -610,10 +610,6 @@ _SUPPLIER_LABELS = {
 CORRECTION_HINT_DE = (
     "Bitte senden Sie die korrigierte Rechnung unter derselben Rechnungsnummer erneut "
     "(E-Mail oder Hochladen); sie ersetzt dann diese Fassung."
-)
-FINAL_HINT_DE = (
-    "Die Ablehnung ist endgültig: bitte senden Sie diese Rechnung nicht erneut. Bei Fragen "
-    "wenden Sie sich bitte an {who}."
 )
 
 
