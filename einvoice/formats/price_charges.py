@@ -62,7 +62,8 @@ def _several(first: object, count: int) -> Finding:
         "INFO-PRICE-ALLOWANCES",
         Severity.INFO,
         Layer.EN16931,
-        f"{count} Position(en) mit mehreren Nachlässen/Zuschlägen auf Preisebene (die EN 16931 "
+        f"{count} {'Position' if count == 1 else 'Positionen'} mit mehreren "
+        "Nachlässen/Zuschlägen auf Preisebene (die EN 16931 "
         "kennt einen Artikelpreisnachlass BT-147). Die offizielle XRechnung-Visualisierung "
         "zeigt jeden einzeln als BT-147; diese Software liest ihre Summe als einen BT-147.",
         f"{count} line(s) with several price-level allowances/charges (EN 16931 has one item "

@@ -110,7 +110,7 @@ class Issuer:
 
 #: Findings that mean "this file is no e-invoice" (a plain PDF): the supplier gets an
 #: explanation instead of the warnings about the PDF's e-invoice markers.
-NO_EINVOICE_RULES = frozenset({"PDF-NO-XML"})
+PLAIN_FILE_RULES = frozenset({"PDF-NO-XML"})
 
 
 def to_supplier_html(report: Report, issuer: Issuer) -> str:
@@ -125,7 +125,7 @@ def to_supplier_html(report: Report, issuer: Issuer) -> str:
         loader=PackageLoader("einvoice.formats", "templates"),
         autoescape=select_autoescape(default=True, default_for_string=True),
     )
-    no_einvoice = any(f.rule in NO_EINVOICE_RULES for f in report.findings)
+    no_einvoice = any(f.rule in PLAIN_FILE_RULES for f in report.findings)
     errors = [f for f in report.findings if f.severity is Severity.ERROR]
     others = [] if no_einvoice else [f for f in report.findings if f.severity is not Severity.ERROR]
     return env.get_template("supplier_report.html").render(

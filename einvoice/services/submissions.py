@@ -20,7 +20,7 @@ WorkflowStatus = Callable[[int], tuple[str, str | None] | None]
 
 
 #: Findings that mean "this file is no e-invoice" (a plain PDF, an image, a Word file).
-NO_EINVOICE_RULES = frozenset({"PDF-NO-XML"})
+PLAIN_FILE_RULES = frozenset({"PDF-NO-XML"})
 
 
 @dataclass(frozen=True, slots=True)
@@ -65,7 +65,7 @@ class DocumentView:
     def without_einvoice(self) -> bool:
         """The file holds no e-invoice at all (a plain PDF): the supplier needs to know what an
         e-invoice is and where to get one, not a list of rules."""
-        return any(f.rule in NO_EINVOICE_RULES for f in self.findings)
+        return any(f.rule in PLAIN_FILE_RULES for f in self.findings)
 
 
 @dataclass(frozen=True, slots=True)
