@@ -80,18 +80,22 @@ def test_creditor_accounting_creates_a_creditor_from_a_held_invoice(tmp_path: Pa
         assert page.locator("button:has-text('Kreditor zuordnen')").count() == 0
         assert page.input_value("#sperren input[name=creditor]") == ""
         assert page.locator("button:has-text('Anderen Kreditor vorschlagen')").is_visible()
-        page.goto(base + "/kreditoren")
+        # nor to verify the bank account she entered (four eyes): said on the creditor's page
+        creditor = creditors.find(pipeline, "K-80017")
+        page.goto(f"{base}/kreditoren/{creditor.id}")
+        assert page.locator("button:has-text('Als geprüft festhalten')").count() == 0
+        assert page.locator("#konten", has_text="zweite Person").is_visible()
+        shot(page, "kreditor-anlegen-03-konto-ungeprueft-eigene-eingabe")
         sign_out(page)
 
         # 2. Herr Berger verifies the bank account and confirms the creditor
-        creditor = creditors.find(pipeline, "K-80017")
         sign_in(page, base, "kb.berger", PASSWORD)
         page.goto(f"{base}/kreditoren/{creditor.id}")
         page.fill("#konten textarea[name=how]", "Rückruf unter der Nummer aus dem Telefonbuch")
         page.click("button:has-text('Als geprüft festhalten')")
         page.wait_for_url("**hinweis=geprueft**")
         assert page.locator("text=geprüft von").first.is_visible()
-        shot(page, "kreditor-anlegen-03-konto-geprueft")
+        shot(page, "kreditor-anlegen-04-konto-geprueft")
         page.goto(f"{base}/rechnungen/{invoice_id}")
         assert page.input_value("#sperren input[name=creditor]") == "K-80017"
         page.fill("#sperren textarea[name=reason]", "Vorschlag geprüft: Anschrift und USt-IdNr.")
@@ -99,7 +103,7 @@ def test_creditor_accounting_creates_a_creditor_from_a_held_invoice(tmp_path: Pa
         page.wait_for_url("**hinweis=kreditor-zugeordnet")
         assert page.locator("text=Lieferant unbekannt").first.is_visible()  # as cleared
         assert page.locator("text=Aufgehoben von").first.is_visible()
-        shot(page, "kreditor-anlegen-04-sperre-aufgehoben")
+        shot(page, "kreditor-anlegen-05-sperre-aufgehoben")
     assert open_codes() == set()
     detail = holds.supplier_of(pipeline, invoice_id)
     assert detail is not None and detail.creditor_number == "K-80017"
