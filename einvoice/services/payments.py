@@ -25,7 +25,6 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime
 from decimal import Decimal
-from enum import StrEnum
 from typing import cast
 
 from sqlalchemy import Table, and_, select
@@ -34,7 +33,6 @@ from sqlalchemy.orm import Session
 
 from einvoice.domain.audit import AuditEntry, AuditEvent
 from einvoice.domain.payment_matching import (
-    OUTCOME_LABELS_DE,
     Match,
     Outcome,
     PaymentEntry,
@@ -57,7 +55,12 @@ from einvoice.services.payment_booking import (
     bulk_insert,
 )
 from einvoice.services.payment_orders import candidates, ordered_invoices
-from einvoice.services.payment_status import Paid, paid_in
+from einvoice.services.payment_views import DECISION_LABELS_DE as DECISION_LABELS_DE
+from einvoice.services.payment_views import Decision as Decision
+from einvoice.services.payment_views import PaymentView as PaymentView
+from einvoice.services.payment_views import open_payments as open_payments
+from einvoice.services.payment_views import payment_view, view_of
+from einvoice.services.payment_views import payments_of_invoice as payments_of_invoice
 from einvoice.services.ports import Pipeline
 from einvoice.services.workflow_base import (
     BadRequest,
@@ -82,19 +85,6 @@ log = logging.getLogger(__name__)
 SYSTEM = "system"
 PAYMENT_ACTION = "payment"  # an invoice's audit event: a partial payment assigned
 _CHUNK = 5000  # ids in one IN list
-
-
-class Decision(StrEnum):
-    PAID = "bezahlt"  # the payment pays the invoice (a difference needs a reason)
-    PARTIAL = "teilzahlung"  # a part of the invoice; it stays open until the rest comes
-    DISMISSED = "kein_bezug"  # no payment of an invoice (or handled elsewhere)
-
-
-DECISION_LABELS_DE = {
-    Decision.PAID: "bezahlt die Rechnung",
-    Decision.PARTIAL: "Teilzahlung",
-    Decision.DISMISSED: "kein Rechnungsbezug",
-}
 
 
 @dataclass(frozen=True, slots=True)
@@ -486,124 +476,12 @@ def _pay(
     )
 
 
-# --- the open payments and the person's decision -------------------------------------------------
-
-
-@dataclass(frozen=True, slots=True)
-class PaymentView:
-    id: int
-    file: str
-    line: int
-    booked_on: date
-    amount: Decimal
-    currency: str
-    creditor_name: str | None
-    creditor_iban: str | None
-    remittance: str
-    outcome: str
-    outcome_label_de: str
-    reason_de: str
-    state: str
-    orders: tuple[int, ...]
-    proposal: int | None
-    decision: str | None
-    decided_invoice_id: int | None
-    decided_by: str | None
-    decided_at: datetime | None
-    note: str | None
-
-    @property
-    def amount_de(self) -> str:
-        return euro(self.amount)
-
-    @property
-    def decision_label_de(self) -> str:
-        return DECISION_LABELS_DE[Decision(self.decision)] if self.decision else ""
-
-    @property
-    def suggested_invoice(self) -> int | None:
-        """The invoice a decision most likely concerns (the order named, else the proposal)."""
-        if len(self.orders) == 1:
-            return self.orders[0]
-        return self.proposal
-
-    @property
-    def order_numbers(self) -> str:
-        return ", ".join(order_number(i) for i in self.orders)
-
-
-def _view(row: PaymentRow, filename: str) -> PaymentView:
-    outcome = Outcome(row.outcome)
-    return PaymentView(
-        id=row.id,
-        file=filename,
-        line=row.line,
-        booked_on=row.booked_on,
-        amount=Decimal(row.amount),
-        currency=row.currency,
-        creditor_name=row.creditor_name,
-        creditor_iban=row.creditor_iban,
-        remittance=row.remittance,
-        outcome=outcome.value,
-        outcome_label_de=OUTCOME_LABELS_DE[outcome],
-        reason_de=row.reason_de,
-        state=row.state,
-        orders=tuple(int(i) for i in row.orders.split(",") if i),
-        proposal=row.proposal_invoice_id,
-        decision=row.decision,
-        decided_invoice_id=row.decided_invoice_id,
-        decided_by=row.decided_by,
-        decided_at=aware(row.decided_at) if row.decided_at else None,
-        note=row.note,
-    )
-
-
-def open_payments(pipeline: Pipeline, limit: int = 500) -> list[PaymentView]:
-    """Payments waiting for a person of creditor accounting, oldest first."""
-    with pipeline.sessions() as session:
-        rows = session.execute(
-            select(PaymentRow, PaymentFileRow.filename)
-            .join(PaymentFileRow, PaymentFileRow.id == PaymentRow.file_id)
-            .where(PaymentRow.state == "open")
-            .order_by(PaymentRow.booked_on, PaymentRow.id)
-            .limit(limit)
-        ).all()
-        return [_view(r, f) for r, f in rows]
-
-
 def payment(pipeline: Pipeline, payment_id: int) -> PaymentView:
-    with pipeline.sessions() as session:
-        found = session.execute(
-            select(PaymentRow, PaymentFileRow.filename)
-            .join(PaymentFileRow, PaymentFileRow.id == PaymentRow.file_id)
-            .where(PaymentRow.id == payment_id)
-        ).first()
-        if found is None:
-            raise NotFound(f"Die Zahlung {payment_id} gibt es nicht.")
-        return _view(found[0], found[1])
+    """One payment as a person sees it (NotFound when there is none)."""
+    return payment_view(pipeline, payment_id)
 
 
-def payments_of_invoice(
-    pipeline: Pipeline, invoice_id: int
-) -> tuple[Paid | None, list[PaymentView]]:
-    """The invoice's paid state and every payment that concerns it (for its page)."""
-    with pipeline.sessions() as session:
-        paid = paid_in(session, invoice_id)
-        assigned = select(InvoicePaymentRow.payment_id).where(
-            InvoicePaymentRow.invoice_id == invoice_id
-        )
-        rows = session.execute(
-            select(PaymentRow, PaymentFileRow.filename)
-            .join(PaymentFileRow, PaymentFileRow.id == PaymentRow.file_id)
-            .where(
-                (PaymentRow.id.in_(assigned))
-                | (PaymentRow.proposal_invoice_id == invoice_id)
-                | (PaymentRow.decided_invoice_id == invoice_id)
-                | (PaymentRow.orders == str(invoice_id))
-            )
-            .order_by(PaymentRow.booked_on, PaymentRow.id)
-        ).all()
-        return paid, [_view(r, f) for r, f in rows]
+# --- the person's decision ---------------------------------------------------------------------
 
 
 def decide(
@@ -661,7 +539,7 @@ def decide(
         )
         session.commit()
         filename = session.get(PaymentFileRow, row.file_id)
-        return _view(row, filename.filename if filename else "")
+        return view_of(row, filename.filename if filename else "")
 
 
 def _target(row: PaymentRow, invoice_id: int | None) -> int:
