@@ -209,6 +209,12 @@ def test_every_page_of_every_role_has_no_wcag_violations(tmp_path: Path) -> None
             _login(page, base, username)
             checker.crawl(page, role.value, ["/", "/barrierefreiheit"])
             page.close()
+        # the office that handles unassigned invoices also sees those rejected on arrival
+        account(container, "re.zentral", Role.CLERK, department="rechnungseingang")
+        page = browser.new_page(locale="de-DE", viewport={"width": 1280, "height": 900})
+        _login(page, base, "re.zentral")
+        checker.crawl(page, "clerk (Rechnungseingang)", ["/eingang"])
+        page.close()
 
         # states only a form reaches: several files at once, a search, a refused upload
         supplier = browser.new_page(locale="de-DE")
