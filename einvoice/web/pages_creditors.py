@@ -102,6 +102,8 @@ def _released_de_query(request: Request) -> str:
     done, kept = request.query_params.get("frei", ""), request.query_params.get("bleibt", "")
     if not done.isdigit():
         return ""
+    if not int(done) and not (kept.isdigit() and int(kept)):  # not "bei 0 Rechnungen"
+        return "Keine wartende Rechnung war deswegen gesperrt."
     text = f"Sperre aufgehoben bei {count_de(int(done), 'Rechnung')}"
     if kept.isdigit() and int(kept):
         text += f"; {int(kept)} bleiben gesperrt (Vier-Augen-Prinzip: wer zeichnete, hebt "

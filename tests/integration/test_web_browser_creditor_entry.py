@@ -95,6 +95,8 @@ def test_creditor_accounting_creates_a_creditor_from_a_held_invoice(tmp_path: Pa
         page.click("button:has-text('Als geprüft festhalten')")
         page.wait_for_url("**hinweis=geprueft**")
         assert page.locator("text=geprüft von").first.is_visible()
+        # the invoice is not the creditor's yet: no "Sperre aufgehoben bei 0 Rechnungen"
+        assert page.locator("text=Keine wartende Rechnung war deswegen gesperrt").is_visible()
         shot(page, "kreditor-anlegen-04-konto-geprueft")
         page.goto(f"{base}/rechnungen/{invoice_id}")
         assert page.input_value("#sperren input[name=creditor]") == "K-80017"
