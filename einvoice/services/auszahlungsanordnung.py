@@ -211,7 +211,8 @@ def record_order(
         if account is not None and account.verified_by and account.verified_at:
             stamp = account.verified_at.replace(tzinfo=account.verified_at.tzinfo or UTC)
             verified = (
-                f"geprüft von {account.verified_by} am {stamp.astimezone(ports.zone):%d.%m.%Y}"
+                f"geprüft von {_named(session, pipeline, account.verified_by)}"
+                f" am {stamp.astimezone(ports.zone):%d.%m.%Y}"
             )
     skonto = open_skonto(session, row.invoice_id, at.date())
     signed = _signed_at(session, row.invoice_id)
@@ -263,6 +264,21 @@ def record_order(
         for i, b in enumerate(booked, start=1)
     )
     remember(session, model, row.invoice_id, row.department or "")
+
+
+def _named(session: Session, pipeline: Pipeline, person: str) -> str:
+    """``Karin Krause (kb.krause)``: a person's name beside the id of the audit trail (the
+    routing configuration's people, else the account's display name; the bare id only when
+    neither knows the person)."""
+    from einvoice.storage.accounts import Account
+
+    found = ports_of(pipeline).routing().person(person)
+    name = (
+        found.name
+        if found
+        else session.scalar(select(Account.display_name).where(Account.username == person))
+    )
+    return f"{name} ({person})" if name else person
 
 
 def _signed_at(session: Session, invoice_id: int) -> dict[str, datetime]:

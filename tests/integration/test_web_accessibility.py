@@ -19,6 +19,7 @@ from einvoice.services import workflow
 from einvoice.services.accounts import Role
 from tests.helpers import ROOT
 from tests.integration.browser import chromium, live_server, shot
+from tests.integration.plain_words import pdf_text, unplain
 from tests.integration.web import PASSWORD, account, make_app
 
 SAMPLES = ROOT / "samples"
@@ -30,6 +31,17 @@ NOT_PAGES = re.compile(
     r"^/(api/|static/|healthz|readyz|openapi|docs|redoc)|/original$|/pdf$|\.pdf$|/anlagen/|/seiten/|\.csv$|"
     r"\.\{kind\}$|/darstellung/|^/logout$|^/login/sso|^/favicon\.ico$"
 )
+
+#: pages whose subject is the sign-in itself: the administrators' list of accesses and the
+#: security log, "Mein Zugang", and creditor accounting's portal accounts and their bindings
+LOGIN_PAGES = {
+    "/verwaltung/zugaenge",
+    "/verwaltung/sicherheit",
+    "/konto",
+    "/kreditoren",
+    "/kreditoren/bindungen",
+    "/kreditoren/{creditor_id}",
+}
 
 
 def _login(page: Any, base: str, username: str) -> None:
@@ -58,14 +70,18 @@ def _route_of(path: str, routes: dict[str, re.Pattern[str]]) -> str | None:
 
 
 class Checker:
-    def __init__(self, base: str, routes: dict[str, re.Pattern[str]]) -> None:
+    def __init__(
+        self, base: str, routes: dict[str, re.Pattern[str]], logins: tuple[str, ...] = ()
+    ) -> None:
         from axe_playwright_python.sync_playwright import Axe
 
         self.axe = Axe()
         self.base = base
         self.routes = routes
+        self.logins = logins
         self.checked: dict[str, list[str]] = {}  # route -> "role: url"
         self.violations: list[str] = []
+        self.unplain: list[str] = []  # raw keys, bare rule ids, XPaths, login names, "(en)"
         self.pages = 0
 
     def check(self, page: Any, who: str) -> None:
@@ -74,6 +90,9 @@ class Checker:
         path = urlsplit(page.url).path
         route = _route_of(path, self.routes) or path
         self.checked.setdefault(route, []).append(f"{who}: {page.url}")
+        logins = () if route in LOGIN_PAGES else self.logins
+        for finding in unplain(page.inner_text("body"), logins):
+            self.unplain.append(f"{who} {page.url}: {finding}")
         for violation in results.response["violations"]:
             targets = [n["target"] for n in violation["nodes"]][:3]
             self.violations.append(
@@ -192,7 +211,8 @@ def test_every_page_of_every_role_has_no_wcag_violations(tmp_path: Path) -> None
     routes = _page_routes(application)
     with live_server(application) as base, chromium() as browser:
         _seed(application, container, browser, base, tmp_path)
-        checker = Checker(base, routes)
+        logins = (*(name for name, _ in users.values()), "mallory", "re.zentral")
+        checker = Checker(base, routes, logins)
         anonymous = browser.new_page(locale="de-DE")
         checker.crawl(anonymous, "anonym", ["/", "/login", "/registrieren", "/barrierefreiheit"])
         anonymous.goto(base + "/gibt-es-nicht")
@@ -235,7 +255,20 @@ def test_every_page_of_every_role_has_no_wcag_violations(tmp_path: Path) -> None
         checker.check(supplier, "supplier (Suche)")
         supplier.goto(base + "/meine-rechnungen?q=gibt-es-nicht")
         checker.check(supplier, "supplier (nichts gefunden)")
+        # the PDFs people read: the supplier's report of a rejected invoice, the decision paper
+        supplier.goto(base + "/meine-rechnungen?stand=abgelehnt")
+        report = supplier.locator("a[href$='/pruefbericht.pdf']").first.get_attribute("href")
+        pdfs = {"Prüfbericht (PDF)": supplier.request.get(urljoin(base, report or "")).body()}
         supplier.close()
+        stab = browser.new_page(locale="de-DE")
+        _login(stab, base, "stab.meier")
+        pdfs["Entscheidungsvorlage (PDF)"] = stab.request.get(
+            base + "/stabsstelle/entscheidungsvorlage.pdf", timeout=90_000
+        ).body()
+        stab.close()
+        for name, pdf in pdfs.items():
+            for finding in unplain(pdf_text(pdf, tmp_path), checker.logins):
+                checker.unplain.append(f"{name}: {finding}")
 
         # states only a form reaches: the rejection's confirmation, error pages
         clerk = browser.new_page(locale="de-DE")
@@ -261,17 +294,20 @@ def test_every_page_of_every_role_has_no_wcag_violations(tmp_path: Path) -> None
     summary = ROOT / "tests" / "artifacts" / "web" / "axe-summary.txt"
     summary.parent.mkdir(parents=True, exist_ok=True)
     summary.write_text(
-        f"{checker.pages} pages checked, {len(checker.violations)} violations\n"
+        f"{checker.pages} pages checked, {len(checker.violations)} violations, "
+        f"{len(checker.unplain)} lines not in plain words\n"
         + "".join(
             f"{route}: {len(v)}x, e.g. {v[0]}\n" for route, v in sorted(checker.checked.items())
         )
-        + "".join(f"VIOLATION {v}\n" for v in checker.violations),
+        + "".join(f"VIOLATION {v}\n" for v in checker.violations)
+        + "".join(f"NOT PLAIN {v}\n" for v in checker.unplain),
         encoding="utf-8",
     )
     missing = sorted(set(routes) - set(checker.checked) - {"/"})  # "/" only redirects
     assert not missing, f"pages no role reached (add a link or a visit): {missing}"
     assert checker.pages >= 25, checker.pages
     assert not checker.violations, "\n".join(checker.violations)
+    assert not checker.unplain, "\n".join(checker.unplain)
 
 
 def test_stabsstelle_charts_with_their_tables_open(tmp_path: Path) -> None:
