@@ -42,10 +42,19 @@ class Outbox:
     def send(self, mail: Any) -> None:
         self.sent.append(mail)
 
-    def link(self, to: str) -> str:
-        """The https://testserver/... link of the last e-mail to ``to`` (path and query)."""
+    def link(self, to: str, wait: float = 15.0) -> str:
+        """The https://testserver/... link of the last e-mail to ``to`` (path and query).
+
+        Account e-mails go out after the response (a background task): against a live server
+        the mail may come a moment after the page; wait for it, at most ``wait`` seconds."""
+        import time
+
+        deadline = time.monotonic() + wait
         mails = [m for m in self.sent if m.to == to]
-        assert mails, f"no e-mail to {to}"
+        while not mails and time.monotonic() < deadline:
+            time.sleep(0.05)
+            mails = [m for m in self.sent if m.to == to]
+        assert mails, f"no e-mail to {to} within {wait:.0f} s"
         found = re.search(r"https://testserver(/\S+)", mails[-1].body)
         assert found, mails[-1].body
         return found.group(1)
