@@ -18,7 +18,7 @@ from decimal import Decimal
 from functools import cache
 from typing import Any
 
-from jinja2 import Environment, PackageLoader, StrictUndefined
+from jinja2 import Environment
 from markupsafe import Markup
 
 from einvoice.domain.payment_figures import PaymentReport
@@ -28,6 +28,7 @@ from einvoice.domain.portfolio import CRITERION_LABELS_DE, Portfolio, Project, Q
 from einvoice.domain.prioritisation import Proposal, Verdict
 from einvoice.presentation import charts
 from einvoice.presentation.chart_table import DataTable
+from einvoice.presentation.jinja import new_environment
 
 TEMPLATE = "decision_paper.html"
 AUTHOR = "Stabsstelle Zentrale Steuerung und Verwaltungsdigitalisierung"
@@ -86,13 +87,7 @@ def german_date(value: date | None) -> str:
 
 @cache
 def environment() -> Environment:
-    env = Environment(
-        loader=PackageLoader("einvoice.presentation", "templates"),
-        autoescape=True,
-        undefined=StrictUndefined,
-        trim_blocks=True,
-        lstrip_blocks=True,
-    )
+    env = new_environment()
     env.filters.update(
         number=german_number,
         pd=person_days,

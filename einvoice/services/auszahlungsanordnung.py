@@ -16,7 +16,7 @@ from datetime import UTC, date, datetime
 from decimal import Decimal
 from functools import cache
 
-from jinja2 import Environment, PackageLoader, StrictUndefined
+from jinja2 import Environment
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
@@ -24,6 +24,8 @@ from einvoice.domain import kontierung as k
 from einvoice.domain.creditors import grouped_iban, normal_iban
 from einvoice.domain.kontierung import euro
 from einvoice.domain.payment_order_number import order_number
+from einvoice.presentation.decision_paper import german_date
+from einvoice.presentation.jinja import new_environment
 from einvoice.services.kontierung_store import chart_of, model_of, open_skonto, stored_splits
 from einvoice.services.kontierung_suggestions import remember
 from einvoice.services.ports import Pipeline
@@ -151,20 +153,10 @@ def payment_order(pipeline: Pipeline, invoice_id: int) -> PaymentOrder | None:
         )
 
 
-def _date(value: date | None) -> str:
-    return "–" if value is None else f"{value:%d.%m.%Y}"
-
-
 @cache
 def _environment() -> Environment:
-    env = Environment(
-        loader=PackageLoader("einvoice.presentation", "templates"),
-        autoescape=True,
-        undefined=StrictUndefined,
-        trim_blocks=True,
-        lstrip_blocks=True,
-    )
-    env.filters.update(euro=euro, date=_date, iban=grouped_iban)
+    env = new_environment()
+    env.filters.update(euro=euro, date=german_date, iban=grouped_iban)
     return env
 
 

@@ -12,10 +12,11 @@ from datetime import date
 from functools import cache
 from typing import Any
 
-from jinja2 import Environment, PackageLoader, StrictUndefined
+from jinja2 import Environment
 
 from einvoice.domain.invoice import Invoice
 from einvoice.domain.terms import TERMS
+from einvoice.presentation.jinja import new_environment
 from einvoice.presentation.render import codes, german, view
 
 PAGE_TEMPLATE = "invoice.html"
@@ -26,14 +27,7 @@ CSS_TEMPLATE = "invoice_css.html"
 @cache
 def environment() -> Environment:
     """The Jinja environment for invoice templates (autoescape always on)."""
-    env = Environment(
-        loader=PackageLoader("einvoice.presentation", "templates"),
-        autoescape=True,
-        undefined=StrictUndefined,
-        trim_blocks=True,
-        lstrip_blocks=True,
-        keep_trailing_newline=True,
-    )
+    env = new_environment(keep_trailing_newline=True)
     env.filters.update(
         number=german.number,
         amount=german.amount,
