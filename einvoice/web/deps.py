@@ -180,6 +180,12 @@ def workflow_status(request: Request) -> submissions.WorkflowStatus | None:
     return status
 
 
+def uploaded_name(file: UploadFile, default: str) -> str:
+    """The uploaded file's own name without the browser's folders (some send ``C:\\...``),
+    at most 200 characters; ``default`` when the browser sent none."""
+    return (file.filename or default).replace("\\", "/").rsplit("/", 1)[-1][:200]
+
+
 async def read_limited(file: UploadFile, limit: int) -> bytes:
     """Read at most ``limit`` bytes; a larger upload is refused, not truncated."""
     chunks: list[bytes] = []

@@ -17,7 +17,7 @@ from fastapi.responses import RedirectResponse, Response
 from sqlalchemy import func, select
 
 from einvoice.services.accounts import Role
-from einvoice.web.deps import check_invoice_access, page_user, read_limited, render
+from einvoice.web.deps import check_invoice_access, page_user, read_limited, render, uploaded_name
 from einvoice.web.security import STAFF, RecordId, check_csrf, require_role
 
 router = APIRouter(include_in_schema=False)
@@ -192,7 +192,7 @@ async def import_chart(
     require_role(user, KEEPERS)
     check_csrf(request, csrf_token_field)
     data = await read_limited(file, MAX_FILE)
-    name = (file.filename or "kontenplan.csv").replace("\\", "/").rsplit("/", 1)[-1][:200]
+    name = uploaded_name(file, "kontenplan.csv")
     container = request.app.state.container
     try:
         mapping = load_mapping(container.settings.workflow.chart_columns)

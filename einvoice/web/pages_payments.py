@@ -9,7 +9,7 @@ from fastapi import APIRouter, File, Form, Request, UploadFile
 from fastapi.responses import RedirectResponse, Response
 
 from einvoice.services.accounts import Role
-from einvoice.web.deps import page_user, read_limited, render
+from einvoice.web.deps import page_user, read_limited, render, uploaded_name
 from einvoice.web.security import RecordId, check_csrf, require_role
 
 router = APIRouter(include_in_schema=False)
@@ -64,7 +64,7 @@ async def import_payments(
     require_role(user, ACCOUNTING)
     check_csrf(request, csrf_token_field)
     data = await read_limited(file, MAX_FILE)
-    name = (file.filename or "zahlungen").replace("\\", "/").rsplit("/", 1)[-1][:200]
+    name = uploaded_name(file, "zahlungen")
     container = request.app.state.container
     try:
         settings = load_settings(container.settings.payments_config)
