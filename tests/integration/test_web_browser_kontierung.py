@@ -91,6 +91,8 @@ def test_kontierung_split_order_pdf_and_export(tmp_path: Path) -> None:
         suggestion.evaluate("b => b.focus()")  # autofocus; made sure for the test
         page.keyboard.press("Enter")
         page.wait_for_url(same_page(invoice_url))
+        # the URL matches before the reload is done: wait (bounded) for the saved Kontierung
+        page.locator("#kontierung table", has_text=B).first.wait_for(timeout=30_000)
         table = page.locator("#kontierung table").first.inner_text()
         assert B in table and "Vorschlag" in page.locator("#kontierung").inner_text()
         rows = page.locator("form.kontierung-form tbody tr")
@@ -101,16 +103,23 @@ def test_kontierung_split_order_pdf_and_export(tmp_path: Path) -> None:
         rows.nth(1).locator("select[name=art]").select_option("rest")
         page.click("button:has-text('Kontierung speichern')")
         page.wait_for_url(same_page(invoice_url))
+        page.locator("#kontierung", has_text="Kontierung vollständig").wait_for(timeout=30_000)
         section = page.locator("#kontierung").inner_text()
         assert A in section and B in section and "Kontierung vollständig" in section
         shot(page, "kontierung-03-aufgeteilt")
         page.click("button:has-text('Sachlich richtig zeichnen')")
         page.wait_for_url(same_page(invoice_url))
+        page.locator("button:has-text('Sachlich richtig zeichnen')").wait_for(
+            state="detached", timeout=30_000
+        )
         sign_out(page)
         sign_in(page, base, "a10.neumann", PASSWORD)
         page.goto(invoice_url)
         page.click("button:has-text('Rechnerisch richtig zeichnen')")
         page.wait_for_url(same_page(invoice_url))
+        page.locator("button:has-text('Rechnerisch richtig zeichnen')").wait_for(
+            state="detached", timeout=30_000
+        )
         sign_out(page)
 
         # the approver orders; the payment order is on the page and as PDF
@@ -118,6 +127,7 @@ def test_kontierung_split_order_pdf_and_export(tmp_path: Path) -> None:
         page.goto(invoice_url)
         page.click("button:has-text('Zahlung anordnen')")
         page.wait_for_url(same_page(invoice_url))
+        page.locator("#anordnung", has_text="AO-").wait_for(timeout=30_000)
         order = page.locator("#anordnung").inner_text()
         number = f"AO-{second:07d}"
         assert number in order and A in order and B in order
