@@ -28,7 +28,13 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 
-from einvoice.domain.creditors import bic_valid, iban_valid, normal_iban, vat_id_problem
+from einvoice.domain.creditors import (
+    bic_valid,
+    iban_valid,
+    normal_iban,
+    normal_id,
+    vat_id_problem,
+)
 from einvoice.domain.entry_fields import (
     ALLOWANCE_LABELS_DE,
     FIELD_LABELS_DE,
@@ -72,6 +78,7 @@ from einvoice.domain.skonto import SkontoTerm
 _EMAIL = re.compile(r"[^@\s]+@([^@.\s]+\.)+[^@.\s]+")  # XR-EMAIL-REGEX (BR-DE-28)
 _TAX_NUMBER = re.compile(r"[0-9][0-9 /]{8,18}[0-9]")
 _DE_POST_CODE = re.compile(r"[0-9]{5}")
+GERMAN_IBAN_LENGTH = 22
 MAX_QUANTITY = Decimal("9999999")
 MAX_PRICE = Decimal("99999999")
 
@@ -111,8 +118,8 @@ class _Form:
         if type_code not in TYPE_CODES:
             r.error("art", "BR-DE-17", "Bitte Rechnung (380) oder Gutschrift (381) wählen.")
             type_code = TYPE_INVOICE
-        number = r.text("nummer", "die Rechnungsnummer", max_length=50, required_rule="BR-2")
-        issue_date = r.date("datum", "das Rechnungsdatum", required_rule="BR-3")
+        number = r.text("nummer", "die Rechnungsnummer", max_length=50, required_rule="BR-02")
+        issue_date = r.date("datum", "das Rechnungsdatum", required_rule="BR-03")
         if issue_date is not None and issue_date > self.today:
             r.error("datum", EINGABE, "Das Rechnungsdatum darf nicht in der Zukunft liegen.")
         due_date = r.date("faellig", "das Fälligkeitsdatum")
@@ -123,6 +130,13 @@ class _Form:
         preceding, preceding_date = self.preceding(type_code, issue_date)
         delivery, start, end = self.delivery(issue_date)
         note = r.text("hinweis", "Hinweis", max_length=2000, multiline=True)
+        if note.startswith("#"):
+            r.error(
+                "hinweis",
+                EINGABE,
+                "Der Hinweis darf nicht mit # beginnen (#ABC# am Anfang kennzeichnet in "
+                "XRechnung die Art eines Hinweises).",
+            )
         terms = self.payment_terms()
         skonto = self.skonto()
         seller = self.seller()
@@ -277,7 +291,7 @@ class _Form:
 
     def seller(self) -> EntryParty:
         r = self.r
-        name = r.text("verkaeufer_name", "den Namen Ihres Unternehmens", required_rule="BR-6")
+        name = r.text("verkaeufer_name", "den Namen Ihres Unternehmens", required_rule="BR-06")
         street = r.text("verkaeufer_strasse", "Straße und Hausnummer", required_rule=EINGABE)
         post_code = r.text(
             "verkaeufer_plz", "die Postleitzahl", max_length=10, required_rule="BR-DE-4"
@@ -290,9 +304,9 @@ class _Form:
             )
         elif country == "DE" and post_code and not _DE_POST_CODE.fullmatch(post_code):
             r.error("verkaeufer_plz", EINGABE, "Eine deutsche Postleitzahl hat fünf Ziffern.")
-        vat_id = r.text("verkaeufer_ustid", "die USt-IdNr.", max_length=20).replace(" ", "").upper()
+        vat_id = normal_id(r.text("verkaeufer_ustid", "die USt-IdNr.", max_length=20))
         if vat_id and (problem := vat_id_problem(vat_id)) is not None:
-            r.error("verkaeufer_ustid", "BR-CO-9", problem)
+            r.error("verkaeufer_ustid", "BR-CO-09", problem)
         tax_number = r.text("verkaeufer_steuernummer", "die Steuernummer", max_length=20)
         if tax_number and not _TAX_NUMBER.fullmatch(tax_number):
             r.error(
@@ -354,7 +368,7 @@ class _Form:
         missing = [
             label
             for label, value in (
-                ("Name (BR-7)", b.name),
+                ("Name (BR-07)", b.name),
                 ("Ort (BR-DE-8)", b.city),
                 ("Postleitzahl (BR-DE-9)", b.post_code),
                 ("elektronische Adresse (PEPPOL-EN16931-R010)", b.electronic_address),
@@ -364,7 +378,7 @@ class _Form:
         if missing or b.country_code not in COUNTRY_CODES:
             self.r.error(
                 "kaeufer",
-                "BR-DE-9" if "Postleitzahl (BR-DE-9)" in missing else "BR-7",
+                "BR-DE-9" if "Postleitzahl (BR-DE-9)" in missing else "BR-07",
                 "Die Angaben der Stadt als Rechnungsempfänger sind unvollständig ("
                 + ", ".join(missing or ["Land"])
                 + "). Bitte wenden Sie sich an die Stadt.",
@@ -378,8 +392,10 @@ class _Form:
             r.error(
                 "iban", "BR-DE-19", "Die IBAN ist ungültig: bitte prüfen (Prüfziffer stimmt nicht)."
             )
+        elif iban.startswith("DE") and len(iban) != GERMAN_IBAN_LENGTH:
+            r.error("iban", "BR-DE-19", "Eine deutsche IBAN hat 22 Zeichen (DE und 20 Ziffern).")
         account_name = r.text("kontoinhaber", "den Kontoinhaber", max_length=70)
-        bic = r.text("bic", "die BIC", max_length=11).replace(" ", "").upper()
+        bic = normal_id(r.text("bic", "die BIC", max_length=20))
         if bic and not bic_valid(bic):
             r.error("bic", EINGABE, "Die BIC hat 8 oder 11 Zeichen, z. B. COBADEFFXXX.")
         return iban, account_name, bic
@@ -428,7 +444,7 @@ class _Form:
                 minimum=Decimal(0),
                 maximum=MAX_PRICE,
             )
-            vat = self.vat_choice(p + "ust", "BR-CO-4")
+            vat = self.vat_choice(p + "ust", "BR-CO-04")
             allowance = r.decimal(
                 p + "nachlass", "Nachlass", places=2, positive=True, places_rule="BR-DEC-24"
             )
@@ -542,11 +558,9 @@ class _Form:
         charges: list[DocumentAllowanceCharge],
     ) -> None:
         r = self.r
-        if (
-            choices
-            and not (seller.vat_id or seller.tax_number)
-            and not any(r.has_error(f) for f in ("verkaeufer_ustid", "verkaeufer_steuernummer"))
-        ):
+        fields = ("verkaeufer_ustid", "verkaeufer_steuernummer")
+        malformed = [e for e in r.errors if e.field in fields and e.rule != "BR-CO-26"]
+        if choices and not (seller.vat_id or seller.tax_number) and not malformed:
             r.error(
                 "verkaeufer_steuernummer",
                 "BR-DE-16",
@@ -560,14 +574,14 @@ class _Form:
         if not self.buyer.vat_id.strip():
             r.error(
                 first,
-                "BR-AE-2",
+                "BR-AE-02",
                 "Steuerschuldnerschaft des Leistungsempfängers (§ 13b UStG) ist nur möglich, "
                 "wenn der Rechnungsempfänger eine USt-IdNr. hat; die Stadt hat keine angegeben.",
             )
         if not seller.vat_id and not r.has_error("verkaeufer_ustid"):
             r.error(
                 "verkaeufer_ustid",
-                "BR-AE-2",
+                "BR-AE-02",
                 "Bei Steuerschuldnerschaft des Leistungsempfängers bitte Ihre USt-IdNr. angeben.",
             )
 
