@@ -76,7 +76,14 @@ _ATTACHMENT_FIELD = re.compile(r"anlage-([0-9]{1,3})")
 
 
 def label_de(field: str) -> str:
-    """The German label of a form field, also of numbered ones: ``Zeile 2: Menge``."""
+    """The German label of a form field, also of numbered ones: ``Zeile 2: Menge``.
+
+    A name the form does not have comes back as it is (a page never fails on it); tests
+    ask :func:`is_known_field`."""
+    return _label(field) or field
+
+
+def _label(field: str) -> str | None:
     if field in FIELD_LABELS_DE:
         return FIELD_LABELS_DE[field]
     match = _INDEXED.fullmatch(field)
@@ -88,15 +95,12 @@ def label_de(field: str) -> str:
     match = _ATTACHMENT_FIELD.fullmatch(field)
     if match is not None:
         return f"Anlage {int(match[1])}"
-    raise KeyError(field)
+    return None
 
 
 def is_known_field(field: str) -> bool:
-    try:
-        label_de(field)
-    except KeyError:
-        return False
-    return True
+    """Whether ``field`` is a field of the form (numbered ones included)."""
+    return _label(field) is not None
 
 
 def indices(values: Mapping[str, str], group: str) -> list[int]:
@@ -151,5 +155,5 @@ def attachment_problem(attachment: EntryAttachment, seen: set[str]) -> tuple[str
     if magic and not attachment.content.startswith(magic):
         return EINGABE, f"die Datei ist keine {label}."
     if len(attachment.description) > 200 or re.search(r"[\x00-\x1f\x7f]", attachment.description):
-        return EINGABE, "die Beschreibung ist zu lang oder enthält Steuerzeichen."
+        return EINGABE, "die Beschreibung ist zu lang oder enthält unsichtbare Sonderzeichen."
     return None

@@ -10,7 +10,7 @@ as an ``<input type=number>`` sends them (``1234.56``); a text such as
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal, InvalidOperation
@@ -46,6 +46,8 @@ class FieldReader:
     """Reads fields of one form, collecting every problem (a supplier sees all at once)."""
 
     values: Mapping[str, str]
+    #: the German label of a field, for messages such as "Zeile 2: Menge: ..."
+    title: Callable[[str], str] = str
     errors: list[FieldError] = field(default_factory=list)
 
     def error(self, name: str, rule: str, message: str) -> None:
@@ -70,16 +72,25 @@ class FieldReader:
         """A text: stripped; refused when too long or with characters an invoice cannot hold."""
         value = self.raw(name).replace("\r\n", "\n").strip()
         if _BAD_CHARS.search(value):
-            self.error(name, EINGABE, f"{label}: enthält Steuerzeichen, die nicht erlaubt sind.")
+            self.error(
+                name,
+                EINGABE,
+                f"{self.title(name)}: enthält unsichtbare Sonderzeichen (etwa aus einer "
+                "kopierten Vorlage); bitte neu eingeben.",
+            )
             return ""
         if not multiline and _LINE_BREAKS.search(value):
-            self.error(name, EINGABE, f"{label}: bitte ohne Zeilenumbruch oder Tabulator.")
+            self.error(
+                name, EINGABE, f"{self.title(name)}: bitte ohne Zeilenumbruch oder Tabulator."
+            )
             return ""
         if multiline:
             value = "\n".join(line.rstrip() for line in value.split("\n"))
         if len(value) > max_length:
             self.error(
-                name, EINGABE, f"{label}: höchstens {max_length} Zeichen (jetzt {len(value)})."
+                name,
+                EINGABE,
+                f"{self.title(name)}: höchstens {max_length} Zeichen (jetzt {len(value)}).",
             )
             return ""
         if not value and required_rule is not None:
@@ -111,25 +122,27 @@ class FieldReader:
                 if _AMBIGUOUS_GROUPED.fullmatch(text)
                 else " Erwartet wird eine Zahl wie 12 oder 1234,50."
             )
-            self.error(name, EINGABE, f"{label}: „{text[:30]}“ ist keine gültige Zahl.{hint}")
+            self.error(
+                name, EINGABE, f"{self.title(name)}: „{text[:30]}“ ist keine gültige Zahl.{hint}"
+            )
             return None
         exponent = number.as_tuple().exponent
         if isinstance(exponent, int) and -exponent > places:
             self.error(
                 name,
                 places_rule,
-                f"{label}: höchstens {places} Nachkommastellen"
+                f"{self.title(name)}: höchstens {places} Nachkommastellen"
                 + (" (Beträge werden in Cent angegeben)." if places == 2 else "."),
             )
             return None
         if positive and number <= 0:
-            self.error(name, EINGABE, f"{label}: muss größer als 0 sein.")
+            self.error(name, EINGABE, f"{self.title(name)}: muss größer als 0 sein.")
             return None
         if minimum is not None and number < minimum:
-            self.error(name, EINGABE, f"{label}: darf nicht kleiner als {minimum} sein.")
+            self.error(name, EINGABE, f"{self.title(name)}: darf nicht kleiner als {minimum} sein.")
             return None
         if abs(number) > maximum:
-            self.error(name, EINGABE, f"{label}: der Wert ist zu groß.")
+            self.error(name, EINGABE, f"{self.title(name)}: der Wert ist zu groß.")
             return None
         return number
 
@@ -152,11 +165,13 @@ class FieldReader:
             self.error(
                 name,
                 EINGABE,
-                f"{label}: „{text[:30]}“ ist kein gültiges Datum (z. B. 31.03.2025).",
+                f"{self.title(name)}: „{text[:30]}“ ist kein gültiges Datum (z. B. 31.03.2025).",
             )
             return None
         if day.year < 2000 or day.year > 2099:
-            self.error(name, EINGABE, f"{label}: das Jahr {day.year} ist nicht plausibel.")
+            self.error(
+                name, EINGABE, f"{self.title(name)}: das Jahr {day.year} ist nicht plausibel."
+            )
             return None
         return day
 

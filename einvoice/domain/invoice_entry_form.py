@@ -37,9 +37,11 @@ from einvoice.domain.creditors import (
 )
 from einvoice.domain.entry_fields import (
     ALLOWANCE_LABELS_DE,
+    ATTACHMENT_TYPES,
     FIELD_LABELS_DE,
     LINE_LABELS_DE,
     MAX_ALLOWANCES,
+    MAX_ATTACHMENT_BYTES,
     MAX_ATTACHMENTS,
     MAX_ATTACHMENTS_BYTES,
     MAX_LINES,
@@ -102,7 +104,7 @@ def read_form(
     today: date | None = None,
 ) -> FormResult:
     """Read and check the form; every problem found is reported, none is silently fixed."""
-    return _Form(FieldReader(values), buyer, today or date.today()).read(attachments)
+    return _Form(FieldReader(values, label_de), buyer, today or date.today()).read(attachments)
 
 
 class _Form:
@@ -610,10 +612,13 @@ class _Form:
 
 __all__ = [
     "ALLOWANCE_LABELS_DE",
+    "ATTACHMENT_TYPES",
     "FIELD_LABELS_DE",
     "LINE_LABELS_DE",
     "MAX_ALLOWANCES",
     "MAX_ATTACHMENTS",
+    "MAX_ATTACHMENTS_BYTES",
+    "MAX_ATTACHMENT_BYTES",
     "MAX_LINES",
     "FormResult",
     "allowance_count",

@@ -15,6 +15,7 @@ from typing import Any
 import pytest
 from hypothesis import HealthCheck, example, given, settings
 
+from einvoice.domain.entry_values import COUNTRY_CODES
 from einvoice.domain.invoice_entry import SMALL_BUSINESS_REASON, VAT_CHOICES, EnteredInvoice
 from einvoice.domain.invoice_entry_form import (
     MAX_LINES,
@@ -243,3 +244,15 @@ def test_what_the_form_accepts_the_official_artefacts_accept(oracle: Oracle) -> 
     assert not WARNINGS
     assert TALLY.kinds["VAT E:0"] and TALLY.kinds["VAT AE:0"]
     assert set(RULES_NAMED) - {"EINGABE"} <= known_rule_ids(oracle)
+
+
+@pytest.mark.conformance
+def test_the_forms_country_codes_are_those_of_br_cl_14(oracle: Oracle) -> None:
+    """The form offers only countries the official code list (BR-CL-14) has."""
+    _schema, paths = oracle.artefacts(UBL_INVOICE, "standard")
+    cen = paths[0].read_text(encoding="utf-8")
+    start = cen.index(">BR-CL-14<")
+    test = cen[cen.rindex("contains(' 1A AD", 0, start) :]
+    official = set(test[len("contains('") : test.index("'", len("contains('"))].split())
+    assert len(official) > 240
+    assert official >= COUNTRY_CODES, sorted(COUNTRY_CODES - official)
