@@ -32,6 +32,7 @@ from jsonschema import Draft202012Validator, ValidationError
 from einvoice.domain.leitweg import LeitwegId, parse_leitweg_id
 from einvoice.domain.routing import (
     DEFAULT_PRIORITY,
+    Buyer,
     Department,
     Deputy,
     LevelThreshold,
@@ -346,6 +347,20 @@ def _build(data: Mapping[str, Any]) -> RoutingConfig:
         ),
         version=data["version"],
         name=data.get("name", ""),
+        buyer=_buyer(data["buyer"]) if "buyer" in data else None,
+    )
+
+
+def _buyer(buyer: Mapping[str, Any]) -> Buyer:
+    return Buyer(
+        name=buyer["name"],
+        street=buyer["street"],
+        post_code=buyer["post_code"],
+        city=buyer["city"],
+        electronic_address=buyer["electronic_address"],
+        country_code=buyer.get("country_code", "DE"),
+        additional_street=buyer.get("additional_street", ""),
+        vat_id=buyer.get("vat_id", ""),
     )
 
 

@@ -277,10 +277,9 @@ def invoice_show(
 def _supplier_and_holds(d: Any) -> None:
     c = d.creditor
     if c is not None:
-        channel = {"mail": "E-Mail", "upload": "Portal-Upload", "drop": "Ablageordner"}
-        typer.echo(
-            f"  Kanal: {channel.get(c.channel, c.channel)}, eingereicht von {c.sender or '–'}"
-        )
+        from einvoice.domain.channels import channel_label
+
+        typer.echo(f"  Kanal: {channel_label(c.channel)}, eingereicht von {c.sender or '–'}")
         if c.creditor_number:
             typer.echo(
                 f"  Kreditor: {c.creditor_number} {c.creditor_name} "

@@ -46,6 +46,8 @@ from decimal import Decimal
 from functools import lru_cache
 from typing import NamedTuple
 
+from einvoice.domain.channels import channel_label
+
 #: Approval states in which an invoice still waits for its Anordnung.
 OPEN_STATUSES = frozenset(
     {"received", "validated", "routed", "sachlich_richtig", "rechnerisch_richtig"}
@@ -53,7 +55,6 @@ OPEN_STATUSES = frozenset(
 ORDERED_STATUSES = frozenset({"angeordnet", "exported"})
 CLOSED_WITHOUT_PAYMENT = frozenset({"rejected", "returned_to_supplier"})
 
-CHANNEL_LABELS_DE = {"mail": "E-Mail", "upload": "Upload-Portal", "drop": "Ablageordner"}
 UNREADABLE = "nicht lesbar"
 _ZUGFERD_PROFILES = {
     "factur-x-minimum": "MINIMUM",
@@ -85,10 +86,6 @@ def invoice_format(
     if syntax == "cii":
         return "XRechnung CII"
     return syntax
-
-
-def channel_label(channel: str) -> str:
-    return CHANNEL_LABELS_DE.get(channel, channel)
 
 
 # --- weeks and percentiles ----------------------------------------------------------------
@@ -156,7 +153,7 @@ class InvoiceRecord(NamedTuple):
     document_id: int
     invoice_id: int | None  # None: unreadable, no invoice was extracted
     received_at: datetime  # receipt of the message (with time zone)
-    channel: str  # mail, upload, drop
+    channel: str  # mail, upload, drop, weberfassung (domain.channels)
     format: str  # see invoice_format
     accepted: bool
     rejection_rules: tuple[str, ...] = ()  # rules with severity error

@@ -202,6 +202,20 @@ class RoutingRule:
 
 
 @dataclass(frozen=True, slots=True)
+class Buyer:
+    """The administration as the buyer (BG-7) of the invoices its portal's form writes."""
+
+    name: str  # BT-44
+    street: str  # BT-50
+    post_code: str  # BT-53
+    city: str  # BT-52
+    electronic_address: str  # BT-49 (scheme EM)
+    country_code: str = "DE"  # BT-55
+    additional_street: str = ""  # BT-51
+    vat_id: str = ""  # BT-48
+
+
+@dataclass(frozen=True, slots=True)
 class LevelThreshold:
     """Above ``above`` (EUR, exclusive) the payment must be ordered by ``level`` or higher."""
 
@@ -220,6 +234,7 @@ class RoutingConfig:
     thresholds: tuple[LevelThreshold, ...] = ()
     version: int = 1
     name: str = ""  # e.g. "Stadt Musterstadt"
+    buyer: Buyer | None = None  # the buyer the portal's form writes (issue 26)
 
     def department(self, key: str) -> Department | None:
         return next((d for d in self.departments if d.key == key), None)

@@ -21,9 +21,10 @@ from typing import Any
 from jinja2 import Environment
 from markupsafe import Markup
 
+from einvoice.domain.channels import channel_label
 from einvoice.domain.payment_figures import PaymentReport
 from einvoice.domain.pilot_exit import ExitStatus, ExitThresholds, Light, days_text, percent
-from einvoice.domain.pilot_metrics import PilotMetrics, channel_label
+from einvoice.domain.pilot_metrics import PilotMetrics
 from einvoice.domain.portfolio import CRITERION_LABELS_DE, Portfolio, Project, Quarter
 from einvoice.domain.prioritisation import Proposal, Verdict
 from einvoice.presentation import charts

@@ -26,6 +26,7 @@ from sqlalchemy.orm.exc import StaleDataError
 
 from einvoice.domain import holds as rules
 from einvoice.domain.audit import AuditEntry, AuditEvent
+from einvoice.domain.channels import portal_account_id
 from einvoice.domain.creditors import (
     MATCHED_BY_LABELS_DE,
     Creditor,
@@ -221,10 +222,8 @@ def ibans_of(model: InvoiceModel) -> tuple[str, ...]:
 
 
 def _portal_account(session: Session, message: Message) -> Account | None:
-    if message.channel != "upload" or not message.source.startswith("upload:"):
-        return None
-    account_id = message.source.split(":", 2)[1]
-    return session.get(Account, int(account_id)) if account_id.isdigit() else None
+    account_id = portal_account_id(message.channel, message.source)
+    return session.get(Account, account_id) if account_id is not None else None
 
 
 # --- placing -------------------------------------------------------------------------------------

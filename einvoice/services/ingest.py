@@ -12,6 +12,7 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
+from einvoice.domain import channels
 from einvoice.domain.filenames import stored_filename
 from einvoice.mailbox import mime
 from einvoice.services import outbox, states
@@ -21,7 +22,7 @@ from einvoice.storage.tables import Blob, Document, DuplicateRecord, Message
 
 log = logging.getLogger(__name__)
 
-CHANNELS = ("mail", "upload", "drop")
+CHANNELS = channels.CHANNELS  # mail, upload, drop, weberfassung
 
 
 @dataclass(frozen=True, slots=True)

@@ -28,6 +28,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import case, func, select
 from sqlalchemy.orm import Session, sessionmaker
 
+from einvoice.domain.channels import channel_label
 from einvoice.domain.payment_figures import PaymentReport
 from einvoice.domain.pilot_exit import ExitStatus, ExitThresholds, days_text, evaluate, percent
 from einvoice.domain.pilot_metrics import (
@@ -429,7 +430,6 @@ _TRACE_ARGS_DE = {
     "office": "Rechnungen an {}",
     "supplier": "Rechnungen des Lieferanten {}",
 }
-_CHANNELS_DE = {"mail": "E-Mail", "upload": "Upload im Portal", "drop": "Ablageordner"}
 
 
 def trace_label_de(key: str, office_names: dict[str, str] | None = None) -> str:
@@ -442,7 +442,7 @@ def trace_label_de(key: str, office_names: dict[str, str] | None = None) -> str:
         text = TRACE_KINDS_DE[kind]
     elif kind in _TRACE_ARGS_DE:
         if kind == "channel":
-            shown = _CHANNELS_DE.get(arg, arg)
+            shown = channel_label(arg)
         elif kind == "rule":
             shown = rule_label_de(arg)
         elif kind == "office":
@@ -464,6 +464,7 @@ CSV_HEADER = (
     "Eingang gesamt",
     "davon E-Mail",
     "davon Upload",
+    "davon Weberfassung",
     "angenommen",
     "Annahmequote %",
     "Anordnungen",
@@ -483,7 +484,7 @@ def metrics_csv(board: Dashboard) -> list[list[str]]:
     from einvoice.services.metrics_charts import week_de
 
     formats = [c.key for c in board.metrics.by_format]
-    rows = [[*CSV_HEADER[:5], *(f"davon {f}" for f in formats), *CSV_HEADER[5:]]]
+    rows = [[*CSV_HEADER[:6], *(f"davon {f}" for f in formats), *CSV_HEADER[6:]]]
     for w in board.metrics.weeks:
         share = w.share_accepted * 100 if w.share_accepted is not None else None
         rows.append(
@@ -493,6 +494,7 @@ def metrics_csv(board: Dashboard) -> list[list[str]]:
                 str(w.received),
                 str(w.by_channel.get("mail", 0)),
                 str(w.by_channel.get("upload", 0)),
+                str(w.by_channel.get("weberfassung", 0)),
                 *(str(w.by_format.get(f, 0)) for f in formats),
                 str(w.accepted),
                 _csv_number(share),

@@ -12,8 +12,9 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import partial
 
+from einvoice.domain.channels import channel_label
 from einvoice.domain.pilot_exit import ExitThresholds, days_text, percent
-from einvoice.domain.pilot_metrics import PilotMetrics, WeekFigures, channel_label
+from einvoice.domain.pilot_metrics import PilotMetrics, WeekFigures
 from einvoice.presentation import charts
 from einvoice.presentation.chart_table import Chart, items_chart, series_chart
 

@@ -24,6 +24,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from einvoice.domain.approval import STATUS_LABELS_DE, Status
+from einvoice.domain.channels import UPLOAD, WEBERFASSUNG, portal_account_id
 from einvoice.domain.deadlines import DeadlineStatus, deadline_status
 from einvoice.domain.routing import Department, RoutingConfig
 from einvoice.domain.terms import term_label
@@ -129,7 +130,7 @@ def supplier_address(semantic: dict[str, Any], sender: str | None) -> str | None
 class Submitter:
     """Who submitted the invoice and how: the portal account's e-mail, or the channel."""
 
-    channel: str  # upload, mail, drop
+    channel: str  # upload, weberfassung, mail, drop (domain.channels)
     email: str | None  # the portal account's address (uploads)
 
 
@@ -139,12 +140,12 @@ def submitter_of(session: Session, invoice: Invoice) -> Submitter:
     message = session.get(Message, document.message_id) if document else None
     if message is None:
         return Submitter("mail", None)
-    if message.channel != "upload" or not message.source.startswith("upload:"):
+    account_id = portal_account_id(message.channel, message.source)
+    if account_id is None:
         return Submitter(message.channel, None)
-    account_id = message.source.split(":", 2)[1]
-    account = session.get(Account, int(account_id)) if account_id.isdigit() else None
+    account = session.get(Account, account_id)
     address = parseaddr(account.email or "")[1] if account is not None else ""
-    return Submitter("upload", address if "@" in address else None)
+    return Submitter(message.channel, address if "@" in address else None)
 
 
 def recipients(
@@ -209,7 +210,13 @@ def queue_supplier_notice(
 
 def resend_how(submitter: Submitter) -> str:
     """How to send the corrected invoice again: the way it came."""
-    if submitter.channel == "upload":
+    if submitter.channel == WEBERFASSUNG:
+        return (
+            "Bitte berichtigen Sie die Rechnung im Lieferantenportal: melden Sie sich an; "
+            "unter „Rechnung erfassen“ steht die Rechnung zur Korrektur bereit, mit Ihren "
+            "Angaben vorausgefüllt."
+        )
+    if submitter.channel == UPLOAD:
         return (
             "Bitte berichtigen Sie die Rechnung und senden Sie sie erneut über das "
             "Lieferantenportal: melden Sie sich an und reichen Sie die berichtigte Rechnung "

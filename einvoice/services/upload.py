@@ -7,6 +7,7 @@ from dataclasses import dataclass
 
 from sqlalchemy import select
 
+from einvoice.domain.channels import PORTAL_CHANNELS, UPLOAD
 from einvoice.domain.filenames import stored_filename
 from einvoice.services import ingest, process
 from einvoice.services.ports import Pipeline
@@ -32,11 +33,15 @@ def submit(
     filename: str,
     account_id: int,
     on_invoice: Callable[[int], None],
+    channel: str = UPLOAD,
 ) -> Submission:
     """Receive, split and process synchronously (the supplier waits for the verdict);
-    ``on_invoice`` hands each recorded invoice on to routing."""
+    ``on_invoice`` hands each recorded invoice on to routing. ``channel``: a portal channel,
+    ``upload`` (a file) or ``weberfassung`` (an invoice typed into the portal's form)."""
+    if channel not in PORTAL_CHANNELS:
+        raise ValueError(f"not a portal channel: {channel!r}")
     received = ingest.receive(
-        pipeline, data, "upload", source_for(account_id, filename), scope=f"account:{account_id}"
+        pipeline, data, channel, source_for(account_id, filename), scope=f"account:{account_id}"
     )
     document_ids = ingest.split(pipeline, received.message_id)
     for document_id in document_ids:

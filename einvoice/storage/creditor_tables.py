@@ -78,7 +78,7 @@ class InvoiceSupplierRow(Base):
     creditor_id: Mapped[int | None] = mapped_column(ForeignKey("creditors.id"), index=True)
     matched_by: Mapped[str | None] = mapped_column(String(16))  # creditors.MatchedBy
     proposal_id: Mapped[int | None] = mapped_column(ForeignKey("creditors.id"))
-    channel: Mapped[str] = mapped_column(String(16))  # mail, upload, drop
+    channel: Mapped[str] = mapped_column(String(16))  # domain.channels: mail, upload, ...
     sender: Mapped[str | None] = mapped_column(String(512))  # mail address or portal account
     portal_account_id: Mapped[int | None] = mapped_column(ForeignKey("accounts.id"), index=True)
     ibans: Mapped[str] = mapped_column(String(512), default="")  # BT-84, comma separated

@@ -50,7 +50,7 @@ class Message(Base):
         ),
     )
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    channel: Mapped[str] = mapped_column(String(16))  # mail, upload, drop
+    channel: Mapped[str] = mapped_column(String(16))  # domain.channels: mail, upload, ...
     # Idempotency key: the Message-ID of an e-mail, else the content hash.
     message_key: Mapped[str] = mapped_column(String(512), unique=True)
     source: Mapped[str] = mapped_column(String(512), default="")  # mailbox / folder / user

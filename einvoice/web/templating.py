@@ -47,6 +47,10 @@ def templates() -> Jinja2Templates:
     from einvoice.domain.terms import term_label
 
     engine.env.globals["term_label"] = term_label
+    from einvoice.domain.channels import PORTAL_CHANNELS, channel_label
+
+    engine.env.globals["channel_label"] = channel_label
+    engine.env.globals["portal_channels"] = PORTAL_CHANNELS
     return engine
 
 
