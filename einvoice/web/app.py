@@ -26,6 +26,7 @@ from einvoice.web import (
     pages_creditor_entry,
     pages_creditors,
     pages_info,
+    pages_invoice_entry,
     pages_kontierung,
     pages_oidc,
     pages_ops,
@@ -93,6 +94,7 @@ def create_app(
     app.include_router(pages_admin.router)
     app.include_router(pages_oidc.router)
     app.include_router(pages_supplier.router)
+    app.include_router(pages_invoice_entry.router)
     app.include_router(pages_ops.router)
     app.include_router(pages_arrival.router)
     app.include_router(pages_staff.router)

@@ -98,6 +98,12 @@ def _city_calendar() -> Callable[[date], tuple[date, str | None]]:
     return shift
 
 
+def rendering_of(model: Any, today: date) -> str | None:
+    """The clerks' rendering of an invoice model (the invoice page's), for a preview of one
+    not yet submitted (the supplier portal's Weberfassung)."""
+    return _rendering(model, today)
+
+
 def _rendering(model: Any, today: date) -> str | None:
     """The readable rendering (escaped HTML fragment of the project's renderer); a Skonto
     whose deadline passed before ``today`` is shown as expired."""

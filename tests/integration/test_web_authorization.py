@@ -77,6 +77,8 @@ def _fill(path: str, world: dict[str, Any]) -> str:
         .replace("{document_id}", "1")
         .replace("{position}", "1")
         .replace("{payment_id}", "1")
+        .replace("{draft_id}", "1")
+        .replace("{file_id}", "1")
     )
 
 
