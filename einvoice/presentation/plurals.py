@@ -32,6 +32,7 @@ NOUNS = {
     "Datei": "Dateien",
     "Zeile": "Zeilen",
     "Hinweis": "Hinweise",
+    "Fehler": "Fehler",
     "Sperre": "Sperren",
     "Nachricht": "Nachrichten",
     "Spalte": "Spalten",

@@ -16,6 +16,7 @@ from einvoice.domain.throttle import ThrottlePolicy
 from einvoice.services.web_sessions import SessionPolicy
 from einvoice.web import (
     api,
+    api_invoice_entry,
     errors,
     favicon,
     invoice_files,
@@ -78,6 +79,7 @@ def create_app(
     app.state.on_invoice = on_invoice
     app.state.templates = templates()
     app.state.workflow_status = _workflow_status(container)
+    app.add_middleware(api_invoice_entry.BodyLimit)  # JSON invoices: refused before reading
     app.add_middleware(SecurityHeaders, hsts=settings.hsts)
     app.add_middleware(
         SessionMiddleware,
@@ -107,6 +109,7 @@ def create_app(
     app.include_router(pages_kontierung.router)
     app.include_router(pages_stabsstelle.router)
     app.include_router(api.router)
+    app.include_router(api_invoice_entry.router)
 
     @app.exception_handler(LoginRequired)
     async def _login(request: Request, _: LoginRequired) -> Response:
