@@ -144,6 +144,16 @@ def test_only_a_logged_in_supplier_with_the_csrf_header(tmp_path: Path) -> None:
         assert anonymous.status_code == 401
         no_token = supplier.post(f"/api/invoice-entry/{path}", json=typical())
         assert no_token.status_code == 403 and "CSRF" in no_token.json()["detail"]
+    # the defaults come only from a creditor the account is bound to
+    account(container, "fremd", Role.SUPPLIER, bound=False)
+    stranger = login(application, "fremd")
+    own = _post(supplier, "xrechnung", typical() | {"creditor_id": 1})
+    assert own.status_code == 200, own.text
+    refused = _post(stranger, "xrechnung", typical() | {"creditor_id": 1})
+    assert refused.status_code == 404, refused.text
+    unbound = _post(stranger, "xrechnung", typical())
+    assert unbound.status_code == 422  # nothing to take the seller's address from
+    assert "seller.street" in {e["field"] for e in unbound.json()["errors"]}
     # a field the API does not know is refused, not ignored
     typo = _post(supplier, "xrechnung", typical() | {"numer": "R-1"})
     assert typo.status_code == 422 and "numer" in typo.json()["detail"]

@@ -14,6 +14,7 @@ from schemathesis.checks import (
 )
 
 from einvoice.services.accounts import Role
+from einvoice.web.api_invoice_entry import EXAMPLE
 from tests.integration.web import account, csrf_of, login, make_app
 
 _tmp = Path(tempfile.mkdtemp(prefix="einvoice-api-"))
@@ -35,3 +36,16 @@ def test_api_has_no_server_errors(case: schemathesis.Case) -> None:
         headers={"cookie": _cookie, "x-csrf-token": _token},
         checks=[not_a_server_error, response_schema_conformance, content_type_conformance],
     )
+
+
+def test_the_weberfassung_api_is_among_the_operations_and_has_a_valid_example() -> None:
+    # issue 26: the JSON invoice endpoints are fuzzed like the rest; their body's example
+    # (a complete invoice) is sent too, so the success path (200 XML, 201) is exercised
+    paths = {result.ok().path for result in schema.get_all_operations()}
+    assert {"/api/invoice-entry/xrechnung", "/api/invoice-entry/submissions"} <= paths
+    answer = _client.post(
+        "/api/invoice-entry/xrechnung",
+        json=EXAMPLE,
+        headers={"x-csrf-token": csrf_of(_client.get("/einreichen").text)},
+    )
+    assert answer.status_code == 200, answer.text
