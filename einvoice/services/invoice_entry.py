@@ -45,6 +45,8 @@ MAX_ALLOWANCES = 20
 MAX_VALUE = 1000
 MAX_LONG_VALUE = 5000  # notes and payment terms
 MAX_ATTACHMENTS = 10
+#: The payment terms (BT-20) a new invoice is prefilled with.
+TERMS_DE = "Zahlbar innerhalb von 30 Tagen ohne Abzug."
 #: Rows the form shows (UI state kept with the values; never read as an invoice field).
 ROWS = {"zeile": "_zeilen", "abzug": "_abzuege", "zuschlag": "_zuschlaege"}
 _LONG = frozenset({"hinweis", "zahlungsbedingungen", "befreiung"})
@@ -430,7 +432,11 @@ def create(pipeline: Pipeline, account_id: int, kind: str, creditor_id: int | No
         account = session.get(Account, account_id)
         if account is None:
             raise NotFound("Dieses Konto gibt es nicht.")
-        values = {"art": kind, "datum": today(pipeline).isoformat()}
+        values = {
+            "art": kind,
+            "datum": today(pipeline).isoformat(),
+            "zahlungsbedingungen": TERMS_DE,
+        }
         values |= seller_values(chosen, account)
         row = _insert(
             session,
