@@ -28,7 +28,7 @@ PER_ROUTE = 2  # pages checked per route pattern and role (e.g. two invoice page
 #: routes that answer files, JSON or redirects, not pages: the health checks, and the
 #: sign-on's hops to and from the city's OpenID provider (walked in test_web_browser_accounts)
 NOT_PAGES = re.compile(
-    r"^/(api/|static/|healthz|readyz|openapi|docs|redoc)|/original$|/pdf$|\.pdf$|/anlagen/|/seiten/|\.csv$|"
+    r"^/(api/|static/|healthz|readyz|openapi|docs|redoc)|/original$|/pdf$|\.pdf$|/anlagen/|/seiten/|\.csv$|\.xml$|"
     r"\.\{kind\}$|/darstellung/|^/logout$|^/login/sso|^/favicon\.ico$"
 )
 
@@ -150,6 +150,8 @@ def _seed(application: Any, container: Any, browser: Any, base: str, tmp_path: P
         page.set_input_files("input[type=file]", str(path))
         page.click("button:has-text('Einreichen und prüfen')")
         page.wait_for_url("**/einreichungen/*")
+    # issue 26: an invoice typed into the portal and submitted (its draft links its preview)
+    _enter_invoice(page, base, "WE-A11Y-1", "Einreichen")
     page.close()
     # issue 12: an upload in another company's name with another IBAN (held: queue marker,
     # holds on the invoice page) from an account whose binding waits for creditor accounting
@@ -176,6 +178,41 @@ def _seed(application: Any, container: Any, browser: Any, base: str, tmp_path: P
     workflow.act(
         pipeline, first, "return_to_supplier", "a10.becker", "Bitte Bestellnummer ergänzen"
     )
+
+
+def _enter_invoice(page: Any, base: str, number: str, then: str | None) -> None:
+    """The supplier types a one-line invoice into the Weberfassung (issue 26); ``then``:
+    the button pressed at the end ("Vorschau", "Einreichen"), None: left as an empty draft."""
+    page.goto(base + "/rechnung-erfassen")
+    page.click("button:has-text('Neue Rechnung')")
+    page.wait_for_url("**/rechnung-erfassen/*")
+    page.locator("#f-nummer").wait_for()
+    if then is None:
+        return
+    page.fill("#f-nummer", number)
+    page.select_option("#f-leitweg_id", "04011000-12345-03")
+    page.fill("#f-lieferdatum", "2026-11-30")
+    for field in ("#f-verkaeufer_email", "#f-kontakt_email"):
+        page.fill(field, "rechnung@hansen.example")
+    page.fill("#f-kontakt_telefon", "0421 123456")
+    page.fill("#f-zeile-1-beschreibung", "Druckerpapier A4")
+    page.fill("#f-zeile-1-menge", "10")
+    page.select_option("#f-zeile-1-einheit", "H87")
+    page.fill("#f-zeile-1-preis", "4,50")
+    page.select_option("#f-zeile-1-ust", "S:19")
+    page.click(f"button:has-text('{then}')")
+    page.wait_for_url("**/vorschau" if then == "Vorschau" else "**/einreichungen/*")
+    page.locator("main h1").first.wait_for()
+
+
+def _invoice_numbered(container: Any, number: str) -> int:
+    from sqlalchemy import select
+
+    from einvoice.storage.tables import Invoice
+
+    with container.sessions() as session:
+        found: int = session.scalars(select(Invoice.id).where(Invoice.number == number)).one()
+    return found
 
 
 def _reset_token(application: Any, container: Any) -> str:
@@ -255,6 +292,27 @@ def test_every_page_of_every_role_has_no_wcag_violations(tmp_path: Path) -> None
         checker.check(supplier, "supplier (Suche)")
         supplier.goto(base + "/meine-rechnungen?q=gibt-es-nicht")
         checker.check(supplier, "supplier (nichts gefunden)")
+        # issue 26, the Weberfassung: empty, with errors, preview, a correction
+        _enter_invoice(supplier, base, "", None)
+        checker.check(supplier, "supplier (Rechnung erfassen, leer)")
+        supplier.click("button:has-text('Vorschau')")
+        supplier.locator(".error-summary").wait_for()
+        checker.check(supplier, "supplier (Rechnung erfassen, mit Fehlern)")
+        shot(supplier, "axe-weberfassung-fehler")
+        _enter_invoice(supplier, base, "WE-A11Y-2", "Vorschau")
+        assert "würde angenommen" in supplier.content()
+        checker.check(supplier, "supplier (Rechnung erfassen, Vorschau)")
+        shot(supplier, "axe-weberfassung-vorschau")
+        typed = _invoice_numbered(container, "WE-A11Y-1")
+        workflow.act(
+            container.pipeline, typed, "return_to_supplier", "a10.becker", "Bitte Bestellnummer"
+        )
+        supplier.goto(base + "/rechnung-erfassen")
+        supplier.click(f"form[action='/rechnung-erfassen/korrektur/{typed}'] button")
+        supplier.wait_for_url("**/rechnung-erfassen/*")
+        supplier.locator("#f-nummer").wait_for()
+        assert "Bitte Bestellnummer" in supplier.content()
+        checker.check(supplier, "supplier (Rechnung korrigieren)")
         # the PDFs people read: the supplier's report of a rejected invoice, the decision paper
         supplier.goto(base + "/meine-rechnungen?stand=abgelehnt")
         report = supplier.locator("a[href$='/pruefbericht.pdf']").first.get_attribute("href")
