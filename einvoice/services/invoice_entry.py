@@ -23,6 +23,13 @@ from sqlalchemy.orm import Session
 
 from einvoice.domain.approval import Status
 from einvoice.domain.creditors import Creditor, grouped_iban, normal_iban
+from einvoice.domain.entry_fields import (
+    ALLOWANCE_LABELS_DE,
+    LINE_LABELS_DE,
+    MAX_ALLOWANCES,
+    MAX_ATTACHMENTS,
+    MAX_LINES,
+)
 from einvoice.domain.invoice_entry import EntryParty
 from einvoice.domain.invoice_entry_form import FIELD_LABELS_DE, form_values
 from einvoice.domain.routing import RoutingConfig
@@ -39,12 +46,10 @@ KINDS_DE: dict[str, str] = {
     "381": "Gutschrift",
     "correction": "Korrigierte Rechnung",
 }
-#: Limits of one draft: rows of the form, characters of one value, attachments.
-MAX_LINES = 100
-MAX_ALLOWANCES = 20
+#: Limits of one draft: characters of one value (rows and attachments: the form's rules,
+#: ``domain.entry_fields``, one limit for the form, the drafts and the API).
 MAX_VALUE = 1000
 MAX_LONG_VALUE = 5000  # notes and payment terms
-MAX_ATTACHMENTS = 10
 #: The payment terms (BT-20) a new invoice is prefilled with.
 TERMS_DE = "Zahlbar innerhalb von 30 Tagen ohne Abzug."
 #: Rows the form shows (UI state kept with the values; never read as an invoice field).
@@ -61,6 +66,13 @@ HEADER_FIELDS = frozenset(
         "kontakt_telefon", "kontakt_email", "iban", "kontoinhaber", "bic", "befreiung",
     }
 )  # fmt: skip
+#: The most fields one post of the form has: every row of it, the buttons, the file.
+MAX_FORM_FIELDS = (
+    len(HEADER_FIELDS)
+    + len(LINE_LABELS_DE) * MAX_LINES
+    + 2 * len(ALLOWANCE_LABELS_DE) * MAX_ALLOWANCES
+    + 16  # csrf_token, aktion, anlage, anlage_beschreibung and room
+)
 _ROW_FIELD = re.compile(
     r"(zeile)-([1-9][0-9]{0,2})-(beschreibung|menge|einheit|preis|ust|nachlass|nachlass_grund)"
     r"|(abzug|zuschlag)-([1-9][0-9]?)-(betrag|grund|ust)"

@@ -16,14 +16,17 @@ from typing import Any
 from sqlalchemy import select, update
 
 from einvoice.domain.channels import WEBERFASSUNG
-from einvoice.domain.entry_fields import MAX_ATTACHMENT_BYTES, MAX_ATTACHMENTS_BYTES
+from einvoice.domain.entry_fields import (
+    MAX_ATTACHMENT_BYTES,
+    MAX_ATTACHMENTS,
+    MAX_ATTACHMENTS_BYTES,
+)
 from einvoice.domain.findings import Finding, Report
 from einvoice.domain.invoice_entry import EntryAttachment, EntryTotals, FieldError, compute_totals
 from einvoice.domain.invoice_entry_form import FormResult, read_form
 from einvoice.formats.xrechnung_writer import write_ubl
 from einvoice.services import upload
 from einvoice.services.invoice_entry import (
-    MAX_ATTACHMENTS,
     Draft,
     buyer,
     draft,

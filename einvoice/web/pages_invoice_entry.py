@@ -68,7 +68,7 @@ def overview(request: Request) -> Response:
 
 
 async def _form(request: Request) -> Any:
-    form = await request.form()
+    form = await request.form()  # parsed (at most MAX_FORM_FIELDS) by web.text_input
     check_csrf(request, str(form.get("csrf_token") or "") or None)
     return form
 

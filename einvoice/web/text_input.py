@@ -19,9 +19,15 @@ from typing import Any
 from fastapi import HTTPException, Request
 from starlette.datastructures import UploadFile
 
+from einvoice.services.invoice_entry import MAX_FORM_FIELDS as ENTRY_FORM_FIELDS
+
 #: C0 controls except tab, line feed, carriage return; DEL; C1 controls.
 CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
 MAX_JSON_DEPTH = 64
+#: The most fields one form post may have (Starlette's default is 1000): the largest form
+#: is the Weberfassung's, every row of it posted by each of its buttons. The form is parsed
+#: here first and cached, so this is the limit of every route.
+MAX_FORM_FIELDS = max(1000, ENTRY_FORM_FIELDS)
 
 #: What people call the fields they can meet (the rest are named by their own name).
 _NAMES_DE = {
@@ -76,7 +82,7 @@ async def refuse_control_characters(request: Request) -> None:
         return
     kind = request.headers.get("content-type", "").split(";")[0].strip().lower()
     if kind in ("application/x-www-form-urlencoded", "multipart/form-data"):
-        form = await request.form()  # cached: the route reads the same parsed form
+        form = await request.form(max_fields=MAX_FORM_FIELDS)  # cached for the route
         for key, item in form.multi_items():
             text = (item.filename or "") if isinstance(item, UploadFile) else str(item)
             if has_control(key) or has_control(text):

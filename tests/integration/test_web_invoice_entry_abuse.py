@@ -1,0 +1,54 @@
+"""The Weberfassung tried as its users and adversaries would (issue 26): the limits of a
+draft are the form's, a double click submits once, a chosen file is never dropped, the
+small business without VAT id gets through, another authority's Leitweg-ID is refused."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+from einvoice.domain.entry_fields import MAX_ALLOWANCES, MAX_LINES
+from tests.integration.test_web_invoice_entry import _filled, _new, _post, _shown, _world
+from tests.integration.web import csrf_of, login
+
+
+def _lines(count: int) -> dict[str, str]:
+    values: dict[str, str] = {}
+    for i in range(1, count + 1):
+        p = f"zeile-{i}-"
+        values |= {
+            p + "beschreibung": f"Position {i}",
+            p + "menge": "1",
+            p + "einheit": "H87",
+            p + "preis": "1,00",
+            p + "ust": "S:19",
+            p + "nachlass": "",
+            p + "nachlass_grund": "",
+        }
+    for kind in ("abzug", "zuschlag"):
+        for i in range(1, MAX_ALLOWANCES + 1):
+            values |= {f"{kind}-{i}-betrag": "", f"{kind}-{i}-grund": "", f"{kind}-{i}-ust": ""}
+    return values
+
+
+def test_a_draft_takes_as_many_lines_as_the_form_rules_allow_and_no_more(tmp_path: Path) -> None:
+    """One limit: a draft keeps exactly the lines the form's rules accept (every row of the
+    page posted, allowance and charge rows too), one more is refused with that number."""
+    application, _ = _world(tmp_path)
+    c = login(application, "hansen")
+    location = _new(c)
+    full = _filled(c, location) | _lines(MAX_LINES)
+    saved = _post(c, location, full, "speichern")
+    assert saved.status_code == 303, saved.text[:500]
+    page = c.get(location).text
+    assert f'id="zeile-{MAX_LINES}"' in page and f'id="zeile-{MAX_LINES + 1}"' not in page
+    assert _shown(page)[f"zeile-{MAX_LINES}-beschreibung"] == f"Position {MAX_LINES}"
+    more = _post(c, location, full, "zeile")  # "Zeile hinzufügen" at the limit: no row more
+    assert more.status_code == 303
+    assert f'id="zeile-{MAX_LINES + 1}"' not in c.get(location).text
+    preview = _post(c, location, full, "vorschau")
+    assert preview.status_code == 303, re.findall(r'class="field-error"[^>]*>([^<]+)', preview.text)
+    too_many = _post(c, location, full | _lines(MAX_LINES + 1), "speichern")
+    assert too_many.status_code == 400
+    assert f"höchstens {MAX_LINES} Positionen" in too_many.text
+    assert csrf_of(c.get("/rechnung-erfassen").text)
