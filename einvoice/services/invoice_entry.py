@@ -37,6 +37,7 @@ from einvoice.services import creditor_records
 from einvoice.services.ports import Pipeline
 from einvoice.services.workflow_base import BadRequest, NotFound, now_local, ports_of
 from einvoice.storage.accounts import Account
+from einvoice.storage.creditor_tables import InvoiceSupplierRow
 from einvoice.storage.entry_tables import InvoiceDraftAttachmentRow, InvoiceDraftRow
 from einvoice.storage.tables import Comment, Document, Invoice, Message, Workflow
 
@@ -524,6 +525,21 @@ def return_comment(pipeline: Pipeline, invoice_id: int | None) -> str:
         return _return_comment(session, invoice_id)
 
 
+def assigned_creditor(session: Session, account_id: int, invoice_id: int) -> int | None:
+    """The creditor the invoice is assigned to (matched on arrival or named by creditor
+    accounting, ``creditor_assignment``) when the account is bound to it, else None.
+
+    The corrected invoice carries the same seller, so it will be matched to the same
+    creditor: its verified bank accounts decide whether an IBAN is new. Never another
+    creditor the account happens to be bound to (an account may issue for several)."""
+    supplier = session.get(InvoiceSupplierRow, invoice_id)
+    if supplier is None or supplier.creditor_id is None:
+        return None
+    if supplier.creditor_id not in creditor_records.bound_creditors(session, account_id):
+        return None
+    return supplier.creditor_id
+
+
 def create_correction(pipeline: Pipeline, account_id: int, invoice_id: int) -> int:
     """A draft that corrects the returned invoice ``invoice_id`` of the account: prefilled
     from that invoice, with the same number (the corrected version replaces it). A
@@ -548,7 +564,6 @@ def create_correction(pipeline: Pipeline, account_id: int, invoice_id: int) -> i
             return begun
     parsed = ports_of(pipeline).read_invoice(pipeline.blobs.get(sha), filename)
     values = clean_values(form_values(parsed))
-    bound = bound_creditors(pipeline, account_id)
     with pipeline.sessions() as session:
         row = _insert(
             session,
@@ -556,7 +571,7 @@ def create_correction(pipeline: Pipeline, account_id: int, invoice_id: int) -> i
             account_id,
             "correction",
             values,
-            creditor_id=bound[0].id if bound else None,
+            creditor_id=assigned_creditor(session, account_id, invoice_id),
             corrects=invoice_id,
         )
         for document in parsed.supporting_documents[:MAX_ATTACHMENTS]:
