@@ -183,6 +183,8 @@ async def form_post(request: Request, draft_id: RecordId) -> Response:
     form = await _form(request)
     pipeline = request.app.state.container.pipeline
     action = str(form.get("aktion") or "speichern")
+    if action == "einreichen" and (done := _submitted(request, user, draft_id)) is not None:
+        return done  # the second request of a double click
     values = {k: str(v) for k, v in form.multi_items() if not isinstance(v, UploadFile)}
     draft = _call(lambda: entry.save(pipeline, user.id, draft_id, values, _ROW_BUTTONS.get(action)))
     if action in _ROW_BUTTONS:
@@ -235,8 +237,20 @@ async def _attach(request: Request, user: User, draft: entry.Draft, form: Any) -
     return RedirectResponse(f"{BASE}/{draft.id}#anlagen", status_code=303)
 
 
+def _submitted(request: Request, user: User, draft_id: int) -> Response | None:
+    """The report of the draft's submission when it is submitted already (a double click,
+    a second tab): the one submission, not an error."""
+    pipeline = request.app.state.container.pipeline
+    shown = _call(lambda: entry.draft(pipeline, user.id, draft_id))
+    if shown.message_id is None:
+        return None
+    return RedirectResponse(f"/einreichungen/{shown.message_id}?erneut=1", status_code=303)
+
+
 def _submit(request: Request, user: User, draft_id: int) -> Response:
     pipeline = request.app.state.container.pipeline
+    if (done := _submitted(request, user, draft_id)) is not None:
+        return done
     result = _call(
         lambda: entry_submit.submit(pipeline, user.id, draft_id, request.app.state.on_invoice)
     )

@@ -7,7 +7,10 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
+from sqlalchemy import select
+
 from einvoice.domain.entry_fields import MAX_ALLOWANCES, MAX_LINES
+from einvoice.storage.tables import Message
 from tests.integration.test_web_invoice_entry import _filled, _new, _post, _shown, _world
 from tests.integration.web import csrf_of, login
 
@@ -52,3 +55,28 @@ def test_a_draft_takes_as_many_lines_as_the_form_rules_allow_and_no_more(tmp_pat
     assert too_many.status_code == 400
     assert f"höchstens {MAX_LINES} Positionen" in too_many.text
     assert csrf_of(c.get("/rechnung-erfassen").text)
+
+
+def test_a_double_click_on_submit_submits_once_and_shows_the_report(tmp_path: Path) -> None:
+    """The second request of a double click (form button or preview button) answers with
+    the report of the one submission, not an error page."""
+    application, container = _world(tmp_path)
+    c = login(application, "hansen")
+    location = _new(c)
+    values = _filled(c, location)
+    first = _post(c, location, values, "einreichen")
+    assert first.status_code == 303, first.text[:300]
+    report = first.headers["location"]
+    again = _post(c, location, values, "einreichen")
+    assert again.status_code == 303, again.text[:300]
+    assert again.headers["location"].split("?")[0] == report
+    from_preview = c.post(location + "/einreichen", data={"csrf_token": values["csrf_token"]})
+    assert from_preview.status_code == 303, from_preview.text[:300]
+    assert from_preview.headers["location"].split("?")[0] == report
+    with container.sessions() as session:
+        assert len(session.scalars(select(Message.id)).all()) == 1
+    # saving a submitted draft (an old tab) still says it cannot be changed
+    late = _post(c, location, values | {"nummer": "WE-2026-2"}, "speichern")
+    assert late.status_code == 400 and "bereits eingereicht" in late.text
+    shown = c.get(again.headers["location"]).text
+    assert "bereits eingereicht" in shown and "Datei haben Sie" not in shown
