@@ -187,11 +187,14 @@ async def form_post(request: Request, draft_id: RecordId) -> Response:
         return done  # the second request of a double click
     values = {k: str(v) for k, v in form.multi_items() if not isinstance(v, UploadFile)}
     draft = _call(lambda: entry.save(pipeline, user.id, draft_id, values, _ROW_BUTTONS.get(action)))
+    if action == "anlage" or _chosen(form):  # a chosen file is attached, whatever button
+        refused = await _attach(request, user, draft, form)
+        if refused is not None or action == "anlage":
+            return refused or RedirectResponse(f"{BASE}/{draft_id}#anlagen", status_code=303)
+        draft = _call(lambda: entry.draft(pipeline, user.id, draft_id))  # with the file
     if action in _ROW_BUTTONS:
         anchor = f"{action}-{draft.rows[action]}"
         return RedirectResponse(f"{BASE}/{draft_id}#{anchor}", status_code=303)
-    if action == "anlage":
-        return await _attach(request, user, draft, form)
     if action.startswith("anlage-weg-") and action[11:].isdigit():
         _call(lambda: entry_submit.remove_attachment(pipeline, user.id, draft_id, int(action[11:])))
         return RedirectResponse(f"{BASE}/{draft_id}#anlagen", status_code=303)
@@ -205,10 +208,16 @@ async def form_post(request: Request, draft_id: RecordId) -> Response:
     return RedirectResponse(f"{BASE}/{draft_id}?gespeichert=1", status_code=303)
 
 
-async def _attach(request: Request, user: User, draft: entry.Draft, form: Any) -> Response:
+def _chosen(form: Any) -> bool:
+    file = form.get("anlage")
+    return isinstance(file, UploadFile) and bool(file.filename or file.size)
+
+
+async def _attach(request: Request, user: User, draft: entry.Draft, form: Any) -> Response | None:
+    """Attach the chosen file: None when attached, else the form saying why not."""
     pipeline = request.app.state.container.pipeline
     file = form.get("anlage")
-    if not isinstance(file, UploadFile) or not (file.filename or file.size):
+    if not isinstance(file, UploadFile) or not _chosen(form):
         return _show_form(
             request,
             user,
@@ -234,7 +243,7 @@ async def _attach(request: Request, user: User, draft: entry.Draft, form: Any) -
         )
     except BadRequest as exc:
         return _show_form(request, user, draft, attachment_error=str(exc), status_code=400)
-    return RedirectResponse(f"{BASE}/{draft.id}#anlagen", status_code=303)
+    return None
 
 
 def _submitted(request: Request, user: User, draft_id: int) -> Response | None:

@@ -13,6 +13,7 @@ from einvoice.domain.entry_fields import MAX_ALLOWANCES, MAX_LINES
 from einvoice.storage.tables import Message
 from tests.integration.test_web_invoice_entry import _filled, _new, _post, _shown, _world
 from tests.integration.web import csrf_of, login
+from tests.invoice_entry_sample import PDF
 
 
 def _lines(count: int) -> dict[str, str]:
@@ -80,3 +81,35 @@ def test_a_double_click_on_submit_submits_once_and_shows_the_report(tmp_path: Pa
     assert late.status_code == 400 and "bereits eingereicht" in late.text
     shown = c.get(again.headers["location"]).text
     assert "bereits eingereicht" in shown and "Datei haben Sie" not in shown
+
+
+def test_a_chosen_file_is_attached_whichever_button_is_pressed(tmp_path: Path) -> None:
+    """A supplier picks a file and presses "Entwurf speichern" or "Einreichen" instead of
+    "Anlage hinzufügen": the file is attached, not dropped without a word."""
+    application, container = _world(tmp_path)
+    c = login(application, "hansen")
+    location = _new(c)
+    values = _filled(c, location)
+    saved = _post(
+        c, location, values, "speichern", files={"anlage": ("stunden.pdf", PDF, "application/pdf")}
+    )
+    assert saved.status_code == 303
+    assert ">stunden.pdf</a>" in c.get(location).text
+    wrong = _post(
+        c, location, values, "speichern", files={"anlage": ("bild.png", PDF, "image/png")}
+    )
+    assert wrong.status_code == 400 and "keine PNG-Datei" in wrong.text  # said, not dropped
+    submitted = _post(
+        c,
+        location,
+        values,
+        "einreichen",
+        files={"anlage": ("liste.csv", b"a;b\n1;2\n", "text/csv")},
+    )
+    assert submitted.status_code == 303, submitted.text[:300]
+    message_id = int(submitted.headers["location"].rsplit("/", 1)[1].split("?")[0])
+    with container.sessions() as session:
+        message = session.get(Message, message_id)
+        assert message is not None
+        xml = container.pipeline.blobs.get(message.raw_sha256)
+    assert b'filename="stunden.pdf"' in xml and b'filename="liste.csv"' in xml
