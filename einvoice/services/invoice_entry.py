@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from einvoice.domain.approval import Status
@@ -51,6 +51,8 @@ KINDS_DE: dict[str, str] = {
 #: ``domain.entry_fields``, one limit for the form, the drafts and the API).
 MAX_VALUE = 1000
 MAX_LONG_VALUE = 5000  # notes and payment terms
+#: Drafts of one account not yet submitted (each may hold attachments of several MB).
+MAX_OPEN_DRAFTS = 50
 #: The payment terms (BT-20) a new invoice is prefilled with.
 TERMS_DE = "Zahlbar innerhalb von 30 Tagen ohne Abzug."
 #: Rows the form shows (UI state kept with the values; never read as an invoice field).
@@ -348,6 +350,16 @@ def _insert(
     creditor_id: int | None = None,
     corrects: int | None = None,
 ) -> InvoiceDraftRow:
+    open_drafts = session.scalar(
+        select(func.count())
+        .select_from(InvoiceDraftRow)
+        .where(InvoiceDraftRow.account_id == account_id, InvoiceDraftRow.message_id.is_(None))
+    )
+    if (open_drafts or 0) >= MAX_OPEN_DRAFTS:
+        raise BadRequest(
+            f"Sie haben schon {MAX_OPEN_DRAFTS} offene Entwürfe. Bitte reichen Sie einen davon "
+            "ein oder löschen Sie Entwürfe, die Sie nicht mehr brauchen; dann geht ein neuer."
+        )
     now = pipeline.clock()
     row = InvoiceDraftRow(
         account_id=account_id,

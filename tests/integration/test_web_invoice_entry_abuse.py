@@ -6,10 +6,14 @@ from __future__ import annotations
 
 import re
 from pathlib import Path
+from typing import Any
 
 from sqlalchemy import select
 
 from einvoice.domain.entry_fields import MAX_ALLOWANCES, MAX_LINES
+from einvoice.services import invoice_entry as entry
+from einvoice.storage.accounts import Account
+from einvoice.storage.entry_tables import InvoiceDraftRow
 from einvoice.storage.tables import Message
 from tests.integration.test_web_invoice_entry import _filled, _new, _post, _shown, _world
 from tests.integration.web import csrf_of, login
@@ -113,3 +117,31 @@ def test_a_chosen_file_is_attached_whichever_button_is_pressed(tmp_path: Path) -
         assert message is not None
         xml = container.pipeline.blobs.get(message.raw_sha256)
     assert b'filename="stunden.pdf"' in xml and b'filename="liste.csv"' in xml
+
+
+def test_an_account_has_a_bounded_number_of_open_drafts(tmp_path: Path) -> None:
+    """Drafts keep attachment bytes in the database: one account cannot open them without
+    end (a submitted draft does not count; deleting one makes room)."""
+    application, container = _world(tmp_path)
+    c = login(application, "hansen")
+    first = _new(c)
+    hansen = _account_id(container, "hansen")
+    for _ in range(entry.MAX_OPEN_DRAFTS - 1):
+        entry.create(container.pipeline, hansen, "380")
+    token = csrf_of(c.get("/rechnung-erfassen").text)
+    refused = c.post("/rechnung-erfassen/neu", data={"csrf_token": token, "art": "381"})
+    assert refused.status_code == 400
+    assert f"{entry.MAX_OPEN_DRAFTS} offene Entwürfe" in refused.text
+    other = login(application, "weber")  # another account is not affected
+    assert _new(other)
+    submitted = _post(c, first, _filled(c, first), "einreichen")
+    assert submitted.status_code == 303  # a submitted draft makes room
+    assert _new(c)
+    with container.sessions() as session:
+        assert len(session.scalars(select(InvoiceDraftRow.id)).all()) == entry.MAX_OPEN_DRAFTS + 2
+
+
+def _account_id(container: Any, username: str) -> int:
+    with container.sessions() as session:
+        found = session.scalars(select(Account.id).where(Account.username == username)).one()
+        return int(found)
