@@ -432,6 +432,10 @@ def seller_values(creditor: Creditor | None, account: Account) -> dict[str, str]
         "verkaeufer_land": creditor.country or "DE",
         "verkaeufer_ustid": next(iter(creditor.vat_ids), ""),
         "verkaeufer_steuernummer": creditor.tax_number or "",
+        "verkaeufer_register": creditor.registration or "",
+        # BT-29, the seller's identifier known to the buyer: without a VAT id or a register
+        # number (a Kleinunternehmer) it is what BR-CO-26 asks for, and the city knows it
+        "verkaeufer_kennung": creditor.number,
     }
     accounts = verified_accounts(creditor)
     if accounts:

@@ -12,11 +12,14 @@ from sqlalchemy import select
 
 from einvoice.domain.entry_fields import MAX_ALLOWANCES, MAX_LINES
 from einvoice.services import invoice_entry as entry
+from einvoice.services.accounts import Role
+from einvoice.services.creditor_records import AccountInput, CreditorInput
+from einvoice.services.creditors import add_creditor, bind
 from einvoice.storage.accounts import Account
 from einvoice.storage.entry_tables import InvoiceDraftRow
 from einvoice.storage.tables import Message
 from tests.integration.test_web_invoice_entry import _filled, _new, _post, _shown, _world
-from tests.integration.web import csrf_of, login
+from tests.integration.web import account, csrf_of, login
 from tests.invoice_entry_sample import PDF
 
 
@@ -145,3 +148,43 @@ def _account_id(container: Any, username: str) -> int:
     with container.sessions() as session:
         found = session.scalars(select(Account.id).where(Account.username == username)).one()
         return int(found)
+
+
+def test_a_small_business_with_only_a_tax_number_gets_through(tmp_path: Path) -> None:
+    """A Kleinunternehmer (§ 19 UStG: no VAT id, only a Steuernummer, no register entry)
+    bound to its creditor: the portal fills in its creditor number as its identifier
+    (BT-29), so BR-CO-26 does not stop an invoice the supplier cannot fix by itself."""
+    application, container = _world(tmp_path)
+    add_creditor(
+        container.pipeline,
+        CreditorInput(
+            number="K-80001",
+            name="Hausmeisterdienst Klein",
+            street="Am Bach 3",
+            post_code="28195",
+            city="Bremen",
+            country="DE",
+            tax_number="60/123/45678",
+            accounts=(AccountInput("DE89370400440532013000", "", "Karl Klein"),),
+        ),
+        "kb.test",
+        verified_how="Rückruf",
+        verified_by="kb.zweit",
+    )
+    account(container, "klein", Role.SUPPLIER, bound=False, email="karl@klein.example")
+    bind(container.pipeline, "klein", "K-80001", "kb.test", "Test")
+    bind(container.pipeline, "klein", "K-80001", "kb.zweit", "Test")
+    c = login(application, "klein")
+    location = _new(c)
+    shown = _shown(c.get(location).text)
+    assert shown["verkaeufer_kennung"] == "K-80001"
+    assert shown["verkaeufer_steuernummer"] == "60/123/45678" and not shown["verkaeufer_ustid"]
+    values = _filled(c, location) | {
+        "zeile-1-ust": "E:0",
+        "zeile-2-ust": "E:0",
+        "befreiung": "Kein Ausweis von Umsatzsteuer, da Kleinunternehmer gemäß § 19 UStG",
+    }
+    submitted = _post(c, location, values, "einreichen")
+    assert submitted.status_code == 303, re.findall(
+        r'class="field-error"[^>]*>([^<]+)', submitted.text
+    )
