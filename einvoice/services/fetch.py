@@ -1,4 +1,4 @@
-"""Poll a source: store each original, commit, then let the source move it.
+"""Poll a source: store each original, commit, enqueue it, then let the source move it.
 
 A failed poll is recorded (German text, cause, failures in a row) and returned, never
 reported as success. Mailbox causes that do not go away by themselves (log-in,
@@ -113,11 +113,15 @@ def _poll(
             except DBAPIError as exc:
                 error, kind = f"Datenbank nicht erreichbar: {_db_reason(exc)}", DATABASE
                 break
-            source.done(item, ok=True)  # only after the commit above
-            fetched += 1
+            # enqueued before the move: a poll cut off between the two leaves the item in the
+            # source, and fetching it again enqueues its message again while it is unsplit
+            # (after the move nothing would find it before the sweeper)
+            if received.new or received.unsplit:
+                on_new(received.message_id)
             if received.new:
                 new.append(received.message_id)
-                on_new(received.message_id)
+            source.done(item, ok=True)  # only after the commit above
+            fetched += 1
     except MailboxError as exc:  # German, with the cause (certificate, log-in, ...)
         error, kind, cause = str(exc), MAILBOX, exc.cause.value
     except ConfigurationError as exc:

@@ -29,6 +29,9 @@ CHANNELS = channels.CHANNELS  # mail, upload, drop, weberfassung
 class Received:
     message_id: int
     new: bool
+    # the very mailbox item fetched again while its message still waits for the split: the
+    # poll that stored it may have died before enqueueing it, so the caller enqueues it again
+    unsplit: bool = False
 
 
 def message_key(raw: bytes, channel: str) -> str:
@@ -129,7 +132,7 @@ def _redelivered(
     if polled_item and _same_item(session, existing, source[:500], detail):
         # the very mailbox item fetched again (a poll cut off before it was moved, two
         # pollers at once): not a second delivery
-        return Received(existing.id, False)
+        return Received(existing.id, False, unsplit=existing.state == states.RECEIVED)
     other_bytes = sha != existing.raw_sha256
     if other_bytes:
         pipeline.blobs.put(raw)
