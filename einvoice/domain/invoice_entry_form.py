@@ -23,7 +23,7 @@ selects say; the same for an allowance or charge without amount and reason.
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
@@ -102,16 +102,25 @@ def read_form(
     buyer: EntryParty,
     attachments: Sequence[EntryAttachment] = (),
     today: date | None = None,
+    *,
+    buyer_coarse: Collection[str] = (),
 ) -> FormResult:
-    """Read and check the form; every problem found is reported, none is silently fixed."""
-    return _Form(FieldReader(values, label_de), buyer, today or date.today()).read(attachments)
+    """Read and check the form; every problem found is reported, none is silently fixed.
+
+    ``buyer_coarse``: the Grobadressierungen of the buyer's Leitweg-IDs; when given, a
+    Leitweg-ID (BT-10) of another authority is refused (it is not the buyer's address)."""
+    form = _Form(FieldReader(values, label_de), buyer, today or date.today(), buyer_coarse)
+    return form.read(attachments)
 
 
 class _Form:
-    def __init__(self, reader: FieldReader, buyer: EntryParty, today: date) -> None:
+    def __init__(
+        self, reader: FieldReader, buyer: EntryParty, today: date, buyer_coarse: Collection[str]
+    ) -> None:
         self.r = reader
         self.buyer = buyer
         self.today = today
+        self.buyer_coarse = frozenset(buyer_coarse)
         self.fields: dict[int, str] = {}  # id() of a kept line/allowance/charge -> its VAT field
 
     def read(self, attachments: Sequence[EntryAttachment]) -> FormResult:
@@ -194,6 +203,14 @@ class _Form:
         parsed = parse_leitweg_id(text)
         if isinstance(parsed, LeitwegProblem):
             self.r.error("leitweg_id", "BR-DE-15", parsed.message_de)
+            return ""
+        if self.buyer_coarse and parsed.coarse not in self.buyer_coarse:
+            self.r.error(
+                "leitweg_id",
+                EINGABE,
+                f"Die Leitweg-ID {parsed.text} gehört nicht zur Stadt, sondern zu einer anderen "
+                "Behörde. Bitte das Amt der Stadt wählen, das bestellt hat.",
+            )
             return ""
         return str(parsed)
 

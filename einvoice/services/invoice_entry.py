@@ -188,6 +188,18 @@ def offices(config: RoutingConfig) -> tuple[Office, ...]:
     return tuple(sorted(found, key=lambda o: o.name.casefold()))
 
 
+def buyer_coarse(config: RoutingConfig) -> frozenset[str]:
+    """The Grobadressierungen of the city's Leitweg-IDs (its offices' and the routing rules'
+    prefixes): a Leitweg-ID of any other is another authority's."""
+    found = {lid.coarse for dept in config.departments for lid in dept.leitweg_ids}
+    for rule in config.rules:
+        for written in (rule.leitweg_id, rule.leitweg_prefix):
+            coarse = (written or "").strip().split("-", 1)[0]
+            if coarse.isdigit() and len(coarse) >= 2:
+                found.add(coarse)
+    return frozenset(found)
+
+
 def today(pipeline: Pipeline) -> date:
     """The city's day (the issue date a new invoice is prefilled with)."""
     return now_local(pipeline).date()

@@ -21,10 +21,16 @@ from einvoice.domain.invoice_entry import EntryAttachment, FieldError
 from einvoice.domain.invoice_entry_form import FormResult, read_form
 from einvoice.formats.xrechnung_writer import write_ubl
 from einvoice.services import upload
-from einvoice.services.invoice_entry import bound_creditors, buyer, seller_values, today
+from einvoice.services.invoice_entry import (
+    bound_creditors,
+    buyer,
+    buyer_coarse,
+    seller_values,
+    today,
+)
 from einvoice.services.invoice_entry_submit import megabytes, total_limit
 from einvoice.services.ports import Pipeline
-from einvoice.services.workflow_base import BadRequest, NotFound
+from einvoice.services.workflow_base import BadRequest, NotFound, ports_of
 from einvoice.storage.accounts import Account
 
 NOT_SET_UP_DE = (
@@ -86,7 +92,8 @@ def generate(
     party = buyer(pipeline)
     if party is None:
         raise BadRequest(NOT_SET_UP_DE)
-    form = read_form(values, party, attachments, today(pipeline))
+    coarse = buyer_coarse(ports_of(pipeline).routing())
+    form = read_form(values, party, attachments, today(pipeline), buyer_coarse=coarse)
     limit = total_limit(pipeline, max_upload_bytes)
     if sum(len(a.content) for a in attachments) > limit:
         too_big = FieldError(

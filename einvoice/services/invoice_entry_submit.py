@@ -29,12 +29,13 @@ from einvoice.services import upload
 from einvoice.services.invoice_entry import (
     Draft,
     buyer,
+    buyer_coarse,
     draft,
     own_row,
     today,
 )
 from einvoice.services.ports import Pipeline
-from einvoice.services.workflow_base import BadRequest, NotFound
+from einvoice.services.workflow_base import BadRequest, NotFound, ports_of
 from einvoice.storage.entry_tables import InvoiceDraftAttachmentRow, InvoiceDraftRow
 from einvoice.storage.tables import Message
 
@@ -263,7 +264,13 @@ def check(pipeline: Pipeline, account_id: int, draft_id: int, *, validate: bool 
             "Die Weberfassung ist nicht eingerichtet: in der Konfiguration der Stadt fehlen "
             "die Angaben zur Rechnungsempfängerin. Bitte reichen Sie Ihre Rechnung als Datei ein."
         )
-    form = read_form(shown.values, party, _attachments(pipeline, draft_id), today(pipeline))
+    form = read_form(
+        shown.values,
+        party,
+        _attachments(pipeline, draft_id),
+        today(pipeline),
+        buyer_coarse=buyer_coarse(ports_of(pipeline).routing()),
+    )
     if form.invoice is None:
         return Checked(shown, form, None, None, None)
     totals = compute_totals(form.invoice)
@@ -331,6 +338,4 @@ def xml_of(pipeline: Pipeline, account_id: int, draft_id: int) -> tuple[str, byt
 
 def parsed(pipeline: Pipeline, name: str, xml: bytes) -> Any:
     """The invoice model the project's parser reads from ``xml`` (what clerks see)."""
-    from einvoice.services.workflow_base import ports_of
-
     return ports_of(pipeline).read_invoice(xml, name)

@@ -123,7 +123,7 @@ def _show_form(
         attachment_error=attachment_error,
         saved=request.query_params.get("gespeichert") == "1",
         buyer=config.buyer,
-        offices_choices=[(o.leitweg_id, o.name) for o in entry.offices(config)],
+        offices_choices=office_choices(config, draft.values.get("leitweg_id", "")),
         anchor=lambda field: anchor(field, draft),
         units=UNITS,
         vat_choices=VAT_CHOICES,
@@ -139,6 +139,15 @@ def _show_form(
         ),
         attachment_types=entry_submit.ATTACHMENT_TYPES_DE,
     )
+
+
+def office_choices(config: Any, typed: str) -> list[tuple[str, str]]:
+    """The offices by name; a Leitweg-ID in the draft that is none of theirs (a corrected
+    invoice, a hand-made post) is offered too, so saving never drops it unseen."""
+    choices = [(o.leitweg_id, o.name) for o in entry.offices(config)]
+    if typed and all(value != typed for value, _ in choices):
+        choices.append((typed, f"{typed} (bisher eingetragen)"))
+    return choices
 
 
 def anchor(field: str, draft: entry.Draft) -> str:

@@ -4,6 +4,7 @@ small business without VAT id gets through, another authority's Leitweg-ID is re
 
 from __future__ import annotations
 
+import copy
 import re
 from pathlib import Path
 from typing import Any
@@ -18,6 +19,7 @@ from einvoice.services.creditors import add_creditor, bind
 from einvoice.storage.accounts import Account
 from einvoice.storage.entry_tables import InvoiceDraftRow
 from einvoice.storage.tables import Message
+from einvoice.web.api_invoice_entry import EXAMPLE
 from tests.integration.test_web_invoice_entry import _filled, _new, _post, _shown, _world
 from tests.integration.web import account, csrf_of, login
 from tests.invoice_entry_sample import PDF
@@ -188,3 +190,26 @@ def test_a_small_business_with_only_a_tax_number_gets_through(tmp_path: Path) ->
     assert submitted.status_code == 303, re.findall(
         r'class="field-error"[^>]*>([^<]+)', submitted.text
     )
+
+
+#: A valid Leitweg-ID of another authority (its Grobadressierung is none of the city's).
+FOREIGN_LEITWEG_ID = "991-33333TEST-33"
+
+
+def test_a_leitweg_id_of_another_authority_is_refused_and_kept(tmp_path: Path) -> None:
+    """The form offers the city's offices; a hand-made post (or the API) with another
+    authority's Leitweg-ID is refused at the field - not sent to the city's central desk
+    to be forwarded by hand - and the value typed stays in the form."""
+    application, _ = _world(tmp_path)
+    c = login(application, "hansen")
+    location = _new(c)
+    values = _filled(c, location, leitweg_id=FOREIGN_LEITWEG_ID)
+    refused = _post(c, location, values, "vorschau")
+    assert refused.status_code == 422
+    assert re.search(r'id="e-leitweg_id">[^<]*gehört nicht zur Stadt', refused.text)
+    assert _shown(refused.text)["leitweg_id"] == FOREIGN_LEITWEG_ID  # shown, not dropped
+    token = c.get("/api/csrf").json()["csrf_token"]
+    body = copy.deepcopy(EXAMPLE) | {"leitweg_id": FOREIGN_LEITWEG_ID}
+    answer = c.post("/api/invoice-entry/xrechnung", json=body, headers={"x-csrf-token": token})
+    assert answer.status_code == 422, answer.text
+    assert [e["field"] for e in answer.json()["errors"]] == ["leitweg_id"]
