@@ -119,6 +119,7 @@ def _show_form(
         errors=errors,
         by_field=by_field,
         error_text=error_text,
+        summary_text=summary_text,
         label_de=label_de,
         attachment_error=attachment_error,
         saved=request.query_params.get("gespeichert") == "1",
@@ -168,6 +169,12 @@ def error_text(error: FieldError) -> str:
     if error.rule and error.rule != "EINGABE":
         return f"{error.message_de} (Prüfregel {error.rule})"
     return error.message_de
+
+
+def summary_text(error: FieldError) -> str:
+    """The error as the summary lists it: the field's label once, then the message."""
+    label, text = label_de(error.field), error_text(error)
+    return text if text.startswith(label + ":") else f"{label}: {text}"
 
 
 @router.get(BASE + "/{draft_id}")

@@ -213,3 +213,16 @@ def test_a_leitweg_id_of_another_authority_is_refused_and_kept(tmp_path: Path) -
     answer = c.post("/api/invoice-entry/xrechnung", json=body, headers={"x-csrf-token": token})
     assert answer.status_code == 422, answer.text
     assert [e["field"] for e in answer.json()["errors"]] == ["leitweg_id"]
+
+
+def test_the_error_summary_names_each_field_once(tmp_path: Path) -> None:
+    application, _ = _world(tmp_path)
+    c = login(application, "hansen")
+    location = _new(c)
+    values = _filled(c, location, kontoinhaber="K" * 71, **{"zeile-2-menge": "drei"})
+    refused = _post(c, location, values, "vorschau")
+    assert refused.status_code == 422
+    summary = refused.text.split('class="error-summary"', 1)[1].split("</section>", 1)[0]
+    assert "Kontoinhaber: höchstens 70 Zeichen (jetzt 71)." in summary
+    assert "Zeile 2: Menge: „drei“ ist keine gültige Zahl" in summary
+    assert "Kontoinhaber: Kontoinhaber" not in summary and "Menge: Zeile 2" not in summary
