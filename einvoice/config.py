@@ -60,6 +60,10 @@ class Settings:
     blob_store: str = "local"  # EINVOICE_BLOB_STORE: local, database or s3://bucket/prefix
     s3: S3Location | None = None  # EINVOICE_S3_*: endpoint and keys of the s3:// store
     retention_years: int = 8  # EINVOICE_RETENTION_YEARS: § 147 AO / § 257 HGB Buchungsbelege
+    # EINVOICE_DRAFT_RETENTION_DAYS: an unsubmitted Weberfassung draft goes after this many
+    # days unchanged; EINVOICE_SUBMITTED_DRAFT_DAYS: a submitted one this many days after
+    draft_days: int = 180
+    submitted_draft_days: int = 30
     mailboxes: tuple[MailboxSettings, ...] = ()  # EINVOICE_MAILBOXES: a TOML file
     imap_secrets: Mapping[str, str] = field(default_factory=dict, repr=False)
     # EINVOICE_PAYMENTS_CONFIG: the city's accounts and the cash system's CSV layout (TOML);
@@ -217,6 +221,8 @@ def load(env: Mapping[str, str] | None = None) -> Settings:
         blob_store=_blob_store(env),
         s3=_s3(env),
         retention_years=_int(env, "EINVOICE_RETENTION_YEARS", 8),
+        draft_days=_int(env, "EINVOICE_DRAFT_RETENTION_DAYS", 180),
+        submitted_draft_days=_int(env, "EINVOICE_SUBMITTED_DRAFT_DAYS", 30),
         mailboxes=_mailboxes(env),
         imap_secrets=_imap_secrets(env),
         payments_config=Path(env["EINVOICE_PAYMENTS_CONFIG"]).resolve()

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime, timedelta
 
 #: Years of the default period (Buchungsbelege, § 147 Abs. 3 AO since 2025).
 DEFAULT_YEARS = 8
@@ -117,3 +117,101 @@ def decide(
     else:
         reason = f"Aufbewahrungsfrist abgelaufen am {until:%d.%m.%Y}"
     return RetentionDecision(due, bool(holds) and due, until, reason)
+
+
+# --- drafts of the Weberfassung ---------------------------------------------------------------
+#
+# A draft is the supplier's own copy of an invoice being typed in (personal data: names,
+# addresses, bank accounts, attachments). It is no Buchungsbeleg: the invoice the city
+# received is kept as its original XML under the periods above. So a draft goes when it is
+# no longer needed - never while it is still needed.
+
+#: Days an unsubmitted draft is kept after its last change (EINVOICE_DRAFT_RETENTION_DAYS).
+DEFAULT_DRAFT_DAYS = 180
+#: Days a submitted draft is kept after submitting, for the supplier's downloads
+#: (EINVOICE_SUBMITTED_DRAFT_DAYS).
+DEFAULT_SUBMITTED_DRAFT_DAYS = 30
+
+
+@dataclass(frozen=True, slots=True)
+class DraftPeriods:
+    """How long drafts are kept: unsubmitted after the last change, submitted after submitting."""
+
+    untouched_days: int = DEFAULT_DRAFT_DAYS
+    submitted_days: int = DEFAULT_SUBMITTED_DRAFT_DAYS
+
+    def __post_init__(self) -> None:
+        if self.untouched_days < 1 or self.submitted_days < 1:
+            raise ValueError("drafts are kept at least one day")
+
+
+@dataclass(frozen=True, slots=True)
+class DraftFacts:
+    """What retention knows of one draft (times with their zone)."""
+
+    changed_at: datetime  # the last change (saving, attachments, submitting)
+    submitted: bool  # submitted: the city received it as a submission of the account
+    submitted_at: datetime | None
+    submission_recorded: bool  # that submission is in the city's records (its message)
+    corrects_open_invoice: bool  # the correction of a returned invoice still waiting for it
+
+
+#: Why a draft goes (``DraftDecision.kind``).
+UNTOUCHED = "untouched"
+SUBMITTED = "submitted"
+OPEN_CORRECTION = "open_correction"  # kept while the returned invoice is open (no date)
+UNRECORDED = "unrecorded"  # submitted, the submission not recorded: kept (no date)
+
+
+@dataclass(frozen=True, slots=True)
+class DraftDecision:
+    """Whether a draft is deleted now; ``until``: the moment after which it goes if nothing
+    changes (None: kept as long as it is needed); ``reason_de`` says why (German)."""
+
+    delete: bool
+    kind: str  # UNTOUCHED, SUBMITTED, OPEN_CORRECTION or UNRECORDED
+    until: datetime | None
+    reason_de: str
+
+    @property
+    def needed(self) -> bool:
+        """Kept as long as it is needed, whatever its age."""
+        return self.until is None
+
+
+def days_de(count: int) -> str:
+    """``1 Tag``, ``30 Tagen`` (dative, after "seit/vor mehr als")."""
+    return f"{count} Tag" if count == 1 else f"{count} Tagen"
+
+
+def decide_draft(facts: DraftFacts, now: datetime, periods: DraftPeriods) -> DraftDecision:
+    """Is the draft deleted now? Never while still needed: the correction of a returned
+    invoice that is still open, a submitted draft whose submission is not recorded, and
+    any draft changed within its period (the shorter period at the least)."""
+    if facts.corrects_open_invoice:
+        return DraftDecision(
+            False,
+            OPEN_CORRECTION,
+            None,
+            "Korrektur einer zurückgegebenen Rechnung, die noch offen ist",
+        )
+    if facts.submitted:
+        if not facts.submission_recorded:
+            return DraftDecision(
+                False, UNRECORDED, None, "eingereicht, aber die Einreichung ist nicht verzeichnet"
+            )
+        start = max(facts.changed_at, facts.submitted_at or facts.changed_at)
+        until = start + timedelta(days=periods.submitted_days)
+        due = now > until
+        words = "vor mehr als" if due else "vor höchstens"
+        return DraftDecision(
+            due, SUBMITTED, until, f"eingereicht {words} {days_de(periods.submitted_days)}"
+        )
+    until = facts.changed_at + timedelta(days=periods.untouched_days)
+    due = now > until
+    reason = (
+        f"seit mehr als {days_de(periods.untouched_days)} nicht geändert"
+        if due
+        else f"in den letzten {days_de(periods.untouched_days)} geändert"
+    )
+    return DraftDecision(due, UNTOUCHED, until, reason)

@@ -41,6 +41,10 @@ NOUNS = {
     "Profil": "Profile",
     "unbekanntes Profil": "unbekannte Profile",
     "temporäre Datei": "temporäre Dateien",
+    "Entwurf": "Entwürfe",
+    "Anlage": "Anlagen",
+    "Eingang": "Eingänge",
+    "Original": "Originale",
 }
 
 

@@ -34,6 +34,7 @@ class Kind(StrEnum):
     PASSWORD_CHANGED = "password_changed"
     REGISTRATION = "registration"
     LOGOUT = "logout"
+    DRAFTS_DELETED = "drafts_deleted"  # retention deleted Weberfassung drafts of the account
 
 
 KIND_LABELS_DE = {
@@ -54,6 +55,7 @@ KIND_LABELS_DE = {
     Kind.PASSWORD_CHANGED: "Passwort geändert",
     Kind.REGISTRATION: "Registrierung",
     Kind.LOGOUT: "Abmeldung",
+    Kind.DRAFTS_DELETED: "Entwürfe gelöscht (Aufbewahrung)",
 }
 
 
@@ -84,6 +86,31 @@ def record(
     detail: str = "",
 ) -> None:
     """Store the event and log it (structured: ``extra={"event": ...}``)."""
+    with sessions() as session:
+        add_event(
+            session,
+            kind,
+            account_id=account_id,
+            username=username,
+            address=address,
+            actor=actor,
+            detail=detail,
+        )
+        session.commit()
+
+
+def add_event(
+    session: Session,
+    kind: Kind,
+    *,
+    account_id: int | None = None,
+    username: str = "",
+    address: str = "",
+    actor: str = "",
+    detail: str = "",
+) -> None:
+    """Log the event and add it to ``session`` (stored when the caller commits: with the
+    change it records)."""
     event = {
         "kind": kind.value,
         "account_id": account_id,
@@ -101,9 +128,7 @@ def record(
         address,
         extra={"event": event},
     )
-    with sessions() as session:
-        session.add(SecurityEvent(at=utcnow(), **event))
-        session.commit()
+    session.add(SecurityEvent(at=utcnow(), **event))
 
 
 def events(

@@ -17,6 +17,9 @@ from starlette.datastructures import UploadFile
 
 from einvoice.domain.invoice_entry import UNITS, VAT_CHOICES, FieldError
 from einvoice.domain.invoice_entry_form import label_de
+from einvoice.domain.retention import OPEN_CORRECTION, SUBMITTED, DraftPeriods
+from einvoice.presentation.plurals import count_de
+from einvoice.services import draft_retention
 from einvoice.services import invoice_entry as entry
 from einvoice.services import invoice_entry_submit as entry_submit
 from einvoice.services.accounts import Role, User
@@ -57,14 +60,37 @@ def overview(request: Request) -> Response:
     user = _supplier(request)
     pipeline = request.app.state.container.pipeline
     config = ports_of(pipeline).routing()
+    settings = request.app.state.container.settings
+    periods = DraftPeriods(settings.draft_days, settings.submitted_draft_days)
     return render(
         request,
         "entry_list.html",
         drafts=entry.drafts(pipeline, user.id),
+        kept=_kept(pipeline, user.id, periods),
+        untouched_days=count_de(periods.untouched_days, "Tag"),
+        submitted_days=count_de(periods.submitted_days, "Tag"),
         returned=entry.returned_invoices(pipeline, user.id),
         creditors=entry.bound_creditors(pipeline, user.id),
         ready=config.buyer is not None,
     )
+
+
+def _kept(pipeline: Any, account_id: int, periods: DraftPeriods) -> dict[int, str]:
+    """Draft id -> how long it is kept (German), for the drafts list."""
+    zone = ports_of(pipeline).zone
+    shown: dict[int, str] = {}
+    decisions = draft_retention.account_decisions(pipeline, account_id, pipeline.clock(), periods)
+    for draft_id, decision in decisions.items():
+        if decision.until is None:
+            shown[draft_id] = (
+                "solange die Rechnung offen ist" if decision.kind == OPEN_CORRECTION else "bleibt"
+            )
+            continue
+        day = f"{decision.until.astimezone(zone):%d.%m.%Y}"
+        shown[draft_id] = (
+            f"bis {day}" if decision.kind == SUBMITTED else f"bis {day}, wenn unverändert"
+        )
+    return shown
 
 
 async def _form(request: Request) -> Any:

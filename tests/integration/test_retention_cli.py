@@ -7,6 +7,7 @@ import subprocess
 from datetime import UTC, datetime
 from pathlib import Path
 
+from einvoice.storage.entry_tables import InvoiceDraftRow
 from tests.helpers import ROOT, einvoice_cmd
 from tests.integration.conftest import make_container
 from tests.integration.workflow_setup import AMT_10, receive, sample, setup
@@ -46,8 +47,33 @@ def test_retention_apply_asks_in_german_and_checks_the_account(tmp_path: Path) -
         "B",
         department="amt-10",
     )
+    supplier = create_account(
+        container.sessions,
+        "hansen",
+        "Aufbewahrung-2026-geheim!",
+        Role.SUPPLIER,
+        "H",
+        organisation="Hansen",
+    )
+    with container.sessions() as session:  # a Weberfassung draft untouched since 2015
+        old = datetime(2015, 3, 1, 9, 0, tzinfo=UTC)
+        session.add(
+            InvoiceDraftRow(
+                account_id=supplier.id,
+                kind="380",
+                values={"nummer": "ALT-1"},
+                created_at=old,
+                updated_at=old,
+            )
+        )
+        session.commit()
     container.engine.dispose()
     data = tmp_path / "data"
+
+    planned = _cli(data, "retention", "plan")
+    assert planned.returncode == 0, planned
+    assert "1 Eingang fällig zur Löschung, 0 gesperrt." in planned.stdout
+    assert "Entwürfe der Weberfassung: 1 Entwurf fällig zur Löschung" in planned.stdout
 
     nobody = _cli(data, "retention", "apply", "--as", "niemand", "--yes")
     assert nobody.returncode == 2, nobody
@@ -63,12 +89,14 @@ def test_retention_apply_asks_in_german_and_checks_the_account(tmp_path: Path) -
         asked = _cli(data, "retention", "apply", "--as", "betrieb.schulz", stdin=answer)
         assert asked.returncode == 1, asked
         text = asked.stdout + asked.stderr
-        assert "endgültig löschen?" in text and "„ja“" in text
+        assert "1 Eingang und 1 Entwurf der Weberfassung endgültig löschen?" in text
+        assert "„ja“" in text
         assert "Abgebrochen, nichts gelöscht." in text
         assert "[y/N]" not in text and "Aborted" not in text and "Traceback" not in text
     done = _cli(data, "retention", "apply", "--as", "betrieb.schulz", stdin="ja\n")
     assert done.returncode == 0, done
-    assert "Gelöscht: 1 Eingänge" in done.stdout
+    assert "Gelöscht: 1 Eingang, 2 Originale;" in done.stdout, done.stdout
+    assert "Entwürfe der Weberfassung gelöscht: 1 Entwurf (1 unverändert" in done.stdout
     again = _cli(data, "retention", "apply", "--as", "betrieb.schulz")
     assert again.returncode == 0 and "Nichts fällig." in again.stdout
     shown = _cli(data, "invoice", "show", str(invoice_id))
