@@ -11,6 +11,9 @@ filtering and the "soon"/"overdue" sums do not look it up again for every row.
 person could take the next step on: *sachlich* / *rechnerisch richtig* where
 they are clerk or approver, the *Anordnung* where they are approver, did not
 sign themselves (four eyes) and the amount is within their limit and level.
+When the city keeps a chart of accounts, an invoice is ready for the order only
+with a complete Kontierung (:func:`kontierung_complete`); signed twice without
+one it waits in *Kontierung fehlt* for the Amt's clerks and approvers instead.
 """
 
 from __future__ import annotations
@@ -25,17 +28,24 @@ from sqlalchemy import (
     Subquery,
     and_,
     case,
+    exists,
     false,
     func,
     or_,
     select,
 )
+from sqlalchemy.orm import aliased
 
 from einvoice.domain.approval import FINAL_STATES, Status
 from einvoice.domain.creditors import normal_id
 from einvoice.domain.invoice import CREDIT_NOTE_TYPE_CODES
 from einvoice.domain.routing import Role, RoutingConfig
 from einvoice.services import search
+from einvoice.storage.kontierung_tables import (
+    BuchungsstelleRow,
+    KontierungRow,
+    KontierungSplitRow,
+)
 from einvoice.storage.tables import DeadlineRow, Invoice, Workflow
 
 ALL_STATUSES = tuple(s.value for s in Status)
@@ -45,10 +55,11 @@ _REVIEWERS = frozenset({Role.CLERK, Role.APPROVER})
 _ID_SEPARATORS = (" ", "\t", ".", "-", "/")
 
 
-def credit_note() -> ColumnElement[bool]:
+def credit_note(invoice: Any = Invoice) -> ColumnElement[bool]:
+    """A credit note (``invoice``: the invoices table or an alias of it)."""
     return or_(
-        Invoice.syntax == "ubl-creditnote",
-        Invoice.type_code.in_(sorted(CREDIT_NOTE_TYPE_CODES)),
+        invoice.syntax == "ubl-creditnote",
+        invoice.type_code.in_(sorted(CREDIT_NOTE_TYPE_CODES)),
     )
 
 
@@ -109,7 +120,33 @@ class Deadlines:
 
 #: The steps of "Wartet auf mich", each a view of its own (issue 25: the approver saw
 #: invoices still waiting for sachlich richtig and held ones among "his" eight).
-STEPS = ("sachlich", "rechnerisch", "anordnung")
+STEPS = ("sachlich", "rechnerisch", "kontierung", "anordnung")
+
+
+def chart_kept() -> ColumnElement[bool]:
+    """The city keeps a chart of accounts: every order needs a Kontierung
+    (as :func:`einvoice.services.kontierung_store.chart_required`)."""
+    return exists(select(BuchungsstelleRow.id))
+
+
+def kontierung_complete() -> ColumnElement[bool]:
+    """The invoice has a Kontierung whose splits add up, to the cent, to its amount due
+    (BT-115, negative for a credit note). What SQL can say for a list; the order checks the
+    rest (Buchungsstelle allowed for the Amt and valid in the year, closed years, funds)."""
+    inv = aliased(Invoice)
+    is_credit = exists().where(inv.id == Workflow.invoice_id, credit_note(inv))
+    due = case((is_credit, -Workflow.amount), else_=Workflow.amount)
+    total = (
+        select(func.sum(KontierungSplitRow.amount))
+        .where(KontierungSplitRow.invoice_id == Workflow.invoice_id)
+        .scalar_subquery()
+    )
+    return and_(
+        exists().where(KontierungRow.invoice_id == Workflow.invoice_id),
+        total.is_not(None),
+        # rounded on both sides: SQLite sums NUMERIC columns as binary floats
+        func.round(total, 2) == func.round(due, 2),
+    )
 
 
 def waiting_for(
@@ -118,9 +155,12 @@ def waiting_for(
     """Invoices on which ``person`` could take the next step (deputyships of today included).
 
     ``step`` narrows to one step: ``sachlich`` (waiting for sachlich richtig), ``rechnerisch``
-    (waiting for rechnerisch richtig), ``anordnung`` (ready for the payment order: both
-    statements given by others, within the person's limit and level, no open payment hold).
-    An invoice with an open hold is never "waiting" for its order: nobody can order it."""
+    (waiting for rechnerisch richtig), ``kontierung`` (signed twice, but the city keeps a
+    chart of accounts and the Kontierung is missing or does not add up: for the clerks and
+    approvers of the Amt, who may kontieren), ``anordnung`` (ready for the payment order:
+    both statements given by others, within the person's limit and level, no open payment
+    hold, the Kontierung complete when a chart is kept). An invoice with an open hold is
+    never "waiting" for its order or Kontierung: nobody can order it."""
     if step is not None and step not in STEPS:
         raise ValueError(f"unknown step {step!r}")
     clauses: list[ColumnElement[bool]] = []
@@ -129,14 +169,21 @@ def waiting_for(
         "rechnerisch": (Status.SACHLICH_RICHTIG.value,),
         None: (Status.ROUTED.value, Status.SACHLICH_RICHTIG.value),
     }
+    signed_twice = and_(
+        Workflow.status == Status.RECHNERISCH_RICHTIG.value,
+        func.coalesce(Workflow.holds, "") == "",
+    )
+    complete = kontierung_complete()
     for dept in config.departments:
         authorities = dept.authorities(person, today)
         if not authorities:
             continue
         roles = frozenset().union(*(a.membership.roles for a in authorities))
         in_dept = Workflow.department == dept.key
-        if roles & _REVIEWERS and step != "anordnung":
+        if roles & _REVIEWERS and step in review_states:
             clauses.append(and_(in_dept, Workflow.status.in_(review_states[step])))
+        if roles & _REVIEWERS and step in (None, "kontierung"):
+            clauses.append(and_(in_dept, signed_twice, chart_kept(), ~complete))
         caps = [
             _order_cap(config, a.membership.limit, a.membership.level)
             for a in authorities
@@ -146,11 +193,11 @@ def waiting_for(
             clauses.append(
                 and_(
                     in_dept,
-                    Workflow.status == Status.RECHNERISCH_RICHTIG.value,
+                    signed_twice,
                     func.coalesce(Workflow.sachlich_by, "") != person,
                     func.coalesce(Workflow.rechnerisch_by, "") != person,
                     func.abs(Workflow.amount) <= max(caps),
-                    func.coalesce(Workflow.holds, "") == "",
+                    or_(~chart_kept(), complete),
                 )
             )
     return or_(*clauses) if clauses else false()
@@ -164,7 +211,7 @@ def steps_of(config: RoutingConfig, person: str, today: date) -> tuple[str, ...]
             roles |= set(authority.membership.roles)
     steps: list[str] = []
     if roles & _REVIEWERS:
-        steps += ["sachlich", "rechnerisch"]
+        steps += ["sachlich", "rechnerisch", "kontierung"]
     if Role.APPROVER in roles:
         steps.append("anordnung")
     return tuple(steps)
@@ -270,11 +317,14 @@ def search_matches(text: str) -> ColumnElement[bool] | None:
 
 __all__ = [
     "ALL_STATUSES",
+    "STEPS",
     "Deadlines",
     "Sorting",
+    "chart_kept",
     "columns",
     "counted",
     "credit_note",
+    "kontierung_complete",
     "open_skonto",
     "order_by",
     "search_matches",

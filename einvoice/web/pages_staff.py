@@ -57,6 +57,7 @@ MINE_FILTERS_DE = {
     "1": "Wartet auf mich",
     "sachlich": "Sachlich richtig zeichnen",
     "rechnerisch": "Rechnerisch richtig zeichnen",
+    "kontierung": "Kontierung fehlt",
     "anordnung": "Bereit zur Anordnung",
 }
 HELD_FILTERS_DE = {"": "alle", "1": "mit Sperre", "0": "ohne Sperre"}
