@@ -293,6 +293,11 @@ def test_a_valid_draft_is_submitted_and_reaches_the_clerk_as_weberfassung(tmp_pa
     page = clerk.get(f"/rechnungen/{invoice.id}").text
     assert re.search(r"<dt>Kanal</dt><dd>Weberfassung</dd>", page)
     assert "über das Lieferantenportal (im Portal erfasst)" in page
+    # the queue names the channel too (under the day it came)
+    row = re.search(
+        r"<tr>(?:(?!</tr>).)*WE-2026-1(?:(?!</tr>).)*</tr>", clerk.get("/eingang").text, re.S
+    )
+    assert row is not None and '<small class="channel">Weberfassung</small>' in row.group(0)
     assert not holds.holds_of(container.pipeline, invoice.id)  # verified IBAN, bound account
 
 
