@@ -188,6 +188,11 @@ def test_errors_are_named_per_field_next_to_it_and_in_a_summary(tmp_path: Path) 
     assert "f-nummer" in links and links["f-nummer"].startswith("Rechnungsnummer")
     assert "f-leitweg_id" in links and "BR-DE-15" in links["f-leitweg_id"]
     assert "f-zeile-2-menge" in links and links["f-zeile-2-menge"].startswith("Zeile 2: Menge")
+    # the label once, though the format error's message begins with it too
+    assert links["f-zeile-2-menge"].count("Zeile 2: Menge") == 1, links["f-zeile-2-menge"]
+    # the focus starts at the summary, without JavaScript
+    opening = re.match(r"<section [^>]*>", summary.group(0))
+    assert opening is not None and " autofocus" in opening.group(0)
     for field in ("nummer", "leitweg_id", "zeile-2-menge"):
         tag = re.search(rf'<(?:input|select) id="f-{field}"[^>]*>', html)
         assert tag is not None, field
