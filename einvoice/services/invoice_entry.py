@@ -22,7 +22,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from einvoice.domain.approval import Status
-from einvoice.domain.creditors import Creditor, grouped_iban, normal_iban
+from einvoice.domain.creditors import Creditor, grouped_iban, iban_valid, normal_iban
 from einvoice.domain.entry_fields import (
     ALLOWANCE_LABELS_DE,
     LINE_LABELS_DE,
@@ -419,9 +419,10 @@ def creditor_of(pipeline: Pipeline, account_id: int, draft: Draft) -> Creditor |
 
 def new_iban(creditor: Creditor | None, iban: str) -> bool:
     """The IBAN typed is none the city has verified for the creditor: the invoice will be
-    accepted, its payment held until the city has checked the bank account."""
+    accepted, its payment held until the city has checked the bank account. A mistyped
+    IBAN is no new one: the form names its error instead."""
     wanted = normal_iban(iban)
-    return bool(wanted) and all(a.iban != wanted for a in verified_accounts(creditor))
+    return iban_valid(wanted) and all(a.iban != wanted for a in verified_accounts(creditor))
 
 
 def seller_values(creditor: Creditor | None, account: Account) -> dict[str, str]:

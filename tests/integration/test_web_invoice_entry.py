@@ -310,6 +310,11 @@ def test_a_new_iban_is_announced_and_held(tmp_path: Path) -> None:
     application, container = _world(tmp_path)
     c = login(application, "hansen")
     location = _new(c)
+    # a mistyped IBAN (check digits) is no new bank account: only its error is named
+    mistyped = _filled(c, location, iban=NEW_IBAN[:-1] + "2", nummer="WE-IBAN-1")
+    refused = _post(c, location, mistyped, "vorschau")
+    assert refused.status_code == 422 and 'id="e-iban"' in refused.text
+    assert "noch nicht bekannt" not in refused.text
     values = _filled(c, location, iban=NEW_IBAN, nummer="WE-IBAN-1")
     assert _post(c, location, values, "speichern").status_code == 303
     assert "noch nicht bekannt" in c.get(location).text  # said on the form beforehand
