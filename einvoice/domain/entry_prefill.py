@@ -116,7 +116,9 @@ def _line(i: int, line: InvoiceLine) -> dict[str, str]:
 def _price(line: InvoiceLine) -> str:
     if line.price is None or line.price.net_price is None:
         return ""
-    return german_decimal(line.price.net_price)
+    price = line.price.net_price
+    # a price in euro and cent as it was typed (48,50, not 48,5); a finer one as it is (0,125)
+    return money_text(price) if price == price.quantize(Decimal("0.01")) else german_decimal(price)
 
 
 def _allowance(kind: str, i: int, item: AllowanceCharge) -> dict[str, str]:

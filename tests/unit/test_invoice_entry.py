@@ -80,6 +80,17 @@ def test_written_invoice_passes_the_projects_validation_and_reads_back() -> None
     assert again.invoice == result.invoice
 
 
+def test_prefill_shows_a_price_in_euro_and_cent_as_typed() -> None:
+    """The corrected invoice's form shows 48,50 as the supplier typed it, not 48,5; a finer
+    price keeps its places (0,125), a quantity needs no zeros (12,5)."""
+    result = _read({"zeile-2-preis": "0,125"}, drop=("zeile-2-nachlass", "zeile-2-nachlass_grund"))
+    assert result.invoice is not None, result.errors
+    values = form_values(extract(write_ubl(result.invoice)))
+    assert (values["zeile-1-preis"], values["zeile-2-preis"]) == ("48,50", "0,125")
+    assert values["zeile-1-menge"] == "12,5"
+    assert read_form(values, BUYER, [ATTACHMENT], today=TODAY) == result
+
+
 def test_refused_form_names_field_and_rule_in_german() -> None:
     values = typical_values()
     values["leitweg_id"] = "05315000-KAEM-63"
