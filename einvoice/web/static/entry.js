@@ -64,4 +64,7 @@
     timer = setTimeout(update, 400);
   });
   form.addEventListener("change", update);
+  // a draft shown again (after "Zeile hinzufügen", an attachment, for a correction): its
+  // sums at once, not only after the next key
+  if (form.querySelector("input[name$='-preis']:not([value=''])")) { update(); }
 })();
