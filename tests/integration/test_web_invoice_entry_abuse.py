@@ -226,3 +226,28 @@ def test_the_error_summary_names_each_field_once(tmp_path: Path) -> None:
     assert "Kontoinhaber: höchstens 70 Zeichen (jetzt 71)." in summary
     assert "Zeile 2: Menge: „drei“ ist keine gültige Zahl" in summary
     assert "Kontoinhaber: Kontoinhaber" not in summary and "Menge: Zeile 2" not in summary
+
+
+def test_attachments_are_nobody_elses_not_even_through_an_own_draft(tmp_path: Path) -> None:
+    """Another account gets 404 for the draft's files, PDF and check; and an own draft's
+    address with another draft's file id finds nothing (the file must be that draft's)."""
+    application, _ = _world(tmp_path)
+    c = login(application, "hansen")
+    location = _new(c)
+    values = _filled(c, location)
+    files = {"anlage": ("stunden.pdf", PDF, "application/pdf")}
+    assert _post(c, location, values, "anlage", files=files).status_code == 303
+    found = re.search(rf'href="({location}/anlagen/(\d+))"', c.get(location).text)
+    assert found is not None
+    file_url, file_id = found.groups()
+    assert c.get(file_url).content == PDF
+    other = login(application, "weber")
+    own = _new(other)
+    token = csrf_of(other.get(own).text)
+    for url in (file_url, location + "/rechnung.pdf", location + "?pruefen=1"):
+        assert other.get(url).status_code == 404, url
+    assert other.get(f"{own}/anlagen/{file_id}").status_code == 404
+    removal = {"csrf_token": token, "aktion": f"anlage-weg-{file_id}"}
+    assert other.post(location, data=removal).status_code == 404
+    assert other.post(own, data=removal).status_code == 404
+    assert c.get(file_url).content == PDF  # still there

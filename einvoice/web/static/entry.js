@@ -29,7 +29,8 @@
       var r = String(rate(choice));
       byRate[r] = (byRate[r] || 0) + c;
     }
-    for (var i = 1; i <= 100; i++) {
+    // every row the page has (the server's limit decides how many; no second one here)
+    for (var i = 1; ; i++) {
       if (!form.elements.namedItem("zeile-" + i + "-menge")) { break; }
       var q = number(value("zeile-" + i + "-menge"));
       var p = number(value("zeile-" + i + "-preis"));
@@ -40,7 +41,7 @@
       add(line, value("zeile-" + i + "-ust"));
     }
     ["abzug", "zuschlag"].forEach(function (kind) {
-      for (var j = 1; j <= 20; j++) {
+      for (var j = 1; ; j++) {
         if (!form.elements.namedItem(kind + "-" + j + "-betrag")) { break; }
         var b = number(value(kind + "-" + j + "-betrag"));
         if (isNaN(b)) { bad = true; continue; }
