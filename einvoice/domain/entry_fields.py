@@ -19,6 +19,7 @@ MAX_ALLOWANCES = 20  # each of allowances and charges
 MAX_ATTACHMENTS = 10
 MAX_ATTACHMENT_BYTES = 5 * 1024 * 1024  # one file
 MAX_ATTACHMENTS_BYTES = 10 * 1024 * 1024  # all files (base64 makes 4/3 of it in the XML)
+MAX_ATTACHMENT_DESCRIPTION = 200  # characters of BT-123
 
 FIELD_LABELS_DE: dict[str, str] = {
     "art": "Art der Rechnung",
@@ -154,6 +155,7 @@ def attachment_problem(attachment: EntryAttachment, seen: set[str]) -> tuple[str
     label, magic = kind
     if magic and not attachment.content.startswith(magic):
         return EINGABE, f"die Datei ist keine {label}."
-    if len(attachment.description) > 200 or re.search(r"[\x00-\x1f\x7f]", attachment.description):
+    description = attachment.description
+    if len(description) > MAX_ATTACHMENT_DESCRIPTION or re.search(r"[\x00-\x1f\x7f]", description):
         return EINGABE, "die Beschreibung ist zu lang oder enthält unsichtbare Sonderzeichen."
     return None

@@ -18,6 +18,7 @@ from sqlalchemy import select, update
 from einvoice.domain.channels import WEBERFASSUNG
 from einvoice.domain.entry_fields import (
     MAX_ATTACHMENT_BYTES,
+    MAX_ATTACHMENT_DESCRIPTION,
     MAX_ATTACHMENTS,
     MAX_ATTACHMENTS_BYTES,
 )
@@ -169,6 +170,12 @@ def add_attachment(
     if not data:
         raise BadRequest(f"„{name}“ ist leer.")
     mime = attachment_type(name, data)
+    description = " ".join(description.split())  # one line, as the form's field has it
+    if len(description) > MAX_ATTACHMENT_DESCRIPTION:
+        raise BadRequest(
+            f"Die Beschreibung der Datei „{name}“ ist zu lang: höchstens "
+            f"{MAX_ATTACHMENT_DESCRIPTION} Zeichen (jetzt {len(description)})."
+        )
     if len(data) > file_limit(pipeline, max_bytes):
         raise BadRequest(
             f"„{name}“ ist zu groß: eine Anlage darf höchstens "
@@ -199,7 +206,7 @@ def add_attachment(
                 filename=name,
                 mime_code=mime,
                 size=len(data),
-                description=description.strip()[:255],
+                description=description,
                 data=data,
                 added_at=pipeline.clock(),
             )

@@ -251,3 +251,19 @@ def test_attachments_are_nobody_elses_not_even_through_an_own_draft(tmp_path: Pa
     assert other.post(location, data=removal).status_code == 404
     assert other.post(own, data=removal).status_code == 404
     assert c.get(file_url).content == PDF  # still there
+
+
+def test_a_too_long_file_description_is_refused_not_cut(tmp_path: Path) -> None:
+    """The page allows 200 characters; a longer description (a hand-made post) is said at
+    the file, not cut to fit - and never stored to fail later at a field nobody can edit."""
+    application, _ = _world(tmp_path)
+    c = login(application, "hansen")
+    location = _new(c)
+    values = _filled(c, location) | {"anlage_beschreibung": "B" * 201}
+    files = {"anlage": ("stunden.pdf", PDF, "application/pdf")}
+    refused = _post(c, location, values, "anlage", files=files)
+    assert refused.status_code == 400
+    assert re.search(r'id="e-anlage">[^<]*höchstens 200 Zeichen', refused.text)
+    assert "stunden.pdf</a>" not in c.get(location).text
+    values["anlage_beschreibung"] = "B" * 200
+    assert _post(c, location, values, "vorschau", files=files).status_code == 303
