@@ -30,5 +30,9 @@ def test_live_totals_count_every_line_of_the_form(tmp_path: Path) -> None:
         live.filter(has_text="Vorläufig").wait_for(timeout=10_000)
         net = f"{MAX_LINES + 1},00\xa0€"  # every line counted, the last one twice
         assert f"netto {net}" in live.inner_text(), live.inner_text()
+        price = page.locator("#f-zeile-1-preis")
+        price.fill("1.500")  # 1500 to a German, 1.5 to a program: the server refuses it
+        price.dispatch_event("change")
+        live.filter(has_text="bitte Zahlen wie").wait_for(timeout=10_000)
         SCREENSHOTS.mkdir(parents=True, exist_ok=True)  # the totals only: the page is long
         page.locator("#summen").screenshot(path=str(SCREENSHOTS / "weberfassung-summen-live.png"))

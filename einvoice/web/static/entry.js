@@ -8,6 +8,8 @@
     var t = (text || "").trim().replace(/\s/g, "");
     if (!t) { return 0; }
     if (t.indexOf(",") >= 0) { t = t.replace(/\./g, "").replace(",", "."); }
+    // "1.500" is 1500 to a German, 1.5 to a program: refused by the server, so not guessed
+    else if (/^[+-]?[1-9][0-9]{0,2}(\.[0-9]{3})+$/.test(t)) { return NaN; }
     var n = Number(t);
     return isFinite(n) ? n : NaN;
   }
