@@ -146,6 +146,7 @@ def _json(v: Any) -> dict[str, Any]:
         "decided_invoice_id": v.decided_invoice_id,
         "decided_by": v.decided_by,
         "note": v.note,
+        "same_as": v.same_as,
     }
 
 

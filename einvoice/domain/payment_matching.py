@@ -53,6 +53,7 @@ class PaymentEntry:
     creditor_iban: str | None = None  # the payee's account
     creditor_name: str | None = None
     returned: bool = False  # a payment that came back (camt: reversal of a debit, a credit)
+    end_to_end: str | None = None  # the payer's end-to-end reference (camt EndToEndId)
 
     @property
     def orders(self) -> tuple[int, ...]:
@@ -104,6 +105,7 @@ class Outcome(StrEnum):
     SEVERAL = "several"  # several orders in one transfer that do not add up
     RETURNED = "returned"  # the money came back (Rückbuchung / Rücküberweisung)
     UNKNOWN_ORDER = "unknown_order"  # names an order that does not exist: a file error
+    SAME = "same"  # read before from the other source (domain.payment_identity)
 
 
 OUTCOME_LABELS_DE: dict[Outcome, str] = {
@@ -115,6 +117,7 @@ OUTCOME_LABELS_DE: dict[Outcome, str] = {
     Outcome.SEVERAL: "Sammelzahlung passt nicht",
     Outcome.RETURNED: "Rückbuchung",
     Outcome.UNKNOWN_ORDER: "unbekannte Anordnung",
+    Outcome.SAME: "dieselbe Zahlung aus einer anderen Datei",
 }
 
 

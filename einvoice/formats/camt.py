@@ -336,6 +336,7 @@ class _Reader:
             creditor_iban=iban,
             creditor_name=name,
             returned=returned,
+            end_to_end=end_to_end[:64] if end_to_end and end_to_end != "NOTPROVIDED" else None,
         )
 
 

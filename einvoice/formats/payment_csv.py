@@ -208,7 +208,13 @@ def _entry(
         order_column=layout.columns[order_column],
         creditor_iban=iban,
         creditor_name=cell("empfaenger") or None,
+        end_to_end=_end_to_end(cell("ende_zu_ende")),
     )
+
+
+def _end_to_end(text: str) -> str | None:
+    """The end-to-end reference the cash office gave the transfer (None: not given)."""
+    return text[:64] if text and text.upper() != "NOTPROVIDED" else None
 
 
 _GERMAN_DATE = re.compile(r"(\d{2})\.(\d{2})\.(\d{4})")

@@ -48,6 +48,7 @@ CSV_COLUMNS: dict[str, str] = {
     "iban": "IBAN",
     "empfaenger": "Empfänger",
     "waehrung": "Währung",
+    "ende_zu_ende": "Ende-zu-Ende-Referenz",
 }
 REQUIRED_CSV = ("betrag", "zahlungsdatum")
 DATE_FORMATS = {"TT.MM.JJJJ": "%d.%m.%Y", "JJJJ-MM-TT": "%Y-%m-%d", "TT.MM.JJ": "%d.%m.%y"}

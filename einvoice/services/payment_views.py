@@ -53,6 +53,7 @@ class PaymentView:
     decided_by: str | None
     decided_at: datetime | None
     note: str | None
+    same_as: int | None = None  # state "same": the payment read before from the other source
 
     @property
     def amount_de(self) -> str:
@@ -97,6 +98,7 @@ def view_of(row: PaymentRow, filename: str) -> PaymentView:
         decided_by=row.decided_by,
         decided_at=aware(row.decided_at) if row.decided_at else None,
         note=row.note,
+        same_as=row.same_as,
     )
 
 

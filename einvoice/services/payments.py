@@ -6,7 +6,8 @@
   German answer naming file, line and column
   (:class:`~einvoice.formats.payment_files.PaymentFileError`). The same file
   again (same SHA-256) changes nothing; a payment read before from another file
-  (same bank / cash reference) is not counted twice.
+  (same bank / cash reference) is not counted twice, nor one read before from the other
+  source, the cash office's CSV or the bank's camt (:mod:`einvoice.services.payment_twins`).
 * Matching is the domain's (:mod:`einvoice.domain.payment_matching`): only the
   amount due, or the amount less a Skonto within the offer, marks an invoice
   paid by itself.
@@ -55,6 +56,7 @@ from einvoice.services.payment_booking import (
     bulk_insert,
 )
 from einvoice.services.payment_orders import candidates, ordered_invoices
+from einvoice.services.payment_twins import payment_values, same_payments
 from einvoice.services.payment_views import DECISION_LABELS_DE as DECISION_LABELS_DE
 from einvoice.services.payment_views import Decision as Decision
 from einvoice.services.payment_views import PaymentView as PaymentView
@@ -99,6 +101,7 @@ class ImportResult:
     paid: int  # invoices marked paid now
     open: int  # payments left for creditor accounting
     left_aside: int = 0  # camt: credits and pending entries (no payments of the city)
+    same: int = 0  # of the known: read before from the other source (CSV / camt)
 
     @property
     def summary_de(self) -> str:
@@ -114,6 +117,11 @@ class ImportResult:
         ]
         if self.known:
             parts.append(f"{self.known} schon aus einer anderen Datei bekannt")
+        if self.same:
+            source = "der Bank" if self.kind == "csv" else "der Kasse"
+            parts.append(
+                f"davon {self.same} als dieselbe Zahlung wie in einer Datei {source} erkannt"
+            )
         if self.left_aside:
             parts.append(
                 f"{self.left_aside} Gutschriften/vorgemerkte Buchungen nicht berücksichtigt"
@@ -250,6 +258,8 @@ def _import(
     with pipeline.sessions() as session:
         known = _known_keys(session, [e.key for e in entries])
         fresh = [e for e in entries if e.key not in known]
+        twins = same_payments(session, fresh)  # read before from the other source
+        fresh = [e for e in fresh if e.key not in twins]
         orders = ordered_invoices(session, {i for e in fresh for i in e.orders})
         recorded: list[tuple[PaymentEntry, Match]] = []
         paid_now: dict[int, date] = {}
@@ -283,18 +293,21 @@ def _import(
             imported_by=actor,
             imported_at=at.astimezone(UTC),
             entries=len(entries),
-            known=len(known),
+            known=len(known) + len(twins),
             paid=0,
             open=0,
         )
         session.add(file_row)
         session.flush()
-        if recorded:  # executemany: nothing read back row by row
+        values = [payment_values(file_row.id, e, m) for e, m in recorded]
+        values += [
+            payment_values(file_row.id, e, twins[e.key].match, twins[e.key].payment_id)
+            for e in entries
+            if e.key in twins
+        ]
+        if values:  # executemany: nothing read back row by row
             connection = session.connection()
-            connection.execute(
-                bulk_insert(connection, cast(Table, PaymentRow.__table__)),
-                [_payment_values(file_row.id, e, m) for e, m in recorded],
-            )
+            connection.execute(bulk_insert(connection, cast(Table, PaymentRow.__table__)), values)
         ids = {
             key: payment_id
             for key, payment_id in session.execute(
@@ -330,7 +343,17 @@ def _import(
         opened,
     )
     return ImportResult(
-        filename, kind, False, actor, at, len(entries), len(known), paid, opened, left_aside
+        filename,
+        kind,
+        False,
+        actor,
+        at,
+        len(entries),
+        len(known) + len(twins),
+        paid,
+        opened,
+        left_aside,
+        len(twins),
     )
 
 
@@ -344,30 +367,6 @@ def _with_proposal(session: Session, entry: PaymentEntry, found: Match) -> Match
         reason_de=f"{found.reason_de} Vorschlag: {proposed.number} (Kreditor, Betrag und "
         "Datum passen) – bitte bestätigen.",
     )
-
-
-def _payment_values(file_id: int, entry: PaymentEntry, found: Match) -> dict[str, object]:
-    return {
-        "file_id": file_id,
-        "entry_key": entry.key[:255],
-        "line": entry.line,
-        "booked_on": entry.booked_on,
-        "amount": entry.amount,
-        "currency": entry.currency,
-        "creditor_iban": entry.creditor_iban,
-        "creditor_name": (entry.creditor_name or "")[:512] or None,
-        "remittance": entry.remittance,
-        "orders": ",".join(str(i) for i in found.invoice_ids)[:512],
-        "outcome": found.outcome.value,
-        "reason_de": found.reason_de,
-        "state": "matched" if found.paid else "open",
-        "proposal_invoice_id": found.proposal,
-        "decision": None,
-        "decided_invoice_id": None,
-        "decided_by": None,
-        "decided_at": None,
-        "note": None,
-    }
 
 
 class _Chains:

@@ -41,11 +41,16 @@ class PaymentRow(Base):
     """One payment out of the city's account, matched to its order or left open.
 
     ``state``: ``matched`` (it paid the invoices of its settlements by itself),
-    ``open`` (a person of creditor accounting decides), ``decided``.
+    ``open`` (a person of creditor accounting decides), ``decided``, ``same`` (the same
+    payment as ``same_as``, read before from the other source: the cash office's CSV or
+    the bank's camt; counted once, see :mod:`einvoice.domain.payment_identity`).
     """
 
     __tablename__ = "payments"
-    __table_args__ = (Index("ix_payments_state_booked_on", "state", "booked_on"),)
+    __table_args__ = (
+        Index("ix_payments_state_booked_on", "state", "booked_on"),
+        Index("ix_payments_amount_booked_on", "amount", "booked_on"),
+    )
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     file_id: Mapped[int] = mapped_column(ForeignKey("payment_files.id"), index=True)
     entry_key: Mapped[str] = mapped_column(String(255), unique=True)  # bank / cash reference
@@ -66,6 +71,10 @@ class PaymentRow(Base):
     decided_by: Mapped[str | None] = mapped_column(String(128))
     decided_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     note: Mapped[str | None] = mapped_column(Text)
+    end_to_end: Mapped[str | None] = mapped_column(String(64))  # EndToEndId, if given
+    same_as: Mapped[int | None] = mapped_column(
+        ForeignKey("payments.id"), index=True, unique=True
+    )  # one to one
 
 
 class InvoicePaymentRow(Base):
