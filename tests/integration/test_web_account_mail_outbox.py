@@ -85,7 +85,7 @@ def test_registration_mails_go_after_the_response(tmp_path: Path) -> None:
                 "csrf_token": token,
             },
         )
-        assert answer.status_code == 200, answer.text[answer.text.find("<main"):][:1500]
+        assert answer.status_code == 200, answer.text[answer.text.find("<main") :][:1500]
         assert "Wir haben eine E-Mail" in answer.text
     assert mailer.sent == [("jana@hansen.example", True), ("neu@firma.example", True)]
 

@@ -49,8 +49,10 @@ def test_search_finding_only_closed_invoices_says_so_and_links_to_all(tmp_path: 
     found = _text(clerk.get("/eingang", params={"q": german}).text)
     assert "Keine offenen Rechnungen für diese Auswahl" in found
     assert "1 abgeschlossene Rechnung passt dazu" in found, found
-    link = re.search(r'href="(/eingang\?[^"]*status=alle[^"]*)"', clerk.get(
-        "/eingang", params={"q": german}).text)
+    link = re.search(
+        r'href="(/eingang\?[^"]*status=alle[^"]*)"',
+        clerk.get("/eingang", params={"q": german}).text,
+    )
     assert link is not None
     everything = clerk.get(link.group(1).replace("&amp;", "&")).text
     assert ">Q-ZU</a>" in everything

@@ -239,9 +239,7 @@ def test_a_project_that_fits_later_gets_a_suggestion() -> None:
     waiting = proposal.ranked[1]
     assert waiting.verdict is Verdict.NOT_PLANNED
     assert waiting.shift_fits == 1
-    assert any(
-        "Verschiebung um 1 Quartal (Beginn 2. Quartal 2027)" in r for r in waiting.reasons
-    )
+    assert any("Verschiebung um 1 Quartal (Beginn 2. Quartal 2027)" in r for r in waiting.reasons)
 
 
 def test_demands_outside_the_horizon_and_offices_without_capacity() -> None:
