@@ -169,6 +169,7 @@ def demo(
     _demo_accounts(container)
     _seed_payments(container)
     bind_demo_supplier(container.pipeline)
+    _seed_web_entry(container)
     _print_hints(container, settings.data_dir, samples, database_url)
 
 
@@ -243,6 +244,16 @@ def bind_demo_supplier(pipeline: Pipeline) -> None:
         f"Portalkonto {binding.account} an {binding.creditor_number} {binding.creditor_name} "
         f"gebunden (erfasst von {enters}, bestätigt von {confirms})."
     )
+
+
+def _seed_web_entry(container: object) -> None:
+    """The demo supplier types one invoice into the portal's form (Weberfassung)."""
+    from einvoice.services import workflow
+    from einvoice.services.demo_entry import seed_entry
+
+    pipeline = container.pipeline  # type: ignore[attr-defined]
+    done = seed_entry(pipeline, DEMO_BINDING[0], lambda i: workflow.route(pipeline, i))
+    typer.echo(done.summary_de)
 
 
 def _seed_history(container: object) -> None:

@@ -241,5 +241,10 @@ def test_demo_shows_where_each_invoice_went(tmp_path: Path) -> None:
         r"camt054-demo.xml \(camt.054\): (\d+) Zahlung(?:en)?, (\d+) Rechnung", done.stdout
     )
     assert paid is not None and int(paid.group(2)) > 0 and "1 zur Entscheidung offen" in done.stdout
+    # issue 26: the demo supplier typed one invoice into the portal's form (Weberfassung)
+    typed = [line for line in lines if "über die Weberfassung erfasst" in line]
+    assert len(typed) == 1 and typed[0].startswith("1 Rechnung über die Weberfassung erfasst (RE-")
+    assert "2 Positionen" in typed[0] and "2 % Skonto" in typed[0]
+    assert typed[0].endswith(": im Arbeitskorb Amt 10 – Hauptamt."), typed  # no hold
     warnings = [line for line in done.stderr.splitlines() if "WARNING" in line]
     assert not warnings, warnings
