@@ -36,6 +36,9 @@ def templates() -> Jinja2Templates:
     from einvoice.domain.creditors import grouped_iban
 
     engine.env.filters["iban"] = grouped_iban
+    from einvoice.presentation.render.german import file_size
+
+    engine.env.filters["file_size"] = file_size
     from einvoice.services.labels import any_state_de, event_de, mail_state_de
 
     engine.env.filters["state_de"] = any_state_de

@@ -231,6 +231,7 @@ def test_rows_are_added_without_javascript_and_attachments_are_checked(
     assert attached.status_code == 303, attached.text
     page = c.get(location).text
     assert "Stundenzettel.pdf" in page
+    assert f"({len(pdf)}\xa0Bytes)" in page  # not "(1 KB)" for 45 bytes
     refused = _post(
         c,
         location,
