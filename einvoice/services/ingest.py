@@ -176,6 +176,14 @@ def _headers(raw: bytes) -> dict[str, str]:
 
 def split(pipeline: Pipeline, message_id: int) -> list[int]:
     """Create the message's documents (once); return the ids waiting for processing."""
+    try:
+        return _split(pipeline, message_id)
+    except IntegrityError:  # split concurrently (a double click, two workers): theirs stands
+        log.info("message %s: split concurrently, re-reading", message_id)
+        return _split(pipeline, message_id)
+
+
+def _split(pipeline: Pipeline, message_id: int) -> list[int]:
     with pipeline.sessions() as session:
         message = session.get(Message, message_id)
         if message is None:

@@ -196,35 +196,37 @@ def route(pipeline: Pipeline, invoice_id: int) -> RouteResult:
             is_holiday=land_holidays(ports.land),
         )
     with pipeline.sessions() as session:
-        row = _new_row(invoice_id, model, received_on, deadlines, at)
-        session.add(row)
-        previous = None
-        for step in steps:
-            put_state(row, step.state, at)
-            previous = append_event(session, row, step.event, previous)
-        if decision is not None:
-            session.add(_decision_row(invoice_id, decision, config, at))
-            holds.place_on_route(session, pipeline, row, model, previous, at)  # issue 12
-        _close_replaced(session, invoice_id, at)
-        if deadlines is not None:
-            session.add_all(_deadline_rows(invoice_id, deadlines))
-        if stored.rejected:
-            invoice = session.get(Invoice, invoice_id)
-            assert invoice is not None
-            notifications.queue_supplier_notice(
-                session,
-                invoice,
-                returned=False,
-                by_validation=True,
-                reasons=stored.reasons,
-                config=config,
-                received_on=received_on,
-                sender=stored.sender,
-                at=at,
-            )
+        # routed concurrently by another worker (a double click, two workers): theirs stands;
+        # the conflict shows at the first flush, which a query in between may trigger
         try:
+            row = _new_row(invoice_id, model, received_on, deadlines, at)
+            session.add(row)
+            previous = None
+            for step in steps:
+                put_state(row, step.state, at)
+                previous = append_event(session, row, step.event, previous)
+            if decision is not None:
+                session.add(_decision_row(invoice_id, decision, config, at))
+                holds.place_on_route(session, pipeline, row, model, previous, at)  # issue 12
+            _close_replaced(session, invoice_id, at)
+            if deadlines is not None:
+                session.add_all(_deadline_rows(invoice_id, deadlines))
+            if stored.rejected:
+                invoice = session.get(Invoice, invoice_id)
+                assert invoice is not None
+                notifications.queue_supplier_notice(
+                    session,
+                    invoice,
+                    returned=False,
+                    by_validation=True,
+                    reasons=stored.reasons,
+                    config=config,
+                    received_on=received_on,
+                    sender=stored.sender,
+                    at=at,
+                )
             session.commit()
-        except IntegrityError:  # routed concurrently by another worker: theirs stands
+        except IntegrityError:
             session.rollback()
             log.info("invoice %s: routed concurrently", invoice_id)
             return _route_result(session, workflow_row(session, invoice_id), created=False)

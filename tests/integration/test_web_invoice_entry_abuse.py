@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import copy
 import re
+import threading
 from pathlib import Path
 from typing import Any
 
@@ -18,8 +19,9 @@ from einvoice.services.creditor_records import AccountInput, CreditorInput
 from einvoice.services.creditors import add_creditor, bind
 from einvoice.storage.accounts import Account
 from einvoice.storage.entry_tables import InvoiceDraftRow
-from einvoice.storage.tables import Message
+from einvoice.storage.tables import Invoice, Message
 from einvoice.web.api_invoice_entry import EXAMPLE
+from tests.integration.services import postgres_database
 from tests.integration.test_web_invoice_entry import _filled, _new, _post, _shown, _world
 from tests.integration.web import account, csrf_of, login
 from tests.invoice_entry_sample import PDF
@@ -267,3 +269,43 @@ def test_a_too_long_file_description_is_refused_not_cut(tmp_path: Path) -> None:
     assert "stunden.pdf</a>" not in c.get(location).text
     values["anlage_beschreibung"] = "B" * 200
     assert _post(c, location, values, "vorschau", files=files).status_code == 303
+
+
+def test_a_double_click_at_the_same_moment_submits_once(tmp_path: Path) -> None:
+    """Both requests of a double click at once (two server processes, PostgreSQL): one
+    submission, one invoice, and both answers are its report - the slower one routed the
+    invoice a second time and failed with a 500 (audit sequence taken)."""
+    with postgres_database() as url:
+        application, container = _world(tmp_path, url)
+        for attempt in range(3):
+            answers = _double_click(application, f"DOPPELT-{attempt}")
+            assert {n: a.status_code for n, a in answers.items()} == {"a": 303, "b": 303}
+            reports = {a.headers["location"].split("?")[0] for a in answers.values()}
+            assert len(reports) == 1, reports
+        with container.sessions() as session:
+            assert len(session.scalars(select(Message.id)).all()) == 3
+            assert len(session.scalars(select(Invoice.id)).all()) == 3
+        container.engine.dispose()
+
+
+def _double_click(application: Any, number: str) -> dict[str, Any]:
+    """ "Einreichen" of one draft from two clients at the same moment: their answers."""
+    first, second = login(application, "hansen"), login(application, "hansen")
+    location = _new(first)
+    values = _filled(first, location, nummer=number)
+    tokens = {"a": values["csrf_token"], "b": csrf_of(second.get(location).text)}
+    clients = {"a": first, "b": second}
+    answers: dict[str, Any] = {}
+    start = threading.Barrier(2)
+
+    def click(name: str) -> None:
+        start.wait()
+        posted = values | {"csrf_token": tokens[name]}
+        answers[name] = _post(clients[name], location, posted, "einreichen")
+
+    clicks = [threading.Thread(target=click, args=(name,)) for name in clients]
+    for thread in clicks:
+        thread.start()
+    for thread in clicks:
+        thread.join(timeout=120)
+    return answers
