@@ -329,6 +329,8 @@ def save(
     values = clean_values(raw)
     with pipeline.sessions() as session:
         row = _open_row(session, account_id, draft_id)
+        if row.corrects_invoice_id is not None:  # the corrected version replaces the
+            values["nummer"] = str((row.values or {}).get("nummer", ""))  # returned one
         rows = _rows(dict(row.values or {}), values)
         if add_row in rows:
             limit = MAX_LINES if add_row == "zeile" else MAX_ALLOWANCES
@@ -457,15 +459,20 @@ def seller_values(creditor: Creditor | None, account: Account) -> dict[str, str]
     return {k: v for k, v in values.items() if v}
 
 
-def create(pipeline: Pipeline, account_id: int, kind: str, creditor_id: int | None = None) -> int:
-    """A new invoice (380) or credit note (381), prefilled: its id.
+def defaults(pipeline: Pipeline, account_id: int, creditor_id: int | None = None) -> dict[str, str]:
+    """The values a new draft of the account starts with: today's date and the seller
+    (name, address, tax ids, verified bank account, contact) from the bound creditor -
+    ``creditor_id`` when given (one the account is bound to, else NotFound), else the
+    first by name."""
+    return _seller_start(pipeline, account_id, creditor_id)[0]
 
-    ``creditor_id``: which of the account's bound creditors issues it (the first one by
-    name when not given; a creditor the account is not bound to is refused)."""
-    if kind not in ("380", "381"):
-        raise BadRequest("Bitte „Rechnung“ oder „Gutschrift“ wählen.")
+
+def _seller_start(
+    pipeline: Pipeline, account_id: int, creditor_id: int | None
+) -> tuple[dict[str, str], int | None]:
+    """:func:`defaults` and the id of the creditor they come from."""
     bound = bound_creditors(pipeline, account_id)
-    chosen = bound[0] if bound and creditor_id is None else None
+    chosen = bound[0] if bound else None
     if creditor_id is not None:
         chosen = next((c for c in bound if c.id == creditor_id), None)
         if chosen is None:
@@ -474,20 +481,21 @@ def create(pipeline: Pipeline, account_id: int, kind: str, creditor_id: int | No
         account = session.get(Account, account_id)
         if account is None:
             raise NotFound("Dieses Konto gibt es nicht.")
-        values = {
-            "art": kind,
-            "datum": today(pipeline).isoformat(),
-            "zahlungsbedingungen": TERMS_DE,
-        }
-        values |= seller_values(chosen, account)
-        row = _insert(
-            session,
-            pipeline,
-            account_id,
-            kind,
-            values,
-            creditor_id=chosen.id if chosen is not None else None,
-        )
+        values = {"datum": today(pipeline).isoformat()} | seller_values(chosen, account)
+    return values, chosen.id if chosen is not None else None
+
+
+def create(pipeline: Pipeline, account_id: int, kind: str, creditor_id: int | None = None) -> int:
+    """A new invoice (380) or credit note (381), prefilled: its id.
+
+    ``creditor_id``: which of the account's bound creditors issues it (the first one by
+    name when not given; a creditor the account is not bound to is refused)."""
+    if kind not in ("380", "381"):
+        raise BadRequest("Bitte „Rechnung“ oder „Gutschrift“ wählen.")
+    values, chosen = _seller_start(pipeline, account_id, creditor_id)
+    values = {"art": kind, "zahlungsbedingungen": TERMS_DE} | values
+    with pipeline.sessions() as session:
+        row = _insert(session, pipeline, account_id, kind, values, creditor_id=chosen)
         session.commit()
         return row.id
 

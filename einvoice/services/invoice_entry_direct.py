@@ -22,16 +22,13 @@ from einvoice.domain.invoice_entry_form import FormResult, read_form
 from einvoice.formats.xrechnung_writer import write_ubl
 from einvoice.services import upload
 from einvoice.services.invoice_entry import (
-    bound_creditors,
     buyer,
     buyer_coarse,
-    seller_values,
     today,
 )
 from einvoice.services.invoice_entry_submit import megabytes, total_limit
 from einvoice.services.ports import Pipeline
-from einvoice.services.workflow_base import BadRequest, NotFound, ports_of
-from einvoice.storage.accounts import Account
+from einvoice.services.workflow_base import BadRequest, ports_of
 
 NOT_SET_UP_DE = (
     "Die Weberfassung ist nicht eingerichtet: in der Konfiguration der Stadt fehlen die "
@@ -52,24 +49,6 @@ class Generated:
     def acceptable(self) -> bool:
         """It would be accepted: no field error and no error of the validation."""
         return self.xml is not None and self.report is not None and self.report.valid
-
-
-def defaults(pipeline: Pipeline, account_id: int, creditor_id: int | None = None) -> dict[str, str]:
-    """The values a new draft of the account starts with: today's date and the seller
-    (name, address, tax ids, verified bank account, contact) from the bound creditor -
-    ``creditor_id`` when given (one the account is bound to, else NotFound), else the
-    first by name."""
-    bound = bound_creditors(pipeline, account_id)
-    chosen = bound[0] if bound else None
-    if creditor_id is not None:
-        chosen = next((c for c in bound if c.id == creditor_id), None)
-        if chosen is None:
-            raise NotFound("Für diese Firma dürfen Sie keine Rechnungen erfassen.")
-    with pipeline.sessions() as session:
-        account = session.get(Account, account_id)
-        if account is None:
-            raise NotFound("Dieses Konto gibt es nicht.")
-        return {"datum": today(pipeline).isoformat()} | seller_values(chosen, account)
 
 
 def file_name(number: str) -> str:

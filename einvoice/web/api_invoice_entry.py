@@ -31,7 +31,7 @@ from einvoice.domain.entry_fields import (
 from einvoice.domain.entry_values import EINGABE
 from einvoice.domain.invoice_entry import VAT_CHOICES, EntryAttachment, FieldError
 from einvoice.presentation.plurals import count_de
-from einvoice.services import invoice_entry_direct, submissions
+from einvoice.services import invoice_entry, invoice_entry_direct, submissions
 from einvoice.services.accounts import Role, User
 from einvoice.services.workflow_base import BadRequest, NotFound
 from einvoice.web.api import SubmissionOut, _submission
@@ -478,7 +478,7 @@ def _read(
     ]
     pipeline = request.app.state.container.pipeline
     try:
-        reader = _Reader(invoice_entry_direct.defaults(pipeline, user.id, body.creditor_id))
+        reader = _Reader(invoice_entry.defaults(pipeline, user.id, body.creditor_id))
     except NotFound as exc:
         raise HTTPException(404, str(exc)) from exc
     if over:

@@ -360,6 +360,7 @@ def test_a_returned_invoice_is_corrected_from_the_prefilled_form(tmp_path: Path)
     assert "Bitte Bestellnummer B-4711 angeben" in page and "Korrigierte Rechnung" in page
     prefilled = _shown(page)
     assert prefilled["nummer"] == "WE-2026-1" and prefilled["leitweg_id"] == AMT_10
+    assert re.search(r'<input id="f-nummer"[^>]*\breadonly\b', page)
     assert prefilled["zeile-2-beschreibung"] == "Lieferung" and prefilled["zeile-1-ust"] == "S:19"
     assert (prefilled["skonto_tage"], prefilled["skonto_prozent"]) == ("14", "2,00")
     # the same correction again: the one begun, not a second one
@@ -369,7 +370,11 @@ def test_a_returned_invoice_is_corrected_from_the_prefilled_form(tmp_path: Path)
     second = _invoice_of(
         container,
         _submit(
-            c, correction, prefilled | {"csrf_token": csrf_of(page), "bestellnummer": "B-4711"}
+            c,
+            correction,
+            # a hand-made post cannot change the number the correction replaces
+            prefilled
+            | {"csrf_token": csrf_of(page), "bestellnummer": "B-4711", "nummer": "WE-2026-9"},
         ),
     )
     assert second.replaces_id == first.id and second.version == 2
