@@ -72,6 +72,9 @@ class Settings:
     # EINVOICE_BACKUP_DIR: where `einvoice backup` puts a new dated folder; its newest
     # manifest gives the metric of the last backup (alert on backup age)
     backup_dir: Path | None = None
+    # EINVOICE_MAX_PDF_RENDERS: Chromium processes printing a PDF at once per server process;
+    # one more download is answered 503 at once (each takes a few hundred MB for seconds)
+    max_pdf_renders: int = 2
 
     @property
     def blob_dir(self) -> Path:
@@ -231,6 +234,7 @@ def load(env: Mapping[str, str] | None = None) -> Settings:
         backup_dir=Path(env["EINVOICE_BACKUP_DIR"].strip()).resolve()
         if (env.get("EINVOICE_BACKUP_DIR") or "").strip()
         else None,
+        max_pdf_renders=_int(env, "EINVOICE_MAX_PDF_RENDERS", 2),
     )
 
 

@@ -85,6 +85,7 @@ def build_app(c: Any) -> Any:
         oidc=oidc,
         staff_password_login=flag("EINVOICE_STAFF_PASSWORD_LOGIN", oidc is None),
         admin_password_login=flag("EINVOICE_ADMIN_PASSWORD_LOGIN", True),
+        max_pdf_renders=c.settings.max_pdf_renders,
     )
     return create_app(c, settings, route_callback(c))
 

@@ -116,11 +116,17 @@ def _like(text: str) -> str:
 
 def spend(sessions: sessionmaker[Session], address: str, policy: ThrottlePolicy) -> bool:
     """Count one login/registration/reset request of an address; False: over its budget."""
+    return spend_budget(sessions, f"budget:{address[:64]}", policy)
+
+
+def spend_budget(sessions: sessionmaker[Session], key: str, policy: ThrottlePolicy) -> bool:
+    """Count one request against ``policy.request_budget`` per ``policy.budget_window`` under
+    ``key`` (shared by every server process); False: over the budget."""
     now = utcnow()
     allowed = [True]
 
     def work(session: Session) -> None:
-        row = _row(session, f"budget:{address[:64]}")
+        row = _row(session, key)
         ok, used, start = throttle.within_budget(
             policy, row.requests or 0, _aware(row.window_start), now
         )

@@ -13,6 +13,7 @@ from fastapi.staticfiles import StaticFiles
 from starlette.middleware.sessions import SessionMiddleware
 
 from einvoice.domain.throttle import ThrottlePolicy
+from einvoice.presentation.render import pdf
 from einvoice.services.web_sessions import SessionPolicy
 from einvoice.web import (
     api,
@@ -58,6 +59,8 @@ class WebSettings:
     oidc: OidcSettings | None = None  # staff single sign-on
     staff_password_login: bool = True  # False once SSO is set up (suppliers keep passwords)
     admin_password_login: bool = True  # the administrators' fallback; can be switched off
+    max_pdf_renders: int = 2  # EINVOICE_MAX_PDF_RENDERS: Chromium processes at once
+    pdf_budget: int = 60  # PDF downloads per account and PDF_BUDGET_WINDOW (web.downloads)
 
 
 def create_app(
@@ -79,6 +82,7 @@ def create_app(
     app.state.on_invoice = on_invoice
     app.state.templates = templates()
     app.state.workflow_status = _workflow_status(container)
+    pdf.SLOTS.resize(settings.max_pdf_renders)  # one bound per process, every PDF download
     app.add_middleware(api_invoice_entry.BodyLimit)  # JSON invoices: refused before reading
     app.add_middleware(SecurityHeaders, hsts=settings.hsts)
     app.add_middleware(

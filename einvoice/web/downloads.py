@@ -3,12 +3,38 @@
 from __future__ import annotations
 
 import unicodedata
+from datetime import timedelta
+from typing import Any
 from urllib.parse import quote
 
+from fastapi import HTTPException, Request
 from fastapi.responses import Response
+
+from einvoice.domain.throttle import ThrottlePolicy
 
 # Content-Security-Policy of a download: should a browser render it anyway, nothing runs.
 DOWNLOAD_CSP = "sandbox; default-src 'none'"
+#: The window of an account's PDF budget (WebSettings.pdf_budget downloads in it).
+PDF_BUDGET_WINDOW = timedelta(minutes=10)
+PDF_BUDGET_DE = (
+    "Sie haben in kurzer Zeit sehr viele PDF-Dateien abgerufen. Bitte versuchen Sie es in "
+    "einigen Minuten noch einmal."
+)
+
+
+def spend_pdf_budget(request: Request, user: Any) -> None:
+    """Count one PDF download (a Chromium run) of the account; a German 429 beyond
+    ``pdf_budget`` in PDF_BUDGET_WINDOW. The counter is in the database: every server
+    process counts into the same one."""
+    from einvoice.services import login_throttle
+
+    policy = ThrottlePolicy(
+        request_budget=request.app.state.settings.pdf_budget, budget_window=PDF_BUDGET_WINDOW
+    )
+    sessions = request.app.state.container.sessions
+    if not login_throttle.spend_budget(sessions, f"pdf:{user.id}", policy):
+        seconds = int(PDF_BUDGET_WINDOW.total_seconds())
+        raise HTTPException(429, PDF_BUDGET_DE, headers={"Retry-After": str(seconds)})
 
 
 def kind_of(data: bytes) -> tuple[str, str]:

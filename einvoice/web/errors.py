@@ -17,9 +17,13 @@ from fastapi.responses import JSONResponse, Response
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.formparsers import MultiPartException
 
+from einvoice.presentation.render.pdf import RenderBusy
 from einvoice.web.deps import render
 
 log = logging.getLogger(__name__)
+
+#: Seconds a client is asked to wait when every PDF render slot is taken.
+BUSY_RETRY_AFTER = 5
 
 TITLES_DE = {
     400: "Ungültige Anfrage",
@@ -31,6 +35,7 @@ TITLES_DE = {
     422: "Eingabe nicht verständlich",
     429: "Zu viele Anfragen",
     500: "Interner Fehler",
+    503: "Gerade nicht möglich",
 }
 DEFAULTS_DE = {
     400: "Die Anfrage ist unvollständig oder fehlerhaft.",
@@ -200,6 +205,15 @@ def install(app: FastAPI) -> None:
         response = page(request, exc.status_code, exc.detail)
         for key, value in (exc.headers or {}).items():
             response.headers[key] = value
+        return response
+
+    @app.exception_handler(RenderBusy)
+    async def _busy(request: Request, exc: RenderBusy) -> Response:
+        headers = {"Retry-After": str(BUSY_RETRY_AFTER)}
+        if not wants_html(request):
+            return JSONResponse({"detail": str(exc)}, status_code=503, headers=headers)
+        response = page(request, 503, str(exc))
+        response.headers.update(headers)
         return response
 
     @app.exception_handler(RequestValidationError)

@@ -25,7 +25,7 @@ from einvoice.services import invoice_entry_submit as entry_submit
 from einvoice.services.accounts import Role, User
 from einvoice.services.workflow_base import BadRequest, NotFound, ports_of
 from einvoice.web.deps import page_user, read_limited, render
-from einvoice.web.downloads import generated_file
+from einvoice.web.downloads import generated_file, spend_pdf_budget
 from einvoice.web.security import RecordId, check_csrf, require_role
 
 router = APIRouter(include_in_schema=False)
@@ -377,6 +377,7 @@ def pdf_download(request: Request, draft_id: RecordId) -> Response:
     pipeline = request.app.state.container.pipeline
     name, xml = _call(lambda: entry_submit.xml_of(pipeline, user.id, draft_id))
     model = entry_submit.parsed(pipeline, name, xml)
+    spend_pdf_budget(request, user)
     try:
         pdf = render_pdf(model, timeout=60.0)
     except RenderError as exc:

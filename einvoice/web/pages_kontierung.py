@@ -18,6 +18,7 @@ from sqlalchemy import func, select
 
 from einvoice.services.accounts import Role
 from einvoice.web.deps import check_invoice_access, page_user, read_limited, render, uploaded_name
+from einvoice.web.downloads import spend_pdf_budget
 from einvoice.web.security import STAFF, RecordId, check_csrf, require_role
 
 router = APIRouter(include_in_schema=False)
@@ -116,6 +117,7 @@ def order_pdf(request: Request, invoice_id: RecordId) -> Response:
 
     user = page_user(request)
     check_invoice_access(request, user, invoice_id)
+    spend_pdf_budget(request, user)
     try:
         data = render_pdf(request.app.state.container.pipeline, invoice_id)
     except NotFound as exc:

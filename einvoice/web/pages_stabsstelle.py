@@ -11,7 +11,7 @@ from fastapi.responses import Response
 
 from einvoice.services.accounts import Role
 from einvoice.web.deps import page_user, render
-from einvoice.web.downloads import generated_file
+from einvoice.web.downloads import generated_file, spend_pdf_budget
 from einvoice.web.security import require_role
 
 router = APIRouter(include_in_schema=False)
@@ -128,6 +128,7 @@ def decision_paper(request: Request, kind: str) -> Response:
     if kind == "html":
         html = paper.render_html(data).encode("utf-8")
         return generated_file(html, name, "text/html; charset=utf-8")
+    spend_pdf_budget(request, user)
     try:
         pdf = paper.render_pdf(data)
     except ChromiumNotFoundError as exc:

@@ -14,7 +14,7 @@ from einvoice.services import submissions, supplier_portal, upload
 from einvoice.services.accounts import Role, User
 from einvoice.web import invoice_files
 from einvoice.web.deps import do_submit, page_user, read_limited, render, workflow_status
-from einvoice.web.downloads import attachment
+from einvoice.web.downloads import attachment, spend_pdf_budget
 from einvoice.web.security import RecordId, check_csrf, require_role
 
 router = APIRouter(include_in_schema=False)
@@ -201,6 +201,7 @@ def own_report_pdf(request: Request, document_id: RecordId) -> Response:
 
     own = _own(request, document_id)
     report = supplier_portal.stored_report(request.app.state.container.pipeline, own.document_id)
+    spend_pdf_budget(request, page_user(request))
     try:
         pdf = html_to_pdf(to_supplier_html(report, _issuer(request)), timeout=60.0)
     except RenderError as exc:

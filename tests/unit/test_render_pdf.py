@@ -107,3 +107,66 @@ def _alive(pid: int) -> bool:
         return status.read_text().split()[2] != "Z"
     except OSError:
         return False
+
+
+def test_a_render_beyond_the_bound_is_refused_at_once_and_starts_no_chromium(
+    tmp_path: Path,
+) -> None:
+    """Every PDF (invoice, report, payment order, decision paper) goes through html_to_pdf:
+    with every slot taken, the next one is RenderBusy (German) and no Chromium starts."""
+    from einvoice.presentation.render import pdf
+
+    log = tmp_path / "started"
+    fake = _script(
+        tmp_path,
+        f"echo x >> {log}\n"
+        'for a in "$@"; do case "$a" in --print-to-pdf=*) out="${a#--print-to-pdf=}";; esac; done\n'
+        'printf "%%PDF-1.4 fake" > "$out"\n',
+    )
+    before = pdf.SLOTS.limit
+    pdf.SLOTS.resize(2)
+    try:
+        with pdf.SLOTS.slot(), pdf.SLOTS.slot():
+            with pytest.raises(pdf.RenderBusy, match="gerade ausgelastet"):
+                html_to_pdf(PAGE, chromium=fake)
+            assert not log.exists()
+        assert html_to_pdf(PAGE, chromium=fake) == b"%PDF-1.4 fake"  # slots given back
+        assert log.read_text().count("x") == 1
+        with pytest.raises(ValueError):
+            pdf.SLOTS.resize(0)
+    finally:
+        pdf.SLOTS.resize(before)
+
+
+def test_every_web_route_printing_a_pdf_counts_it_against_the_account() -> None:
+    """A PDF route without spend_pdf_budget would let one account start Chromium unbounded
+    in time (the slots bound only how many at once)."""
+    import ast
+
+    from tests.helpers import ROOT
+
+    printing = {"render_pdf", "html_to_pdf"}
+    found = []
+    for path in sorted((ROOT / "einvoice" / "web").glob("*.py")):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if not isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef):
+                continue
+            called = {
+                n.func.id if isinstance(n.func, ast.Name) else getattr(n.func, "attr", "")
+                for n in ast.walk(node)
+                if isinstance(n, ast.Call)
+            }
+            if called & printing:
+                found.append(node.name)
+                assert "spend_pdf_budget" in called, f"{path.name}:{node.name}"
+    assert len(found) >= 4, found  # invoice entry, supplier report, payment order, paper
+
+
+def test_the_bound_is_a_setting_with_a_default_of_two() -> None:
+    from einvoice import config
+    from einvoice.errors import ConfigurationError
+
+    assert config.load({}).max_pdf_renders == 2
+    assert config.load({"EINVOICE_MAX_PDF_RENDERS": "4"}).max_pdf_renders == 4
+    with pytest.raises(ConfigurationError, match="EINVOICE_MAX_PDF_RENDERS muss positiv"):
+        config.load({"EINVOICE_MAX_PDF_RENDERS": "0"})

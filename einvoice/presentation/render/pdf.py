@@ -3,6 +3,11 @@
 No Python dependency: Chromium runs as a separate process with a throw-away
 profile, no network services and a time limit; its whole process group is
 killed when the limit is reached.
+
+Every PDF goes through :func:`html_to_pdf`, which lets at most :data:`SLOTS` Chromium
+processes run at once in this process (the web app sets the number from
+``EINVOICE_MAX_PDF_RENDERS``). One more is refused at once with :class:`RenderBusy`,
+never queued: a Chromium takes a few hundred MB and a CPU core for seconds.
 """
 
 from __future__ import annotations
@@ -14,10 +19,12 @@ import shutil
 import signal
 import subprocess
 import tempfile
+import threading
+from collections.abc import Iterator
 from pathlib import Path
 
 from einvoice.domain.invoice import Invoice
-from einvoice.errors import PermanentError
+from einvoice.errors import PermanentError, TransientError
 from einvoice.presentation.render.html import render_html
 
 log = logging.getLogger(__name__)
@@ -42,6 +49,8 @@ CHROMIUM_FLAGS = (
     "--no-pdf-header-footer",
 )
 DEFAULT_TIMEOUT = 60.0
+DEFAULT_RENDERS = 2  # Chromium processes at once per server process
+BUSY_DE = "Die PDF-Erzeugung ist gerade ausgelastet; bitte in einigen Sekunden noch einmal."
 
 
 class RenderError(PermanentError):
@@ -50,6 +59,43 @@ class RenderError(PermanentError):
 
 class ChromiumNotFoundError(RenderError):
     """No Chromium to print the PDF with."""
+
+
+class RenderBusy(TransientError):
+    """As many PDFs as allowed are being printed right now; try again in a few seconds."""
+
+    def __init__(self) -> None:
+        super().__init__(BUSY_DE)
+
+
+class RenderSlots:
+    """How many Chromium processes may run at once; a further render is refused, not queued."""
+
+    def __init__(self, limit: int = DEFAULT_RENDERS) -> None:
+        self._semaphore = threading.BoundedSemaphore(limit)
+        self.limit = limit
+
+    def resize(self, limit: int) -> None:
+        """A new bound for renders starting from now (running ones finish on the old one)."""
+        if limit < 1:
+            raise ValueError(f"at least one PDF render at once, not {limit}")
+        self._semaphore = threading.BoundedSemaphore(limit)
+        self.limit = limit
+
+    @contextlib.contextmanager
+    def slot(self) -> Iterator[None]:
+        semaphore = self._semaphore
+        if not semaphore.acquire(blocking=False):
+            log.warning("PDF render refused: %d already running", self.limit)
+            raise RenderBusy()
+        try:
+            yield
+        finally:
+            semaphore.release()
+
+
+#: The one bound of this process, shared by every caller of :func:`html_to_pdf`.
+SLOTS = RenderSlots()
 
 
 def find_chromium(explicit: str | os.PathLike[str] | None = None) -> str:
@@ -83,8 +129,14 @@ def html_to_pdf(
     chromium: str | os.PathLike[str] | None = None,
     timeout: float = DEFAULT_TIMEOUT,
 ) -> bytes:
-    """Print a standalone HTML page to PDF with headless Chromium."""
+    """Print a standalone HTML page to PDF with headless Chromium (RenderBusy when as many
+    renders as :data:`SLOTS` allows are running)."""
     executable = find_chromium(chromium)
+    with SLOTS.slot():
+        return _print(html, executable, timeout)
+
+
+def _print(html: str, executable: str, timeout: float) -> bytes:
     with tempfile.TemporaryDirectory(prefix="einvoice-render-") as tmp:
         folder = Path(tmp)
         page = folder / "rechnung.html"
