@@ -13,7 +13,6 @@ from __future__ import annotations
 import base64
 import binascii
 import re
-from collections.abc import Awaitable, Callable, MutableMapping
 from decimal import Decimal
 from typing import Annotated, Any
 
@@ -24,7 +23,6 @@ from pydantic import BaseModel, ConfigDict, Field
 from einvoice.domain.entry_fields import (
     MAX_ALLOWANCES,
     MAX_ATTACHMENTS,
-    MAX_ATTACHMENTS_BYTES,
     MAX_LINES,
     label_de,
 )
@@ -40,9 +38,6 @@ from einvoice.web.security import check_csrf, require_role
 
 router = APIRouter(prefix="/api/invoice-entry", tags=["api"])
 
-PREFIX = "/api/invoice-entry/"
-#: The largest JSON body: all attachments (10 MB) as base64 and room for the invoice.
-MAX_BODY_BYTES = 16 * 1024 * 1024
 
 _DECIMAL = re.compile(r"[+-]?[0-9]+(\.[0-9]+)?")
 _ISO_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
@@ -572,57 +567,3 @@ def submit(request: Request, body: EntryIn, user: Annotated[User, Depends(suppli
     view = submissions.submission(pipeline, submitted.message_id, workflow_status(request))
     assert view is not None
     return _submission(view)
-
-
-# --- the body's size ----------------------------------------------------------------------
-
-Scope = MutableMapping[str, Any]
-Message = MutableMapping[str, Any]
-Receive = Callable[[], Awaitable[Message]]
-Send = Callable[[Message], Awaitable[None]]
-
-
-class BodyLimit:
-    """Refuses a request body to ``/api/invoice-entry/`` larger than MAX_BODY_BYTES with a
-    German 413 before anything reads it (a JSON body is read whole into memory)."""
-
-    def __init__(self, app: Callable[[Scope, Receive, Send], Awaitable[None]]) -> None:
-        self.app = app
-
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http" or not str(scope.get("path", "")).startswith(PREFIX):
-            await self.app(scope, receive, send)
-            return
-        declared = dict(scope.get("headers") or []).get(b"content-length", b"")
-        if declared.isdigit() and int(declared) > MAX_BODY_BYTES:
-            await _too_large(scope, receive, send)
-            return
-        chunks: list[Message] = []
-        size = 0
-        while True:
-            message = await receive()
-            chunks.append(message)
-            size += len(message.get("body", b""))
-            if size > MAX_BODY_BYTES:
-                await _too_large(scope, receive, send)
-                return
-            if message["type"] != "http.request" or not message.get("more_body", False):
-                break
-
-        async def replay() -> Message:
-            return chunks.pop(0) if chunks else await receive()
-
-        await self.app(scope, replay, send)
-
-
-async def _too_large(scope: Scope, receive: Receive, send: Send) -> None:
-    most = MAX_BODY_BYTES // (1024 * 1024)
-    files = MAX_ATTACHMENTS_BYTES // (1024 * 1024)
-    response = JSONResponse(
-        {
-            "detail": f"Die Anfrage ist zu groß (höchstens {most} MB). Anlagen dürfen "
-            f"zusammen höchstens {files} MB haben (als Base64 ein Drittel mehr)."
-        },
-        status_code=413,
-    )
-    await response(scope, receive, send)

@@ -37,6 +37,7 @@ from einvoice.web import (
     pages_staff,
     pages_supplier,
 )
+from einvoice.web.body_limit import BodyLimit, form_limit
 from einvoice.web.deps import LoginRequired, client_address, optional_user
 from einvoice.web.oidc import OidcSettings
 from einvoice.web.security import SecurityHeaders
@@ -83,7 +84,11 @@ def create_app(
     app.state.templates = templates()
     app.state.workflow_status = _workflow_status(container)
     pdf.SLOTS.resize(settings.max_pdf_renders)  # one bound per process, every PDF download
-    app.add_middleware(api_invoice_entry.BodyLimit)  # JSON invoices: refused before reading
+    # every request body: a 413 before it is read (the innermost middleware, so the answer
+    # has the session's page and the security headers)
+    app.add_middleware(
+        BodyLimit, form_bytes=form_limit(settings.max_upload_bytes, settings.max_upload_files)
+    )
     app.add_middleware(SecurityHeaders, hsts=settings.hsts)
     app.add_middleware(
         SessionMiddleware,

@@ -15,7 +15,8 @@ from einvoice.formats.extract import extract
 from einvoice.formats.validation import validate
 from einvoice.services.accounts import Role
 from einvoice.storage.tables import Message
-from einvoice.web.api_invoice_entry import EXAMPLE, MAX_BODY_BYTES
+from einvoice.web.api_invoice_entry import EXAMPLE
+from einvoice.web.body_limit import MAX_BODY_BYTES
 from tests.integration.web import account, client, login, make_app
 from tests.invoice_entry_sample import PDF
 
