@@ -162,7 +162,9 @@ def _text_filter(text: str) -> ColumnElement[bool] | None:
         found.append(Original.total_with_vat == amount)
     day = parse_date(text)
     if day is not None:
-        start = datetime.combine(day, time(), BERLIN)
+        # the day in Berlin, as an instant in UTC: SQLite keeps the stored UTC wall time and
+        # would compare Berlin's wall time with it (an hour off around midnight)
+        start = datetime.combine(day, time(), BERLIN).astimezone(UTC)
         found.append(Invoice.issue_date == day.isoformat())
         found.append(
             and_(Message.received_at >= start, Message.received_at < start + timedelta(days=1))
