@@ -26,7 +26,15 @@ def _board(request: Request) -> object:
     cache = getattr(request.app.state, "dashboard_cache", None)
     if cache is None:
         cache = request.app.state.dashboard_cache = DashboardCache(max_age=60)
-    return cache.dashboard(request.app.state.container.pipeline, date.today())
+    return cache.dashboard(request.app.state.container.pipeline, _today(request))
+
+
+def _today(request: Request) -> date:
+    """Today in the city (Europe/Berlin), not on the server's UTC clock: between midnight
+    in Berlin and 01:00 UTC's date is yesterday's, and the board missed the new week."""
+    from einvoice.services.workflow_base import now_local
+
+    return now_local(request.app.state.container.pipeline).date()
 
 
 @router.get("/stabsstelle")
@@ -46,7 +54,7 @@ def _portfolio(request: Request) -> object | None:
     loaded = portfolio.load(sessions)
     if not loaded.projects:
         return None
-    quarters = portfolio.planning_quarters(date.today())
+    quarters = portfolio.planning_quarters(_today(request))
     return {"portfolio": loaded, "proposal": portfolio.proposal(sessions, quarters)}
 
 
@@ -63,7 +71,7 @@ def trace_page(request: Request, key: str) -> Response:
     if len(key) > 100:
         raise HTTPException(404, "Unbekannte Kennzahl.")
     try:
-        found = trace(request.app.state.container.pipeline, key, date.today())
+        found = trace(request.app.state.container.pipeline, key, _today(request))
     except ValueError as exc:
         raise HTTPException(404, str(exc)) from exc
     ids = found.invoice_ids[:MAX_TRACED]
@@ -123,8 +131,9 @@ def decision_paper(request: Request, kind: str) -> Response:
     require_role(user, READERS)
     if kind not in ("pdf", "html"):
         raise HTTPException(404, "Nur PDF oder HTML.")
-    data = paper_data(request.app.state.container.pipeline, date.today())
-    name = f"entscheidungsvorlage-{date.today():%Y-%m-%d}.{kind}"
+    today = _today(request)
+    data = paper_data(request.app.state.container.pipeline, today)
+    name = f"entscheidungsvorlage-{today:%Y-%m-%d}.{kind}"
     if kind == "html":
         html = paper.render_html(data).encode("utf-8")
         return generated_file(html, name, "text/html; charset=utf-8")

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import re
-from datetime import date
+from datetime import date, datetime
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 from einvoice.services.accounts import Role
 from einvoice.services.demo_history import seed_pilot_history
@@ -94,10 +95,10 @@ def test_each_chart_has_its_values_as_a_table(tmp_path: Path) -> None:
 def test_weekly_charts_start_with_the_first_week_with_data(tmp_path: Path) -> None:
     # Tried on the demo: 52 weeks drawn for 10 weeks of pilot data, about 80 % empty.
     application, container = make_app(tmp_path)
-    seed_pilot_history(container.pipeline, date.today(), weeks=3)
+    today = datetime.now(ZoneInfo("Europe/Berlin")).date()  # the city's day, as the board's
+    seed_pilot_history(container.pipeline, today, weeks=3)
     account(container, "cdo", Role.STABSSTELLE)
     html = login(application, "cdo").get("/stabsstelle").text
-    today = date.today()
     this_week = today.isocalendar()
     svgs = re.findall(r"<svg.*?</svg>", html, re.S)
     weekly = [svg for svg in svgs if "je Kalenderwoche" in svg or "Woche der Anordnung" in svg]
