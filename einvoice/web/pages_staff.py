@@ -432,7 +432,7 @@ def _facts(request: Request, detail: Any) -> Facts:
 
     ports = ports_of(request.app.state.container.pipeline)
     config = ports.routing()
-    today = date.today()
+    today = _today(request.app.state.container.pipeline)  # the city's day
     deadlines = []
     for d in detail.deadlines:
         shift = shift_reason_de(d.nominal, d.due_on, ports.land) if d.nominal else None
